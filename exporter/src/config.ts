@@ -1,0 +1,53 @@
+/** The exporter's settings, from the environment (and CLI flags, which win). Documented in README. */
+import { parseTokens, type TokenEntry } from './api/auth.js';
+
+export interface Config {
+  host: string;
+  port: number;
+  dataDir: string;
+  databaseUrl?: string;
+  configFile?: string;
+  tokens: TokenEntry[];
+  bodyLimit: number;
+  metricsPublic: boolean;
+  logLevel: string;
+  /** How often /metrics values are recomputed when the data changed (ms). */
+  refreshIntervalMs: number;
+}
+
+export const DEFAULT_PORT = 9464;
+export const DEFAULT_BODY_LIMIT = 10 * 1024 * 1024;
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+export const isLoopback = (host: string) => LOOPBACK.has(host) || host.startsWith('127.');
+
+function positiveInt(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a whole number, got "${raw}"`);
+  return n;
+}
+
+export function configFromEnv(env: NodeJS.ProcessEnv, overrides: Partial<Config> = {}): Config {
+  const config: Config = {
+    host: env.HOST || '127.0.0.1',
+    port: positiveInt('PORT', env.PORT, DEFAULT_PORT),
+    dataDir: env.BALLAST_DATA_DIR || './data',
+    databaseUrl: env.DATABASE_URL || undefined,
+    configFile: env.BALLAST_CONFIG || undefined,
+    tokens: parseTokens(env.BALLAST_TOKENS),
+    bodyLimit: positiveInt('BALLAST_BODY_LIMIT', env.BALLAST_BODY_LIMIT, DEFAULT_BODY_LIMIT),
+    metricsPublic: env.BALLAST_METRICS_PUBLIC === 'true',
+    logLevel: env.BALLAST_LOG_LEVEL || 'info',
+    refreshIntervalMs: positiveInt('BALLAST_REFRESH_INTERVAL_MS', env.BALLAST_REFRESH_INTERVAL_MS, 2000),
+  };
+  return { ...config, ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) };
+}
+
+/** Refuses to serve beyond loopback without tokens. Returns the reason, or null when fine. */
+export function exposureProblem(config: Config): string | null {
+  if (config.tokens.length === 0 && !isLoopback(config.host)) {
+    return `refusing to listen on ${config.host} without tokens: set BALLAST_TOKENS (role:token pairs) or HOST=127.0.0.1`;
+  }
+  return null;
+}

@@ -1,0 +1,127 @@
+/**
+ * The demo org: five business lines, ~35 teams, ~300 services, eight change systems, this year's
+ * goals and the usual policy. The structure is fixed so that dashboards look alike across seeds;
+ * the seed picks the people and how many services each team runs.
+ */
+import type { Goal, Org } from '../domain/org.js';
+import type { KpiKey } from '../domain/kpi-keys.js';
+import type { Random } from './random.js';
+
+const FIRST_NAMES = [
+  'Ana', 'Ben', 'Chen', 'Dara', 'Elif', 'Femi', 'Greta', 'Hiro', 'Ines', 'Jonas', 'Kofi', 'Lena', 'Mateo', 'Nadia',
+  'Omar', 'Priya', 'Quinn', 'Rosa', 'Sven', 'Tara', 'Umar', 'Vera', 'Wei', 'Ximena', 'Yusuf', 'Zoe', 'Aiko', 'Bruno',
+  'Carla', 'Dmitri', 'Eva', 'Farah', 'Goran', 'Hana', 'Ivan', 'Julia', 'Karim', 'Lucia', 'Mika', 'Noor',
+];
+const LAST_NAMES = [
+  'Silva', 'Becker', 'Wang', 'Okafor', 'Yilmaz', 'Adeyemi', 'Larsen', 'Tanaka', 'Moreau', 'Schmidt', 'Mensah', 'Novak',
+  'Garcia', 'Haddad', 'Rahman', 'Iyer', 'Murphy', 'Rossi', 'Lindqvist', 'Kaur', 'Aziz', 'Petrova', 'Zhang', 'Lopez',
+  'Demir', 'Fischer', 'Sato', 'Costa', 'Ivanova', 'Keller', 'Nowak', 'Ali', 'Horvat', 'Kim', 'Popescu', 'Weber',
+];
+
+/** Business lines and their teams (id suffixes); every team runs several services. */
+const LINES: { id: string; name: string; teams: string[] }[] = [
+  { id: 'payments', name: 'Payments', teams: ['checkout', 'ledger', 'fraud', 'payouts', 'billing', 'wallet', 'risk'] },
+  { id: 'commerce', name: 'Commerce', teams: ['catalog', 'search', 'cart', 'pricing', 'promotions', 'reviews', 'storefront'] },
+  { id: 'logistics', name: 'Logistics', teams: ['routing', 'warehouse', 'tracking', 'carriers', 'returns', 'inventory', 'dispatch'] },
+  { id: 'platform', name: 'Platform', teams: ['identity', 'gateway', 'messaging', 'kubernetes', 'observability', 'storage', 'networking'] },
+  { id: 'data', name: 'Data', teams: ['ingestion', 'warehouse-dw', 'ml-platform', 'recommendations', 'analytics', 'streaming', 'governance'] },
+];
+
+const SERVICE_KINDS = ['api', 'worker', 'gateway', 'scheduler', 'consumer', 'db', 'cache', 'indexer', 'reporter', 'sync', 'admin', 'webhooks'];
+
+export const CHANGE_SYSTEMS = [
+  { id: 'argo-cd', name: 'Argo CD', integrated: true },
+  { id: 'github-actions', name: 'GitHub Actions', integrated: true },
+  { id: 'jenkins', name: 'Jenkins', integrated: true },
+  { id: 'spinnaker', name: 'Spinnaker', integrated: true },
+  { id: 'launchdarkly', name: 'LaunchDarkly', integrated: true },
+  { id: 'terraform-cloud', name: 'Terraform Cloud', integrated: false },
+  { id: 'ansible-tower', name: 'Ansible Tower', integrated: false },
+  { id: 'manual-db-console', name: 'Manual DB console', integrated: false },
+];
+
+/** Org-wide targets; business lines get the same, with counts scaled to their share. */
+const ORG_TARGETS: Partial<Record<KpiKey, number>> = {
+  high_priority_incidents: 120,
+  mttr_seconds: 1800,
+  mttr_p90_seconds: 5400,
+  mttd_seconds: 300,
+  detection_ratio: 0.9,
+  alert_accuracy_ratio: 0.9,
+  high_priority_alerts_per_day: 150,
+  inspection_closure_ratio: 0.95,
+  change_control_coverage_ratio: 0.9,
+  change_system_integration_ratio: 0.75,
+  freeze_violations: 0,
+  change_failure_ratio: 0.03,
+  action_completion_ratio: 0.99,
+  drill_score: 80,
+  drill_coverage_ratio: 0.8,
+  incident_data_quality_ratio: 0.95,
+};
+const COUNT_KPIS: KpiKey[] = ['high_priority_incidents', 'high_priority_alerts_per_day'];
+const ORG_ONLY_KPIS: KpiKey[] = ['change_system_integration_ratio'];
+
+/** A pool of people; `person()` draws one at random. */
+export class People {
+  constructor(private readonly rng: Random) {}
+
+  person(): string {
+    return `${this.rng.pick(FIRST_NAMES)} ${this.rng.pick(LAST_NAMES)}`;
+  }
+}
+
+export function demoOrg(rng: Random, year: number): Org {
+  const people = new People(rng);
+  const org: Org = {
+    businessLines: [],
+    teams: [],
+    services: [],
+    changeSystems: CHANGE_SYSTEMS.map((s) => ({ ...s })),
+    goals: [],
+    policy: { highPriorities: ['P0', 'P1'], highSeverities: ['critical'], timezone: 'UTC', transientAlertMinutes: null },
+  };
+  for (const line of LINES) {
+    org.businessLines.push({ id: line.id, name: line.name, owner: people.person() });
+    for (const suffix of line.teams) {
+      const team = `${line.id}-${suffix}`;
+      org.teams.push({ id: team, name: `${line.name} ${titleCase(suffix)}`, businessLine: line.id, manager: people.person() });
+      // 6-11 services a team: ~300 in all.
+      const kinds = shuffled(rng, SERVICE_KINDS).slice(0, rng.int(6, 11));
+      for (const kind of kinds) {
+        org.services.push({ id: `${suffix}-${kind}`, name: `${titleCase(suffix)} ${kind}`, team, owner: people.person() });
+      }
+    }
+  }
+  org.goals = goals(year, org.businessLines.map((b) => b.id));
+  return org;
+}
+
+function goals(year: number, lines: string[]): Goal[] {
+  const result: Goal[] = [];
+  for (const [kpi, target] of Object.entries(ORG_TARGETS) as [KpiKey, number][]) {
+    result.push({ year, kpi, target });
+    if (ORG_ONLY_KPIS.includes(kpi)) continue;
+    for (const businessLine of lines) {
+      const scaled = COUNT_KPIS.includes(kpi) ? Math.round(target / lines.length) : target;
+      result.push({ year, kpi, target: scaled, businessLine });
+    }
+  }
+  return result;
+}
+
+function titleCase(id: string): string {
+  return id
+    .split('-')
+    .map((w) => (w.length <= 2 ? w.toUpperCase() : w[0]!.toUpperCase() + w.slice(1)))
+    .join(' ');
+}
+
+function shuffled<T>(rng: Random, items: readonly T[]): T[] {
+  const copy = [...items];
+  for (let i = copy.length - 1; i > 0; i--) {
+    const j = rng.int(0, i);
+    [copy[i], copy[j]] = [copy[j]!, copy[i]!];
+  }
+  return copy;
+}

@@ -1,0 +1,86 @@
+/**
+ * Freeze windows: when they are open and whom they apply to. A window is either fixed
+ * (startsAt..endsAt) or recurring (a cron expression of start times, read in an IANA timezone,
+ * plus a duration), like GitLab deploy freezes. Recurring starts are computed in the window's
+ * timezone, so "18:00 every Friday in Europe/Berlin" stays 18:00 local across DST changes.
+ */
+import { Cron } from 'croner';
+
+export interface FreezeWindowSpec {
+  id: string;
+  name: string;
+  reason: string;
+  scope: { businessLine?: string; team?: string; service?: string };
+  startsAt?: number;
+  endsAt?: number;
+  schedule?: { cron: string; durationMinutes: number; timezone: string };
+}
+
+export interface OpenWindow {
+  id: string;
+  name: string;
+  reason: string;
+  startsAt: number;
+  endsAt: number;
+}
+
+/** Returns why a cron expression cannot be used, or null when it can. */
+export function cronProblem(expression: string, timezone: string): string | null {
+  try {
+    new Cron(expression, { timezone, paused: true });
+    return null;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
+/** The occurrence of a window that is open at `at` (epoch ms), or null. */
+export function openOccurrence(window: FreezeWindowSpec, at: number): OpenWindow | null {
+  const base = { id: window.id, name: window.name, reason: window.reason };
+  if (window.schedule) {
+    const { cron, durationMinutes, timezone } = window.schedule;
+    const duration = durationMinutes * 60_000;
+    // The window is open iff some start s satisfies at - duration < s <= at: the first start
+    // after (at - duration) tells.
+    const job = new Cron(cron, { timezone, paused: true });
+    const start = job.nextRun(new Date(at - duration))?.getTime();
+    return start !== undefined && start <= at ? { ...base, startsAt: start, endsAt: start + duration } : null;
+  }
+  if (window.startsAt !== undefined && window.endsAt !== undefined && window.startsAt <= at && at < window.endsAt) {
+    return { ...base, startsAt: window.startsAt, endsAt: window.endsAt };
+  }
+  return null;
+}
+
+/** Every occurrence of a window that overlaps [from, to), in order (bounded by `limit`). */
+export function occurrencesBetween(window: FreezeWindowSpec, from: number, to: number, limit = 1000): OpenWindow[] {
+  const base = { id: window.id, name: window.name, reason: window.reason };
+  if (!window.schedule) {
+    const { startsAt, endsAt } = window;
+    return startsAt !== undefined && endsAt !== undefined && startsAt < to && endsAt > from
+      ? [{ ...base, startsAt, endsAt }]
+      : [];
+  }
+  const { cron, durationMinutes, timezone } = window.schedule;
+  const duration = durationMinutes * 60_000;
+  const job = new Cron(cron, { timezone, paused: true });
+  const result: OpenWindow[] = [];
+  let cursor: Date | null = new Date(from - duration);
+  while (result.length < limit) {
+    cursor = job.nextRun(cursor);
+    if (!cursor || cursor.getTime() >= to) break;
+    result.push({ ...base, startsAt: cursor.getTime(), endsAt: cursor.getTime() + duration });
+  }
+  return result;
+}
+
+/** Whether a window's scope covers a record owned by this service / team / business line. */
+export function scopeApplies(
+  scope: FreezeWindowSpec['scope'],
+  target: { service?: string | null; team?: string | null; businessLine?: string | null },
+): boolean {
+  if (scope.service !== undefined && scope.service !== target.service) return false;
+  if (scope.team !== undefined && scope.team !== target.team) return false;
+  if (scope.businessLine !== undefined && scope.businessLine !== target.businessLine) return false;
+  return true;
+}

@@ -1,0 +1,98 @@
+/**
+ * Start-up and shutdown: open the store, apply the org config, mount the API, listen, and on
+ * SIGTERM stop accepting, drain in-flight requests and close the store.
+ */
+import { readFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { createServer, type Server } from 'node:http';
+import type { Router } from 'express';
+import type { Logger } from 'pino';
+import YAML from 'yaml';
+import { createApp } from './api/app.js';
+import type { OpenApiPaths } from './api/openapi.js';
+import { exposureProblem, type Config } from './config.js';
+import { createRegistry } from './metrics/registry.js';
+import { OrgService } from './service/org.js';
+import { RecordService } from './service/records.js';
+import { Store } from './store/store.js';
+import { VERSION } from './version.js';
+
+export interface Services {
+  store: Store;
+  orgs: OrgService;
+  records: RecordService;
+}
+
+export interface RunningServer {
+  url: string;
+  services: Services;
+  close(): Promise<void>;
+}
+
+/** Opens the store and builds the services; applies the org config file when one is set. */
+export async function openServices(config: Pick<Config, 'dataDir' | 'databaseUrl' | 'configFile'>, logger: Logger): Promise<Services> {
+  const store = await Store.open({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+  const orgs = new OrgService(store);
+  const records = new RecordService(store, orgs);
+  if (config.configFile) {
+    try {
+      const document = YAML.parse(await readFile(config.configFile, 'utf8'));
+      const revision = await applyOrgIfChanged(orgs, document);
+      logger.info({ file: config.configFile, revision }, 'org config applied');
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
+  }
+  return { store, orgs, records };
+}
+
+async function applyOrgIfChanged(orgs: OrgService, document: unknown): Promise<number> {
+  const wanted = OrgService.parse(document);
+  const { org, revision } = await orgs.current();
+  if (JSON.stringify(org) === JSON.stringify(wanted)) return revision;
+  return orgs.replace(wanted);
+}
+
+export interface ServeOptions {
+  /** Routers of other parts, mounted under /api/v1. */
+  extraRouters?: { router: Router; paths?: OpenApiPaths }[];
+}
+
+export async function startServer(config: Config, logger: Logger, services: Services, options: ServeOptions = {}): Promise<RunningServer> {
+  const problem = exposureProblem(config);
+  if (problem) throw new Error(problem);
+  const registry = createRegistry(VERSION, services.store.kind);
+  const app = createApp({
+    version: VERSION,
+    ...services,
+    tokens: config.tokens,
+    logger,
+    bodyLimit: config.bodyLimit,
+    metricsPublic: config.metricsPublic,
+    metrics: async (_req, res) => {
+      res.setHeader('Content-Type', registry.contentType);
+      res.end(await registry.metrics());
+    },
+    extraRouters: options.extraRouters,
+  });
+  const server: Server = createServer(app);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const url = `http://${host}:${port}`;
+  if (config.tokens.length === 0) logger.warn({ host: config.host }, 'no BALLAST_TOKENS set: serving without authentication, on loopback only');
+  let closing: Promise<void> | null = null;
+  const close = () =>
+    (closing ??= (async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await services.store.close();
+    })());
+  return { url, services, close };
+}

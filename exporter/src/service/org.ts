@@ -1,0 +1,114 @@
+/**
+ * The org as the running exporter sees it: read from the store (so several processes agree),
+ * cached per revision, replaced as a whole. Replacing it re-resolves every record's team and
+ * business line, and refuses to orphan records.
+ */
+import { checkOrgReferences, OrgIndex, orgSchema, type Org } from '../domain/org.js';
+import { effectiveControlled } from '../store/collections.js';
+import type { Store } from '../store/store.js';
+import { ConflictError, ValidationError, zodIssues } from './errors.js';
+
+const OWNED_TABLES = ['incidents', 'alerts', 'findings', 'changes', 'drills'] as const;
+
+export class OrgService {
+  private cached: { revision: number; index: OrgIndex } | null = null;
+
+  constructor(private readonly store: Store) {}
+
+  /** Parses and checks an org document; throws ValidationError naming each bad entry. */
+  static parse(document: unknown): Org {
+    const parsed = orgSchema.safeParse(document ?? {});
+    if (!parsed.success) throw new ValidationError(zodIssues(parsed.error));
+    const issues = checkOrgReferences(parsed.data);
+    if (issues.length > 0) throw new ValidationError(issues);
+    return parsed.data;
+  }
+
+  async current(): Promise<{ org: Org; revision: number; index: OrgIndex }> {
+    const row = await this.store.db.selectFrom('org').select(['document', 'revision']).where('id', '=', 1).executeTakeFirst();
+    const revision = row?.revision ?? 0;
+    if (!this.cached || this.cached.revision !== revision) {
+      const org = row ? orgSchema.parse(JSON.parse(row.document)) : orgSchema.parse({});
+      this.cached = { revision, index: new OrgIndex(org) };
+    }
+    return { org: this.cached.index.org, revision, index: this.cached.index };
+  }
+
+  async index(): Promise<OrgIndex> {
+    return (await this.current()).index;
+  }
+
+  /** Replaces the org; returns the new revision. */
+  async replace(document: unknown): Promise<number> {
+    const org = OrgService.parse(document);
+    const index = new OrgIndex(org);
+    return this.store.write(async (trx) => {
+      await this.refuseOrphans(trx, index);
+      const current = await trx.selectFrom('org').select('revision').where('id', '=', 1).executeTakeFirst();
+      const revision = (current?.revision ?? 0) + 1;
+      const values = { id: 1, document: JSON.stringify(org), revision, updated_at: Date.now() };
+      await trx
+        .insertInto('org')
+        .values(values)
+        .onConflict((oc) => oc.column('id').doUpdateSet({ document: values.document, revision, updated_at: values.updated_at }))
+        .execute();
+      await this.reresolve(trx, index);
+      return revision;
+    });
+  }
+
+  private async refuseOrphans(trx: Parameters<Parameters<Store['write']>[0]>[0], index: OrgIndex) {
+    const issues = [];
+    for (const table of OWNED_TABLES) {
+      const services = await trx.selectFrom(table).select('service').distinct().where('service', 'is not', null).execute();
+      for (const { service } of services) {
+        if (service && !index.services.has(service)) issues.push({ path: table, message: `records name service "${service}"` });
+      }
+      const teams = await trx.selectFrom(table).select('team').distinct().where('service', 'is', null).execute();
+      for (const { team } of teams) {
+        if (team && !index.teams.has(team)) issues.push({ path: table, message: `records name team "${team}"` });
+      }
+    }
+    if (issues.length > 0) {
+      throw new ConflictError('the new org removes services or teams that stored records still name', issues);
+    }
+  }
+
+  /** Services may have moved teams, teams business lines, systems may be integrated now. */
+  private async reresolve(trx: Parameters<Parameters<Store['write']>[0]>[0], index: OrgIndex) {
+    for (const table of OWNED_TABLES) {
+      for (const service of index.org.services) {
+        const owner = index.ownerOf({ service: service.id });
+        await trx
+          .updateTable(table)
+          .set({ team: owner.team, business_line: owner.businessLine })
+          .where('service', '=', service.id)
+          .execute();
+      }
+      for (const team of index.org.teams) {
+        await trx.updateTable(table).set({ business_line: team.businessLine }).where('service', 'is', null).where('team', '=', team.id).execute();
+      }
+    }
+    for (const system of index.org.changeSystems) {
+      const controlled = effectiveControlled({ system: system.id }, index) ? 1 : 0;
+      await trx
+        .updateTable('changes')
+        .set({ controlled })
+        .where('system', '=', system.id)
+        .where('controlled_given', 'is', null)
+        .where('gate_check', 'is', null)
+        .execute();
+    }
+    // Actions follow their incident.
+    await trx
+      .updateTable('actions')
+      .set((eb) => ({
+        team: eb.selectFrom('incidents').select('incidents.team').whereRef('incidents.id', '=', 'actions.incident'),
+        business_line: eb
+          .selectFrom('incidents')
+          .select('incidents.business_line')
+          .whereRef('incidents.id', '=', 'actions.incident'),
+      }))
+      .execute();
+  }
+}

@@ -1,0 +1,194 @@
+/**
+ * How each record collection maps between its API shape (camelCase, ISO timestamps) and its table
+ * (snake_case, epoch ms, 0/1 flags). One description per collection; the record store is generic.
+ */
+import type { OrgIndex } from '../domain/org.js';
+import type { Collection } from '../domain/records.js';
+import { toIso, toMs } from '../domain/time.js';
+import type { Database } from './schema.js';
+
+type FieldType = 'text' | 'time' | 'flag' | 'number';
+
+export interface FieldSpec {
+  field: string;
+  column: string;
+  type: FieldType;
+}
+
+export type Row = Record<string, string | number | null>;
+export type ApiRecord = Record<string, unknown>;
+
+/** What the mapping needs beyond the record itself. */
+export interface MappingContext {
+  org: OrgIndex;
+  /** Team and business line of an incident (for improvement actions). */
+  incidentOwner?: (id: string) => { team: string | null; business_line: string | null } | undefined;
+}
+
+export interface CollectionSpec {
+  collection: Collection;
+  table: keyof Database & string;
+  /** The time field records are windowed, filtered (`from`/`to`) and sorted by. */
+  timeColumn: string;
+  fields: FieldSpec[];
+  /** Whether the record names a service or team (resolved to team and business line). */
+  owned: boolean;
+  /** Extra columns computed from the input and the org. */
+  derive?: (input: ApiRecord, ctx: MappingContext) => Row;
+  /** Extra API fields read back from the row. */
+  present?: (row: Row) => ApiRecord;
+  /** Enum and other exact-match filters: query parameter → column. */
+  filters: Record<string, string>;
+}
+
+const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+const field = (name: string, type: FieldType = 'text', column = snake(name)): FieldSpec => ({ field: name, type, column });
+const times = (...names: string[]) => names.map((n) => field(n, 'time'));
+const texts = (...names: string[]) => names.map((n) => field(n));
+
+export const SPECS: Record<Collection, CollectionSpec> = {
+  incidents: {
+    collection: 'incidents',
+    table: 'incidents',
+    timeColumn: 'started_at',
+    owned: true,
+    fields: [
+      ...texts('title', 'priority', 'detectionSource', 'cause', 'causedByChange', 'postmortemUrl'),
+      ...times('startedAt', 'detectedAt', 'acknowledgedAt', 'recoveredAt', 'resolvedAt'),
+      field('drill', 'flag'),
+    ],
+    filters: { priority: 'priority', detectionSource: 'detection_source', cause: 'cause' },
+  },
+  alerts: {
+    collection: 'alerts',
+    table: 'alerts',
+    timeColumn: 'starts_at',
+    owned: true,
+    fields: [...texts('name', 'severity', 'incident'), ...times('startsAt', 'endsAt'), field('verdict')],
+    present: (row) => ({ verdict: row.verdict ?? null }),
+    filters: { name: 'name', severity: 'severity', incident: 'incident' },
+  },
+  findings: {
+    collection: 'findings',
+    table: 'findings',
+    timeColumn: 'found_at',
+    owned: true,
+    fields: [field('check', 'text', 'check_name'), ...texts('targetType', 'severity'), ...times('foundAt', 'dueAt', 'closedAt')],
+    filters: { check: 'check_name', targetType: 'target_type', severity: 'severity' },
+  },
+  changes: {
+    collection: 'changes',
+    table: 'changes',
+    timeColumn: 'started_at',
+    owned: true,
+    fields: [
+      ...texts('title', 'system', 'kind', 'result', 'exemption', 'gateCheck'),
+      ...times('startedAt', 'finishedAt'),
+      field('controlled', 'flag', 'controlled_given'),
+    ],
+    derive: (input, ctx) => ({ controlled: effectiveControlled(input, ctx.org) ? 1 : 0 }),
+    present: (row) => ({ controlled: row.controlled === 1 }),
+    filters: { system: 'system', kind: 'kind', result: 'result' },
+  },
+  freezes: {
+    collection: 'freezes',
+    table: 'freezes',
+    timeColumn: 'starts_at',
+    owned: false,
+    fields: [...texts('name', 'reason'), ...times('startsAt', 'endsAt')],
+    derive: (input) => {
+      const scope = (input.scope ?? {}) as Record<string, string | undefined>;
+      const schedule = input.schedule as { cron: string; durationMinutes: number; timezone: string } | undefined;
+      return {
+        scope_business_line: scope.businessLine ?? null,
+        scope_team: scope.team ?? null,
+        scope_service: scope.service ?? null,
+        cron: schedule?.cron ?? null,
+        duration_minutes: schedule?.durationMinutes ?? null,
+        timezone: schedule?.timezone ?? null,
+      };
+    },
+    present: (row) => ({
+      scope: dropNulls({ businessLine: row.scope_business_line, team: row.scope_team, service: row.scope_service }),
+      ...(row.cron !== null
+        ? { schedule: { cron: row.cron, durationMinutes: row.duration_minutes, timezone: row.timezone } }
+        : {}),
+    }),
+    filters: {},
+  },
+  drills: {
+    collection: 'drills',
+    table: 'drills',
+    timeColumn: 'started_at',
+    owned: true,
+    fields: [field('scenario'), ...times('startedAt', 'detectedAt', 'recoveredAt'), field('score', 'number')],
+    filters: { scenario: 'scenario' },
+  },
+  actions: {
+    collection: 'actions',
+    table: 'actions',
+    timeColumn: 'due_at',
+    owned: false,
+    fields: [...texts('incident', 'title', 'owner'), ...times('dueAt', 'completedAt')],
+    derive: (input, ctx) => {
+      const owner = ctx.incidentOwner?.(input.incident as string);
+      return { team: owner?.team ?? null, business_line: owner?.business_line ?? null };
+    },
+    present: (row) => dropNulls({ team: row.team, businessLine: row.business_line }),
+    filters: { incident: 'incident', owner: 'owner' },
+  },
+};
+
+/** A change is controlled when it says so, cites a gate check, or comes from an integrated system. */
+export function effectiveControlled(input: ApiRecord, org: OrgIndex): boolean {
+  if (typeof input.controlled === 'boolean') return input.controlled;
+  if (input.gateCheck) return true;
+  return org.changeSystems.get(input.system as string)?.integrated ?? false;
+}
+
+function dropNulls(o: Record<string, unknown>): ApiRecord {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null && v !== undefined));
+}
+
+export function toRow(spec: CollectionSpec, id: string, input: ApiRecord, ctx: MappingContext): Row {
+  const row: Row = { id };
+  for (const f of spec.fields) {
+    const value = input[f.field];
+    if (value === undefined || value === null) row[f.column] = null;
+    else if (f.type === 'time') row[f.column] = toMs(value as string);
+    else if (f.type === 'flag') row[f.column] = value ? 1 : 0;
+    else row[f.column] = value as string | number;
+  }
+  if (spec.owned) {
+    const owner = ctx.org.ownerOf({ service: input.service as string | undefined, team: input.team as string | undefined });
+    row.service = (input.service as string | undefined) ?? null;
+    row.team = owner.team;
+    row.business_line = owner.businessLine;
+  }
+  Object.assign(row, spec.derive?.(input, ctx));
+  return row;
+}
+
+export function fromRow(spec: CollectionSpec, row: Row): ApiRecord {
+  const record: ApiRecord = { id: row.id };
+  for (const f of spec.fields) {
+    const value = row[f.column];
+    if (value === null || value === undefined) continue;
+    if (f.type === 'time') record[f.field] = toIso(value as number);
+    else if (f.type === 'flag') record[f.field] = value === 1;
+    else record[f.field] = value;
+  }
+  if (spec.owned) Object.assign(record, dropNulls({ service: row.service, team: row.team, businessLine: row.business_line }));
+  Object.assign(record, spec.present?.(row));
+  record.updatedAt = toIso(row.updated_at as number);
+  return record;
+}
+
+/** The columns a write sets, in a stable order (all but updated_at). */
+export function rowColumns(row: Row): string[] {
+  return Object.keys(row).filter((c) => c !== 'updated_at');
+}
+
+export function sameRow(a: Row, b: Row): boolean {
+  return rowColumns(a).every((c) => (a[c] ?? null) === (b[c] ?? null));
+}

@@ -1,0 +1,63 @@
+/**
+ * Opens the database. Every difference between the two dialects lives here: which driver, how
+ * integers come back, connection settings. Above this file the SQL is the same for both.
+ */
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import type { Database } from './schema.js';
+
+export type StoreKind = 'sqlite' | 'postgres';
+
+export interface StoreConfig {
+  /** `postgres://…` selects PostgreSQL; otherwise the embedded SQLite file under dataDir. */
+  databaseUrl?: string;
+  dataDir: string;
+}
+
+export interface Connection {
+  kind: StoreKind;
+  db: Kysely<Database>;
+  /** Where the data lives, without credentials (for logs and /health). */
+  location: string;
+}
+
+export function connect(config: StoreConfig): Connection {
+  if (config.databaseUrl && /^postgres(ql)?:\/\//.test(config.databaseUrl)) return connectPostgres(config.databaseUrl);
+  if (config.databaseUrl) throw new Error('DATABASE_URL must start with postgres:// (leave it unset for the embedded store)');
+  return connectSqlite(config.dataDir);
+}
+
+function connectSqlite(dataDir: string): Connection {
+  const dir = resolve(dataDir);
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'ballast.db');
+  const database = new SQLite(file);
+  database.pragma('journal_mode = WAL');
+  database.pragma('synchronous = NORMAL'); // durable across process crashes in WAL mode
+  database.pragma('foreign_keys = ON');
+  database.pragma('busy_timeout = 5000');
+  return { kind: 'sqlite', db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }), location: file };
+}
+
+// bigint (epoch ms, counts) and numeric (sums) as JS numbers: all our values fit in 2^53.
+const INT8_OID = 20;
+const NUMERIC_OID = 1700;
+
+function connectPostgres(url: string): Connection {
+  const types = {
+    getTypeParser: (oid: number, format?: string) =>
+      oid === INT8_OID || oid === NUMERIC_OID
+        ? (value: string) => Number(value)
+        : pg.types.getTypeParser(oid, format as 'text'),
+  };
+  const pool = new pg.Pool({ connectionString: url, max: 10, types: types as pg.CustomTypesConfig });
+  const parsed = new URL(url);
+  return {
+    kind: 'postgres',
+    db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),
+    location: `postgres://${parsed.host}${parsed.pathname}`,
+  };
+}

@@ -1,0 +1,44 @@
+/**
+ * Schema migrations, applied at start-up. Each runs in its own transaction together with the row
+ * that records it, so a migration that fails leaves the schema as it was; on PostgreSQL an
+ * advisory lock keeps several exporter processes from migrating at once.
+ */
+import { sql, type Kysely } from 'kysely';
+import type { StoreKind } from '../connect.js';
+import type { Database } from '../schema.js';
+import * as initial from './001-initial.js';
+
+export interface Migration {
+  name: string;
+  up(db: Kysely<unknown>): Promise<void>;
+}
+
+export const MIGRATIONS: Migration[] = [{ name: '001-initial', up: initial.up }];
+
+const LOCK_KEY = 0x62616c6c; // "ball"
+
+export async function migrate(db: Kysely<Database>, kind: StoreKind, migrations = MIGRATIONS): Promise<string[]> {
+  await db.schema
+    .createTable('ballast_migrations')
+    .ifNotExists()
+    .addColumn('name', 'text', (c) => c.primaryKey())
+    .addColumn('applied_at', 'bigint', (c) => c.notNull())
+    .execute();
+  const applied: string[] = [];
+  for (const migration of migrations) {
+    await db.transaction().execute(async (trx) => {
+      if (kind === 'postgres') await sql`select pg_advisory_xact_lock(${LOCK_KEY})`.execute(trx);
+      const done = await trx.selectFrom('ballast_migrations').select('name').where('name', '=', migration.name).executeTakeFirst();
+      if (done) return;
+      await migration.up(trx as unknown as Kysely<unknown>);
+      await trx.insertInto('ballast_migrations').values({ name: migration.name, applied_at: Date.now() }).execute();
+      applied.push(migration.name);
+    });
+  }
+  return applied;
+}
+
+export async function appliedMigrations(db: Kysely<Database>): Promise<string[]> {
+  const rows = await db.selectFrom('ballast_migrations').select('name').orderBy('name').execute();
+  return rows.map((r) => r.name);
+}
