@@ -4,10 +4,23 @@
  * `vitest run --config ../.config/vitest.config.ts`.
  */
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { defineConfig } from 'vitest/config';
+
+const require = createRequire(import.meta.url);
+const GRAFANA_CJS = ['@grafana/data', '@grafana/ui', '@grafana/runtime', '@grafana/schema', '@grafana/i18n', '@grafana/e2e-selectors'];
 
 export default defineConfig({
   root: process.cwd(),
+  resolve: {
+    // The ESM builds of the @grafana packages import named exports from CommonJS packages
+    // (moment-timezone, ...), which Node's ESM loader refuses; their CommonJS builds load fine.
+    // Tests and the AMD bundle loader get the same (CommonJS) instance of each package.
+    alias: GRAFANA_CJS.map((name) => ({
+      find: new RegExp(`^${name.replace('/', '\\/')}$`),
+      replacement: require.resolve(name),
+    })),
+  },
   esbuild: {
     // @grafana/tsconfig compiles JSX to React.createElement (the swc-loader build does the same).
     jsx: 'transform',

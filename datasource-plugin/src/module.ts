@@ -1,3 +1,9 @@
-import { DataSourcePlugin, DataSourceApi } from '@grafana/data';
-class DS extends DataSourceApi<any, any> { async query() { return { data: [] }; } async testDatasource() { return { status: 'success', message: 'ok' }; } }
-export const plugin = new DataSourcePlugin<any, any, any>(DS as any);
+import { DataSourcePlugin } from '@grafana/data';
+import { ConfigEditor } from './components/ConfigEditor';
+import { QueryEditor } from './components/QueryEditor';
+import { DataSource } from './datasource';
+import { BallastOptions, BallastQuery, BallastSecureOptions } from './types';
+
+export const plugin = new DataSourcePlugin<DataSource, BallastQuery, BallastOptions, BallastSecureOptions>(DataSource)
+  .setConfigEditor(ConfigEditor)
+  .setQueryEditor(QueryEditor);

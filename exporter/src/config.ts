@@ -8,6 +8,8 @@ export interface Config {
   databaseUrl?: string;
   configFile?: string;
   tokens: TokenEntry[];
+  /** BALLAST_GITHUB_WEBHOOK_SECRET: verifies X-Hub-Signature-256 on /api/v1/ingest/github. Never logged. */
+  githubWebhookSecret?: string;
   bodyLimit: number;
   metricsPublic: boolean;
   logLevel: string;
@@ -36,6 +38,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv, overrides: Partial<Config>
     databaseUrl: env.DATABASE_URL || undefined,
     configFile: env.BALLAST_CONFIG || undefined,
     tokens: parseTokens(env.BALLAST_TOKENS),
+    githubWebhookSecret: env.BALLAST_GITHUB_WEBHOOK_SECRET || undefined,
     bodyLimit: positiveInt('BALLAST_BODY_LIMIT', env.BALLAST_BODY_LIMIT, DEFAULT_BODY_LIMIT),
     metricsPublic: env.BALLAST_METRICS_PUBLIC === 'true',
     logLevel: env.BALLAST_LOG_LEVEL || 'info',

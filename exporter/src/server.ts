@@ -12,6 +12,13 @@ import { createApp } from './api/app.js';
 import type { OpenApiPaths } from './api/openapi.js';
 import { exposureProblem, type Config } from './config.js';
 import { createRegistry } from './metrics/registry.js';
+import { startKpiExport } from './metrics/kpi-metrics.js';
+import { kpiRoutes, KPI_OPENAPI_PATHS } from './api/kpi-routes.js';
+import { KpiService } from './service/kpis.js';
+import { gateRoutes } from './api/gate-routes.js';
+import { ingestRouter } from './ingest/routes.js';
+import { splitConfigFile, type IngestionConfig } from './ingest/mapping.js';
+import { GateService } from './service/gate.js';
 import { OrgService } from './service/org.js';
 import { RecordService } from './service/records.js';
 import { Store } from './store/store.js';
@@ -21,6 +28,8 @@ export interface Services {
   store: Store;
   orgs: OrgService;
   records: RecordService;
+  /** The config file's `ingestion` section (defaults when absent). */
+  ingestion?: IngestionConfig;
 }
 
 export interface RunningServer {
@@ -34,17 +43,19 @@ export async function openServices(config: Pick<Config, 'dataDir' | 'databaseUrl
   const store = await Store.open({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
   const orgs = new OrgService(store);
   const records = new RecordService(store, orgs);
+  let ingestion: IngestionConfig | undefined;
   if (config.configFile) {
     try {
-      const document = YAML.parse(await readFile(config.configFile, 'utf8'));
-      const revision = await applyOrgIfChanged(orgs, document);
+      const document = splitConfigFile(YAML.parse(await readFile(config.configFile, 'utf8')));
+      ingestion = document.ingestion;
+      const revision = await applyOrgIfChanged(orgs, document.org);
       logger.info({ file: config.configFile, revision }, 'org config applied');
     } catch (error) {
       await store.close();
       throw error;
     }
   }
-  return { store, orgs, records };
+  return { store, orgs, records, ingestion };
 }
 
 async function applyOrgIfChanged(orgs: OrgService, document: unknown): Promise<number> {
@@ -63,6 +74,8 @@ export async function startServer(config: Config, logger: Logger, services: Serv
   const problem = exposureProblem(config);
   if (problem) throw new Error(problem);
   const registry = createRegistry(VERSION, services.store.kind);
+  const kpis = new KpiService(services.store, services.orgs);
+  const kpiExport = startKpiExport(kpis, registry, { intervalMs: config.refreshIntervalMs, logger });
   const app = createApp({
     version: VERSION,
     ...services,
@@ -72,9 +85,14 @@ export async function startServer(config: Config, logger: Logger, services: Serv
     metricsPublic: config.metricsPublic,
     metrics: async (_req, res) => {
       res.setHeader('Content-Type', registry.contentType);
-      res.end(await registry.metrics());
+      res.end((await registry.metrics()) + (await kpiExport.text()));
     },
-    extraRouters: options.extraRouters,
+    extraRouters: [
+      ...(options.extraRouters ?? []),
+      { router: kpiRoutes(kpis, config.tokens), paths: KPI_OPENAPI_PATHS },
+      ingestRouter({ ...services, tokens: config.tokens, registry, githubSecret: config.githubWebhookSecret, bodyLimit: config.bodyLimit }),
+      gateRoutes(new GateService(services.store, services.orgs), config.tokens),
+    ],
   });
   const server: Server = createServer(app);
   await new Promise<void>((resolve, reject) => {
@@ -92,6 +110,7 @@ export async function startServer(config: Config, logger: Logger, services: Serv
         server.close(() => resolve());
         server.closeIdleConnections();
       });
+      await kpiExport.stop();
       await services.store.close();
     })());
   return { url, services, close };

@@ -63,8 +63,8 @@ const installArgs = ['apt-get', 'install', '-y', '--no-install-recommends', '-o'
 const manualCommand =
   packages.length === 4 ? MANUAL_INSTALL_COMMAND : `sudo apt-get install -y ${packages.join(' ')}`;
 
-console.log(`${PREFIX} missing system binaries needed by the tests in test/:`);
-console.log(describeMissing(first.missing));
+console.error(`${PREFIX} missing system binaries needed by the tests in test/:`);
+console.error(describeMissing(first.missing));
 
 if (mode === 'dry-run') {
   console.log(`${PREFIX} dry run (BALLAST_SYSTEM_PACKAGES=dry-run): as root on Debian this would install: ${packages.join(' ')}`);

@@ -76,7 +76,7 @@ export function startProcess(name: string, file: string, args: readonly string[]
   const pid = child.pid;
 
   const lines: string[] = [];
-  let partial = { out: '', err: '' };
+  const partial = { out: '', err: '' };
   const onData = (key: 'out' | 'err') => (chunk: Buffer) => {
     const text = partial[key] + chunk.toString('utf8');
     const parts = text.split('\n');

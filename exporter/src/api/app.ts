@@ -39,7 +39,7 @@ export function createApp(options: AppOptions): express.Express {
   app.set('query parser', 'extended');
   app.use(requestLog(logger));
   app.use(requireJsonBody);
-  app.use(express.json({ limit: options.bodyLimit, type: JSON_TYPES, strict: false }));
+  app.use(express.json({ limit: options.bodyLimit, type: JSON_TYPES, strict: false, verify: keepRawBody }));
 
   const api = express.Router();
   api.get('/health', async (_req, res) => {
@@ -87,6 +87,11 @@ export function createApp(options: AppOptions): express.Express {
   app.use((req, _res, next) => next(new HttpError(404, `not found: ${req.method} ${req.path}`)));
   app.use(errorHandler(logger));
   return app;
+}
+
+/** Receivers that verify a signature (GitHub) or apply their own size limit need the bytes as sent. */
+function keepRawBody(req: import('node:http').IncomingMessage, _res: unknown, buf: Buffer) {
+  (req as { rawBody?: Buffer }).rawBody = buf;
 }
 
 /** A body that is not JSON is refused with 415 before anything reads it. */

@@ -6,6 +6,8 @@ import { createLogger } from '../logger.js';
 import { VERSION } from '../version.js';
 import { serveCommand } from './serve.js';
 import { demoCommand } from './demo.js';
+import { gateCommand } from './gate.js';
+import { importCommand } from './import.js';
 
 const program = new Command('ballast')
   .description('Ballast: stability governance for Prometheus and Grafana')
@@ -39,6 +41,30 @@ storeOptions(program.command('demo'))
   .action(async (opts) => {
     const config = configFromEnv(process.env, { dataDir: opts.dataDir, databaseUrl: opts.databaseUrl });
     await demoCommand(config, createLogger(config.logLevel), { seed: opts.seed });
+  });
+
+program
+  .command('gate')
+  .description('ask the change-freeze gate whether a service or team may change now (exit 0 allowed, 1 frozen, 2 no answer)')
+  .option('--service <id>', 'service about to change')
+  .option('--team <id>', 'team about to change (instead of --service)')
+  .addOption(new Option('--url <url>', 'exporter base URL').env('BALLAST_URL').makeOptionMandatory())
+  .addOption(new Option('--token <token>', 'read token; prefer BALLAST_TOKEN, which stays out of the process list').env('BALLAST_TOKEN'))
+  .option('--fail-open', 'allow the change when the exporter gives no answer (default: refuse)')
+  .option('--timeout <seconds>', 'how long to wait for an answer', (v) => Number(v), 10)
+  .action(async (opts) => {
+    process.exitCode = await gateCommand({ ...opts, timeoutSeconds: opts.timeout });
+  });
+
+storeOptions(program.command('import'))
+  .description('load JSON Lines or CSV history into the store, validated like the API; re-running changes nothing')
+  .argument('<files...>', '.jsonl / .ndjson or .csv files')
+  .option('--kind <collection>', 'collection of every line (else a "collection" or "kind" column per line)')
+  .addOption(new Option('--format <format>', 'file format (default: from the extension)').choices(['jsonl', 'csv']))
+  .action(async (files: string[], opts) => {
+    const config = configFromEnv(process.env, { dataDir: opts.dataDir, databaseUrl: opts.databaseUrl, configFile: opts.config });
+    // Quiet by default: stdout carries the summary.
+    process.exitCode = await importCommand(files, config, createLogger(process.env.BALLAST_LOG_LEVEL ?? 'warn'), { kind: opts.kind, format: opts.format });
   });
 
 program.parseAsync(process.argv).catch((error: unknown) => {

@@ -65,3 +65,22 @@ export function servicesByTeam(org: Org): Map<string, Service[]> {
   for (const service of org.services) result.set(service.team, [...(result.get(service.team) ?? []), service]);
   return result;
 }
+
+export interface ClosingRates {
+  /** Share already done of the tasks not yet due at `now`. */
+  doneBeforeDue: number;
+  /** Share done (in time or late) of the tasks already due, at the start and at the end of the history. */
+  done: [number, number];
+  /** Share of the done ones that were done after their due date. */
+  late: number;
+}
+
+/** When a task (an action, a finding) opened at `openedAt` was done, or undefined while it is open at `now`. */
+export function closedAt(ctx: DemoContext, rng: Random, openedAt: number, dueAt: number, rates: ClosingRates): number | undefined {
+  if (!known(ctx, dueAt)) return rng.chance(rates.doneBeforeDue) ? Math.round(rng.between(openedAt, ctx.now)) : undefined;
+  if (!rng.chance(trend(ctx, openedAt, ...rates.done))) return undefined; // overdue
+  const at = rng.chance(rates.late)
+    ? dueAt + Math.round(rng.between(0.5, 10) * DAY_MS)
+    : Math.round(rng.between(openedAt + HOUR, dueAt));
+  return known(ctx, at) ? at : undefined;
+}

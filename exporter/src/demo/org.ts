@@ -1,11 +1,11 @@
 /**
  * The demo org: five business lines, ~35 teams, ~300 services, eight change systems, this year's
- * goals and the usual policy. The structure is fixed so that dashboards look alike across seeds;
- * the seed picks the people and how many services each team runs.
+ * goals and the usual policy. The structure (ids) is the same for every seed, so that data seeded
+ * with one seed can be replaced by another's without orphaning records; the seed picks the people.
  */
 import type { Goal, Org } from '../domain/org.js';
 import type { KpiKey } from '../domain/kpi-keys.js';
-import type { Random } from './random.js';
+import { Random } from './random.js';
 
 const FIRST_NAMES = [
   'Ana', 'Ben', 'Chen', 'Dara', 'Elif', 'Femi', 'Greta', 'Hiro', 'Ines', 'Jonas', 'Kofi', 'Lena', 'Mateo', 'Nadia',
@@ -27,6 +27,8 @@ const LINES: { id: string; name: string; teams: string[] }[] = [
   { id: 'data', name: 'Data', teams: ['ingestion', 'warehouse-dw', 'ml-platform', 'recommendations', 'analytics', 'streaming', 'governance'] },
 ];
 
+/** Seeds the services each team runs: fixed, see above. */
+const STRUCTURE_SEED = 20_240_601;
 const SERVICE_KINDS = ['api', 'worker', 'gateway', 'scheduler', 'consumer', 'db', 'cache', 'indexer', 'reporter', 'sync', 'admin', 'webhooks'];
 
 export const CHANGE_SYSTEMS = [
@@ -73,6 +75,7 @@ export class People {
 
 export function demoOrg(rng: Random, year: number): Org {
   const people = new People(rng);
+  const structure = new Random(STRUCTURE_SEED);
   const org: Org = {
     businessLines: [],
     teams: [],
@@ -87,7 +90,7 @@ export function demoOrg(rng: Random, year: number): Org {
       const team = `${line.id}-${suffix}`;
       org.teams.push({ id: team, name: `${line.name} ${titleCase(suffix)}`, businessLine: line.id, manager: people.person() });
       // 6-11 services a team: ~300 in all.
-      const kinds = shuffled(rng, SERVICE_KINDS).slice(0, rng.int(6, 11));
+      const kinds = structure.shuffle(SERVICE_KINDS).slice(0, structure.int(6, 11));
       for (const kind of kinds) {
         org.services.push({ id: `${suffix}-${kind}`, name: `${titleCase(suffix)} ${kind}`, team, owner: people.person() });
       }
@@ -115,13 +118,4 @@ function titleCase(id: string): string {
     .split('-')
     .map((w) => (w.length <= 2 ? w.toUpperCase() : w[0]!.toUpperCase() + w.slice(1)))
     .join(' ');
-}
-
-function shuffled<T>(rng: Random, items: readonly T[]): T[] {
-  const copy = [...items];
-  for (let i = copy.length - 1; i > 0; i--) {
-    const j = rng.int(0, i);
-    [copy[i], copy[j]] = [copy[j]!, copy[i]!];
-  }
-  return copy;
 }

@@ -40,6 +40,16 @@ export class Random {
     return items[Math.floor(this.next() * items.length)]!;
   }
 
+  /** A shuffled copy (Fisher-Yates). */
+  shuffle<T>(items: readonly T[]): T[] {
+    const copy = [...items];
+    for (let i = copy.length - 1; i > 0; i--) {
+      const j = this.int(0, i);
+      [copy[i], copy[j]] = [copy[j]!, copy[i]!];
+    }
+    return copy;
+  }
+
   /** Standard normal (Box-Muller). */
   normal(): number {
     const u = 1 - this.next();
@@ -96,12 +106,22 @@ export class WeightedPicker<T> {
   }
 }
 
-/** Picks a key of a weight table, e.g. `{success: 97, failed: 2, rolled_back: 1}`. */
+const tables = new WeakMap<object, { keys: string[]; cumulative: number[]; total: number }>();
+
+/**
+ * Picks a key of a weight table, e.g. `{success: 97, failed: 2, rolled_back: 1}`. Constant tables
+ * are prepared once (the generator draws from them hundreds of thousands of times).
+ */
 export function weighted<K extends string>(rng: Random, table: Record<K, number>): K {
-  const entries = Object.entries(table) as [K, number][];
-  let target = rng.next() * entries.reduce((sum, [, w]) => sum + w, 0);
-  for (const [key, w] of entries) {
-    if ((target -= w) < 0) return key;
+  let prepared = tables.get(table);
+  if (!prepared) {
+    const keys = Object.keys(table);
+    let sum = 0;
+    const cumulative = keys.map((k) => (sum += table[k as K]));
+    prepared = { keys, cumulative, total: sum };
+    tables.set(table, prepared);
   }
-  return entries[entries.length - 1]![0];
+  const target = rng.next() * prepared.total;
+  const i = prepared.cumulative.findIndex((c) => c > target);
+  return prepared.keys[i === -1 ? prepared.keys.length - 1 : i] as K;
 }

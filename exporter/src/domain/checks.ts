@@ -2,7 +2,7 @@
  * Rules a record must follow beyond its schema: it names a known service or team, and its
  * intervals do not end before they start. Pure: the caller passes the org and what it knows.
  */
-import type { Issue, OrgIndex } from './org.js';
+import { UNASSIGNED_TEAM, type Issue, type OrgIndex } from './org.js';
 import type { Collection, RecordInput } from './records.js';
 import { cronProblem } from './freezes.js';
 import { isTimezone } from './time.js';
@@ -48,7 +48,8 @@ export function checkRecord<C extends Collection>(collection: C, input: RecordIn
       notBefore(issues, record, 'resolvedAt', 'startedAt');
       break;
     case 'alerts':
-      checkOwnership(issues, record, ctx.org);
+      // Only alerts may stay unowned (UNASSIGNED_TEAM): the alert exists whether or not we know its owner.
+      if (record.team !== UNASSIGNED_TEAM || record.service !== undefined) checkOwnership(issues, record, ctx.org);
       notBefore(issues, record, 'endsAt', 'startsAt');
       break;
     case 'findings':

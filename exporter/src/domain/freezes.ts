@@ -44,7 +44,11 @@ export function openOccurrence(window: FreezeWindowSpec, at: number): OpenWindow
     // after (at - duration) tells.
     const job = new Cron(cron, { timezone, paused: true });
     const start = job.nextRun(new Date(at - duration))?.getTime();
-    return start !== undefined && start <= at ? { ...base, startsAt: start, endsAt: start + duration } : null;
+    if (start !== undefined && start <= at) return { ...base, startsAt: start, endsAt: start + duration };
+    // A start in a skipped DST hour runs when the clock resumes, but croner only finds it from a
+    // cursor before the jump: look again from earlier.
+    const late = startsFrom(job, at - duration - DST_LOOKBACK_MS, at).find((s) => s + duration > at);
+    return late !== undefined ? { ...base, startsAt: late, endsAt: late + duration } : null;
   }
   if (window.startsAt !== undefined && window.endsAt !== undefined && window.startsAt <= at && at < window.endsAt) {
     return { ...base, startsAt: window.startsAt, endsAt: window.endsAt };
@@ -65,13 +69,24 @@ export function occurrencesBetween(window: FreezeWindowSpec, from: number, to: n
   const duration = durationMinutes * 60_000;
   const job = new Cron(cron, { timezone, paused: true });
   const result: OpenWindow[] = [];
-  let cursor: Date | null = new Date(from - duration);
+  // From before any DST jump that could hide a start (see openOccurrence).
+  let cursor: Date | null = new Date(from - duration - DST_LOOKBACK_MS);
   while (result.length < limit) {
     cursor = job.nextRun(cursor);
     if (!cursor || cursor.getTime() >= to) break;
-    result.push({ ...base, startsAt: cursor.getTime(), endsAt: cursor.getTime() + duration });
+    if (cursor.getTime() + duration > from) result.push({ ...base, startsAt: cursor.getTime(), endsAt: cursor.getTime() + duration });
   }
   return result;
+}
+
+/** Longer than any DST shift (at most an hour today). */
+const DST_LOOKBACK_MS = 3 * 3_600_000;
+
+/** Starts in (from, to], in order. */
+function startsFrom(job: Cron, from: number, to: number): number[] {
+  const starts: number[] = [];
+  for (let next = job.nextRun(new Date(from)); next && next.getTime() <= to; next = job.nextRun(next)) starts.push(next.getTime());
+  return starts;
 }
 
 /** Whether a window's scope covers a record owned by this service / team / business line. */

@@ -10,6 +10,12 @@ import { isTimezone } from './time.js';
 
 const name = z.string().trim().min(1, 'must not be empty').max(200);
 
+/**
+ * Reserved team for alerts whose labels name no known service or team: they are kept (never
+ * dropped) and counted at org level only, as the team has no business line. Only alerts may use it.
+ */
+export const UNASSIGNED_TEAM = 'unassigned';
+
 export const businessLineSchema = z.object({ id: recordId, name, owner: name }).strict();
 export const teamSchema = z.object({ id: recordId, name, businessLine: recordId, manager: name }).strict();
 export const serviceSchema = z.object({ id: recordId, name, team: recordId, owner: name }).strict();
@@ -88,6 +94,7 @@ export function checkOrgReferences(org: Org): Issue[] {
   unique(org.services, 'services');
   unique(org.changeSystems, 'changeSystems');
   org.teams.forEach((t, i) => {
+    if (t.id === UNASSIGNED_TEAM) issues.push({ path: `teams[${i}].id`, message: `"${UNASSIGNED_TEAM}" is reserved for alerts no team owns` });
     if (!lines.has(t.businessLine)) {
       issues.push({ path: `teams[${i}].businessLine`, message: `unknown business line "${t.businessLine}"` });
     }

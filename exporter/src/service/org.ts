@@ -3,7 +3,7 @@
  * cached per revision, replaced as a whole. Replacing it re-resolves every record's team and
  * business line, and refuses to orphan records.
  */
-import { checkOrgReferences, OrgIndex, orgSchema, type Org } from '../domain/org.js';
+import { checkOrgReferences, OrgIndex, orgSchema, UNASSIGNED_TEAM, type Org } from '../domain/org.js';
 import { effectiveControlled } from '../store/collections.js';
 import type { Store } from '../store/store.js';
 import { ConflictError, ValidationError, zodIssues } from './errors.js';
@@ -66,7 +66,7 @@ export class OrgService {
       }
       const teams = await trx.selectFrom(table).select('team').distinct().where('service', 'is', null).execute();
       for (const { team } of teams) {
-        if (team && !index.teams.has(team)) issues.push({ path: table, message: `records name team "${team}"` });
+        if (team && team !== UNASSIGNED_TEAM && !index.teams.has(team)) issues.push({ path: table, message: `records name team "${team}"` });
       }
     }
     if (issues.length > 0) {

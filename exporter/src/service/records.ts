@@ -180,6 +180,13 @@ export class RecordService {
     return (await this.present(spec, [row]))[0]!;
   }
 
+  /** The stored records among `ids`, by id (unknown ids are absent). Lets adapters merge with what is stored. */
+  async getMany(collection: Collection, ids: string[]): Promise<Map<string, ApiRecord>> {
+    const spec = SPECS[collection];
+    const records = await this.present(spec, await this.store.rowsById(this.store.db, spec.table, ids));
+    return new Map(records.map((r) => [r.id as string, r]));
+  }
+
   async remove(collection: Collection, id: string): Promise<void> {
     checkId(id);
     const deleted = await this.store.write((trx) => this.store.deleteRow(trx, SPECS[collection].table, id));
@@ -358,7 +365,7 @@ function buildConditions(spec: CollectionSpec, params: ListParams, org: OrgIndex
   return where;
 }
 
-function freezeWindow(row: Row): FreezeWindowSpec {
+export function freezeWindow(row: Row): FreezeWindowSpec {
   return {
     id: row.id as string,
     name: row.name as string,
@@ -377,7 +384,7 @@ function freezeWindow(row: Row): FreezeWindowSpec {
   };
 }
 
-type Target = { service?: string; team?: string; businessLine?: string }[];
+export type Target = { service?: string; team?: string; businessLine?: string }[];
 
 /** The list filters as sets of targets: each filter given must overlap the freeze's scope. */
 function targetsOf(params: ListParams, org: OrgIndex): Target[] {
@@ -395,7 +402,7 @@ function targetsOf(params: ListParams, org: OrgIndex): Target[] {
 }
 
 /** Whether a freeze scope and a filter target can meet: no level on which both differ. */
-function overlaps(scope: FreezeWindowSpec['scope'], targets: Target, org: OrgIndex): boolean {
+export function overlaps(scope: FreezeWindowSpec['scope'], targets: Target, org: OrgIndex): boolean {
   const owner = scope.service ? org.ownerOf({ service: scope.service }) : { team: scope.team ?? null, businessLine: null };
   const resolved = {
     service: scope.service,

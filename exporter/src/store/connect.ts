@@ -54,6 +54,9 @@ function connectPostgres(url: string): Connection {
         : pg.types.getTypeParser(oid, format as 'text'),
   };
   const pool = new pg.Pool({ connectionString: url, max: 10, types: types as pg.CustomTypesConfig });
+  // An idle client losing its server (restart, failover) emits 'error' on the pool; unhandled, that
+  // would end the process. The pool drops that client; the next query reconnects or fails (→ 503).
+  pool.on('error', () => {});
   const parsed = new URL(url);
   return {
     kind: 'postgres',

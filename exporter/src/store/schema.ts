@@ -112,6 +112,16 @@ export interface DrillRow extends Owned {
   updated_at: Ms;
 }
 
+/** One answer of the change-freeze gate (migration 002). */
+export interface GateCheckRow {
+  id: string;
+  service: string | null;
+  team: string | null;
+  allowed: Flag;
+  freezes: string;
+  at: Ms;
+}
+
 export interface OrgRow {
   id: number;
   document: string;
@@ -140,6 +150,7 @@ export interface Database {
   freezes: FreezeRow;
   drills: DrillRow;
   org: OrgRow;
+  gate_checks: GateCheckRow;
   data_revision: DataRevisionRow;
   ballast_migrations: MigrationRow;
 }

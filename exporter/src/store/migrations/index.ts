@@ -7,13 +7,17 @@ import { sql, type Kysely } from 'kysely';
 import type { StoreKind } from '../connect.js';
 import type { Database } from '../schema.js';
 import * as initial from './001-initial.js';
+import * as gateChecks from './002-gate-checks.js';
 
 export interface Migration {
   name: string;
   up(db: Kysely<unknown>): Promise<void>;
 }
 
-export const MIGRATIONS: Migration[] = [{ name: '001-initial', up: initial.up }];
+export const MIGRATIONS: Migration[] = [
+  { name: '001-initial', up: initial.up },
+  { name: '002-gate-checks', up: gateChecks.up },
+];
 
 const LOCK_KEY = 0x62616c6c; // "ball"
 

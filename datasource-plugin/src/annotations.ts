@@ -1,0 +1,143 @@
+/**
+ * Dashboard annotations from Ballast records:
+ *  - changes as points (title, system, service, result), freeze violations marked in text and tags;
+ *  - incidents as regions from start to recovery (open ones up to now), with priority, title and
+ *    a link to the post-mortem;
+ *  - freeze windows as regions, each occurrence of a recurring window separately.
+ * Colours come from the Grafana theme's visualization palette.
+ */
+import { AnnotationEvent, DataFrame, FieldType, GrafanaTheme2, createDataFrame } from '@grafana/data';
+import { Occurrence, violatedFreezes } from './api/freezes';
+import { Change, Freeze, Incident } from './types';
+
+export interface EventRow {
+  time: number;
+  timeEnd?: number;
+  title: string;
+  text: string;
+  tags: string[];
+  color: string;
+  id: string;
+}
+
+const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const line = (label: string, value: string | null | undefined) => (value ? `${label}: ${escape(value)}` : '');
+const join = (...parts: string[]) => parts.filter(Boolean).join('<br>');
+
+export function changeEvents(changes: Change[], occurrences: Occurrence[], theme: GrafanaTheme2): EventRow[] {
+  const color = (name: string) => theme.visualization.getColorByName(name);
+  return changes.map((c) => {
+    const violated = violatedFreezes(c, occurrences);
+    const failed = c.result === 'failed' || c.result === 'rolled_back';
+    const title = c.title || `${c.kind} ${c.service ?? c.team ?? ''}`.trim();
+    return {
+      id: `change:${c.id}`,
+      time: Date.parse(c.startedAt),
+      title: violated.length ? `⚠ ${title}` : title,
+      text: join(
+        violated.length ? `<b>Freeze violation</b>: ${violated.map((o) => escape(o.freeze.name)).join(', ')}` : '',
+        line('System', c.system),
+        line('Service', c.service ?? c.team),
+        line('Kind', c.kind),
+        line('Result', c.result ?? 'unknown'),
+        c.controlled ? 'Controlled change' : 'Uncontrolled change',
+        line('Exemption', c.exemption)
+      ),
+      tags: [
+        'change',
+        c.kind,
+        c.system,
+        ...(c.service ? [c.service] : []),
+        ...(c.result ? [c.result] : []),
+        ...(violated.length ? ['freeze-violation'] : []),
+      ],
+      color: violated.length ? color('red') : failed ? color('orange') : c.result === 'success' ? color('green') : color('blue'),
+    };
+  });
+}
+
+export function incidentEvents(incidents: Incident[], now: number, theme: GrafanaTheme2): EventRow[] {
+  const color = (name: string) => theme.visualization.getColorByName(name);
+  const byPriority = (p: string) => (/^(P0|SEV0|SEV1|critical)$/i.test(p) ? 'red' : /^(P1|SEV2|high)$/i.test(p) ? 'orange' : 'yellow');
+  return incidents.map((i) => {
+    const start = Date.parse(i.startedAt);
+    const end = i.recoveredAt ? Date.parse(i.recoveredAt) : Math.max(now, start);
+    return {
+      id: `incident:${i.id}`,
+      time: start,
+      timeEnd: end,
+      title: `${i.priority} ${i.title}`,
+      text: join(
+        `<b>${escape(i.priority)}</b> ${escape(i.title)}`,
+        line('Service', i.service ?? i.team),
+        i.recoveredAt ? '' : 'Not recovered yet',
+        line('Detected by', i.detectionSource),
+        line('Cause', i.cause),
+        i.postmortemUrl && /^https?:\/\//i.test(i.postmortemUrl)
+          ? `<a href="${escape(i.postmortemUrl)}" target="_blank" rel="noopener noreferrer">Post-mortem</a>`
+          : ''
+      ),
+      tags: ['incident', i.priority, ...(i.service ? [i.service] : []), ...(i.recoveredAt ? [] : ['open']), ...(i.drill ? ['drill'] : [])],
+      color: color(byPriority(i.priority)),
+    };
+  });
+}
+
+export function freezeEvents(occurrences: Occurrence[], from: number, to: number, theme: GrafanaTheme2): EventRow[] {
+  const color = theme.visualization.getColorByName('purple');
+  return occurrences.map((o) => {
+    const f: Freeze = o.freeze;
+    const scope = Object.entries(f.scope ?? {})
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ');
+    return {
+      id: `freeze:${f.id}:${o.start}`,
+      time: Math.max(o.start, from),
+      timeEnd: Math.min(o.end, to),
+      title: `Freeze: ${f.name}`,
+      text: join(`<b>Freeze</b>: ${escape(f.name)}`, escape(f.reason), scope ? `Scope: ${escape(scope)}` : 'Scope: everything'),
+      tags: ['freeze', ...Object.values(f.scope ?? {})],
+      color,
+    };
+  });
+}
+
+/** Events as a data frame with the standard annotation field names (time, timeEnd, title, text, tags, color). */
+export function eventsFrame(refId: string, rows: EventRow[]): DataFrame {
+  return createDataFrame({
+    refId,
+    name: 'annotations',
+    meta: { dataTopic: 'annotations' as never },
+    fields: [
+      { name: 'time', type: FieldType.time, values: rows.map((r) => r.time) },
+      { name: 'timeEnd', type: FieldType.time, values: rows.map((r) => r.timeEnd ?? null) },
+      { name: 'title', type: FieldType.string, values: rows.map((r) => r.title) },
+      { name: 'text', type: FieldType.string, values: rows.map((r) => r.text) },
+      { name: 'tags', type: FieldType.other, values: rows.map((r) => r.tags) },
+      { name: 'color', type: FieldType.string, values: rows.map((r) => r.color) },
+      { name: 'id', type: FieldType.string, values: rows.map((r) => r.id) },
+    ],
+  });
+}
+
+/** The frames `query()` returned for an annotation query, as Grafana annotation events. */
+export function framesToEvents(frames: DataFrame[]): AnnotationEvent[] {
+  const events: AnnotationEvent[] = [];
+  for (const frame of frames) {
+    const get = (name: string) => frame.fields.find((f) => f.name === name)?.values ?? [];
+    const [time, timeEnd, title, text, tags, color, id] = ['time', 'timeEnd', 'title', 'text', 'tags', 'color', 'id'].map(get);
+    for (let i = 0; i < frame.length; i++) {
+      const end = timeEnd![i] as number | null;
+      events.push({
+        id: id![i] as string,
+        time: time![i] as number,
+        ...(end != null ? { timeEnd: end, isRegion: end > (time![i] as number) } : { isRegion: false }),
+        title: title![i] as string,
+        text: text![i] as string,
+        tags: tags![i] as string[],
+        color: color![i] as string,
+      });
+    }
+  }
+  return events;
+}

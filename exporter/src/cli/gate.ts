@@ -1,0 +1,67 @@
+/**
+ * `ballast gate`: asks the exporter's change-freeze gate from a CI/CD job. Exit 0 allowed (the
+ * checkId on stdout, to cite as gateCheck on the change), 1 frozen, 2 no answer. Without an answer
+ * it fails closed unless --fail-open; a refused request (bad token, unknown service) always fails.
+ */
+export interface GateCommandOptions {
+  service?: string;
+  team?: string;
+  url: string;
+  /** From --token or BALLAST_TOKEN (env keeps it out of the process list). */
+  token?: string;
+  failOpen?: boolean;
+  timeoutSeconds?: number;
+}
+
+export const GATE_EXIT = { allowed: 0, frozen: 1, noAnswer: 2 } as const;
+
+interface Output {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+const stdio: Output = { out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`) };
+
+export async function gateCommand(options: GateCommandOptions, io: Output = stdio): Promise<number> {
+  const target = options.service !== undefined ? `service ${options.service}` : `team ${options.team}`;
+  if ((options.service === undefined) === (options.team === undefined)) {
+    io.err('ballast gate: give either --service or --team');
+    return GATE_EXIT.noAnswer;
+  }
+  const url = new URL('/api/v1/gate', options.url);
+  url.searchParams.set(options.service !== undefined ? 'service' : 'team', (options.service ?? options.team)!);
+  const noAnswer = (why: string) => {
+    if (options.failOpen) {
+      io.err(`ballast gate: no answer (${why}); allowing ${target} because of --fail-open`);
+      return GATE_EXIT.allowed;
+    }
+    io.err(`ballast gate: no answer (${why}); refusing ${target} (fail closed; --fail-open to allow)`);
+    return GATE_EXIT.noAnswer;
+  };
+
+  let res: Response;
+  let body: { allowed?: boolean; checkId?: string; message?: string; freezes?: { name: string; reason: string; endsAt: string }[] };
+  try {
+    res = await fetch(url, {
+      headers: options.token ? { authorization: `Bearer ${options.token}` } : {},
+      signal: AbortSignal.timeout((options.timeoutSeconds ?? 10) * 1000),
+    });
+    body = await res.json();
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string } }).cause?.code;
+    return noAnswer(`cannot reach ${url.origin}: ${cause ?? (error instanceof Error ? error.message : String(error))}`);
+  }
+  if (res.status === 200 && body.allowed === true) {
+    io.out(body.checkId ?? '');
+    io.err(`ballast gate: ${target} may change now (check ${body.checkId})`);
+    return GATE_EXIT.allowed;
+  }
+  if (res.status === 423) {
+    const windows = (body.freezes ?? []).map((f) => `"${f.name}" (${f.reason}) until ${f.endsAt}`).join('; ');
+    io.err(`ballast gate: ${target} is frozen: ${windows} [check ${body.checkId}]`);
+    return GATE_EXIT.frozen;
+  }
+  if (res.status >= 500) return noAnswer(`the exporter answered ${res.status}: ${body.message ?? ''}`);
+  io.err(`ballast gate: the exporter refused the request (${res.status}): ${body.message ?? ''}`);
+  return GATE_EXIT.noAnswer;
+}

@@ -1,0 +1,80 @@
+/**
+ * Writes the demo data set into a store through the same services the API uses, so every record
+ * is validated exactly as a client's would be.
+ */
+import type { Logger } from 'pino';
+import { COLLECTIONS, type Collection } from '../domain/records.js';
+import { MAX_BATCH } from '../service/records.js';
+import type { Services } from '../server.js';
+import { SPECS } from '../store/collections.js';
+import { generateDemo } from './generate.js';
+
+export interface DemoSummary {
+  seed: number;
+  /** End of the generated history (ISO 8601). */
+  until: string;
+  teams: number;
+  services: number;
+  records: Record<Collection, number>;
+  totalRecords: number;
+  /** What the writes did: a re-run with the same seed and end finds everything unchanged. */
+  created: number;
+  updated: number;
+  unchanged: number;
+  elapsedMs: number;
+}
+
+export const DEFAULT_DEMO_SEED = 42;
+
+/** Write order: incidents before the actions that point at them. */
+const ORDER: Collection[] = ['freezes', 'changes', 'incidents', 'actions', 'alerts', 'findings', 'drills'];
+
+export async function seedDemo(services: Services, options: { seed: number; now?: number }): Promise<DemoSummary> {
+  const started = performance.now();
+  const now = options.now ?? Date.now();
+  const data = generateDemo({ seed: options.seed, now });
+  await services.orgs.replace(data.org);
+  const records = Object.fromEntries(COLLECTIONS.map((c) => [c, 0])) as Record<Collection, number>;
+  const outcomes = { created: 0, updated: 0, unchanged: 0 };
+  for (const collection of ORDER) {
+    const list = data[collection];
+    for (let i = 0; i < list.length; i += MAX_BATCH) {
+      const result = await services.records.batch(collection, { records: list.slice(i, i + MAX_BATCH) });
+      outcomes.created += result.created;
+      outcomes.updated += result.updated;
+      outcomes.unchanged += result.unchanged;
+    }
+    records[collection] = list.length;
+  }
+  return {
+    seed: options.seed,
+    until: new Date(now).toISOString(),
+    teams: data.org.teams.length,
+    services: data.org.services.length,
+    records,
+    totalRecords: Object.values(records).reduce((a, b) => a + b, 0),
+    ...outcomes,
+    elapsedMs: Math.round(performance.now() - started),
+  };
+}
+
+/** Seeds only a store that has neither org teams nor records, so a real setup is never touched. */
+export async function seedDemoIfEmpty(services: Services, logger: Logger): Promise<DemoSummary | null> {
+  if (!(await isEmpty(services))) {
+    logger.info('store already has an org or records: demo data not seeded');
+    return null;
+  }
+  logger.info('empty store: seeding the demo org and a year of history');
+  return seedDemo(services, { seed: DEFAULT_DEMO_SEED });
+}
+
+async function isEmpty(services: Services): Promise<boolean> {
+  const { org } = await services.orgs.current();
+  if (org.teams.length > 0) return false;
+  for (const collection of COLLECTIONS) {
+    // One indexed row lookup per table, not a count.
+    const row = await services.store.db.selectFrom(SPECS[collection].table).select('id').limit(1).executeTakeFirst();
+    if (row) return false;
+  }
+  return true;
+}

@@ -1,0 +1,205 @@
+/**
+ * The KPI metrics contract (docs/metrics.md): one gauge family per KPI, numerator and denominator
+ * families beside them, targets, freeze state and the exporter's own refresh metrics.
+ * KPI families live in their own registry, filled and serialized once per refresh, so a scrape
+ * only concatenates a cached text (tens of thousands of series on a large org) with the small
+ * main registry (Node's default metrics, self-metrics, freeze state, evaluated at scrape time).
+ */
+import { Counter, Gauge, Registry } from 'prom-client';
+import type { Logger } from 'pino';
+import { openOccurrence } from '../domain/freezes.js';
+import { KPI_DEFINITIONS, STAGES, stageMeans, type Scope, type Tally, type TallyField } from '../domain/kpis.js';
+import { KPI_WINDOWS } from '../domain/kpi-keys.js';
+import { windowTarget, yearlyTarget } from '../domain/scorecard.js';
+import { yearIn } from '../domain/windows.js';
+import { present, type KpiService, type Snapshot } from '../service/kpis.js';
+
+const SCOPE_LABELS = ['business_line', 'team'] as const;
+const WINDOWED = ['window', ...SCOPE_LABELS] as const;
+
+/** Labels of a scope: org series carry neither, business-line series one, team series both. */
+export function scopeLabels(scope: Scope): Record<string, string> {
+  const labels: Record<string, string> = {};
+  if (scope.businessLine !== null) labels.business_line = scope.businessLine;
+  if (scope.team !== null) labels.team = scope.team;
+  return labels;
+}
+
+/** Numerator and denominator families: additive, so any grouping can be computed in PromQL. */
+export const COMPONENT_FAMILIES: { name: string; help: string; field: TallyField; scale?: number }[] = [
+  { name: 'stability_high_priority_incidents_recovered', field: 'recovered', help: 'High-priority production incidents (by startedAt) recovered before the window end; denominator of stability_mttr_seconds.' },
+  { name: 'stability_high_priority_incidents_recovery_seconds', field: 'recoveryMs', scale: 1e-3, help: 'Summed recoveredAt - startedAt of the recovered high-priority incidents; numerator of stability_mttr_seconds.' },
+  { name: 'stability_high_priority_incidents_detection_seconds', field: 'detectionMs', scale: 1e-3, help: 'Summed detectedAt - startedAt of high-priority incidents; numerator of stability_mttd_seconds (denominator stability_high_priority_incidents).' },
+  { name: 'stability_high_priority_incidents_detected_internally', field: 'detectedInternally', help: 'High-priority incidents detected by monitoring or inspection; numerator of stability_detection_ratio.' },
+  { name: 'stability_high_priority_incidents_complete_timestamps', field: 'completeTimestamps', help: 'High-priority incidents with started <= detected <= acknowledged <= recovered all present; numerator of stability_incident_data_quality_ratio.' },
+  { name: 'stability_high_severity_alerts', field: 'alerts', help: 'High-severity alerts by startsAt; numerator of stability_high_priority_alerts_per_day (divide by stability_window_seconds / 86400).' },
+  { name: 'stability_high_severity_alerts_actionable', field: 'actionable', help: 'High-severity alerts counted actionable (verdict, or linked to an incident); numerator of stability_alert_accuracy_ratio.' },
+  { name: 'stability_high_severity_alerts_noise', field: 'noise', help: 'High-severity alerts counted noise (verdict, or transient when configured); actionable + noise is the denominator of stability_alert_accuracy_ratio.' },
+  { name: 'stability_high_severity_alerts_inferred_actionable', field: 'inferredActionable', help: 'Of the actionable alerts, those without a human verdict (linked to an incident).' },
+  { name: 'stability_high_severity_alerts_inferred_noise', field: 'inferredNoise', help: 'Of the noise alerts, those without a human verdict (resolved sooner than policy.transientAlertMinutes).' },
+  { name: 'stability_alerts_unreviewed', field: 'unreviewed', help: 'High-severity alerts with no verdict, given or inferred.' },
+  { name: 'stability_inspection_findings', field: 'findings', help: 'Inspection findings by foundAt; denominator of stability_inspection_closure_ratio.' },
+  { name: 'stability_inspection_findings_closed', field: 'findingsClosed', help: 'Inspection findings closed before the window end; numerator of stability_inspection_closure_ratio.' },
+  { name: 'stability_changes', field: 'changes', help: 'Changes by startedAt; denominator of stability_change_control_coverage_ratio.' },
+  { name: 'stability_changes_controlled', field: 'controlled', help: 'Controlled changes; numerator of stability_change_control_coverage_ratio.' },
+  { name: 'stability_changes_with_result', field: 'withResult', help: 'Changes with a result; denominator of stability_change_failure_ratio.' },
+  { name: 'stability_changes_failed', field: 'failed', help: 'Changes with result failed or rolled_back; numerator of stability_change_failure_ratio.' },
+  { name: 'stability_improvement_actions_due', field: 'actionsDue', help: 'Improvement actions due in the window (by dueAt); denominator of stability_action_completion_ratio.' },
+  { name: 'stability_improvement_actions_completed', field: 'actionsCompleted', help: 'Improvement actions due in the window and completed before its end; numerator of stability_action_completion_ratio.' },
+  { name: 'stability_drills', field: 'drills', help: 'Drills by startedAt; denominator of stability_drill_score.' },
+  { name: 'stability_drills_score_points', field: 'drillScore', help: 'Summed drill scores; numerator of stability_drill_score.' },
+  { name: 'stability_teams', field: 'teams', help: 'Teams of the org in the scope; denominator of stability_drill_coverage_ratio.' },
+  { name: 'stability_teams_drilled', field: 'drilledTeams', help: 'Teams with at least one drill in the window; numerator of stability_drill_coverage_ratio.' },
+];
+
+function kpiHelp(d: (typeof KPI_DEFINITIONS)[number]): string {
+  const unit = { count: 'count', seconds: 'seconds', ratio: 'ratio 0-1', per_day: 'per day', score: 'score 0-100' }[d.unit];
+  return `${d.title} (${unit}, ${d.direction} is better): ${d.description}`;
+}
+
+/** The families recomputed on each refresh, in their own registry. */
+class KpiFamilies {
+  readonly registry = new Registry();
+  private readonly kpis = KPI_DEFINITIONS.map((d) => ({ key: d.key, gauge: this.gauge(`stability_${d.key}`, kpiHelp(d), WINDOWED) }));
+  private readonly components = COMPONENT_FAMILIES.map((c) => ({ ...c, gauge: this.gauge(c.name, c.help, WINDOWED) }));
+  private readonly stageMean = this.gauge('stability_incident_stage_seconds', 'Mean time of each incident process stage of high-priority incidents (by startedAt): from the previous step reached, or the start, to the stage\'s step.', [...WINDOWED, 'stage']);
+  private readonly stageCount = this.gauge('stability_incident_stage_incidents', 'High-priority incidents that reached each stage; denominator of stability_incident_stage_seconds.', [...WINDOWED, 'stage']);
+  private readonly stageSum = this.gauge('stability_incident_stage_spent_seconds', 'Summed time of each stage; numerator of stability_incident_stage_seconds.', [...WINDOWED, 'stage']);
+  private readonly windowLength = this.gauge('stability_window_seconds', 'Length of each window (time elapsed this year for ytd); stability_high_severity_alerts / (this / 86400) is stability_high_priority_alerts_per_day.', ['window']);
+  private readonly computedAt = this.gauge('ballast_kpi_snapshot_timestamp_seconds', 'Unix time the KPI series were computed at: the end of every window.', []);
+  private readonly overdue = this.gauge('stability_inspection_findings_overdue', 'Open inspection findings past their due date, now.', SCOPE_LABELS);
+  private readonly target = this.gauge('stability_kpi_target', "This year's target of a KPI for a scope (its own goal, else for non-count KPIs its business line's or the org's); count targets are yearly.", ['kpi', ...SCOPE_LABELS]);
+  private readonly systems = this.gauge('stability_change_systems', 'Change systems in the org config; denominator of stability_change_system_integration_ratio.', []);
+  private readonly integrated = this.gauge('stability_change_systems_integrated', 'Integrated change systems; numerator of stability_change_system_integration_ratio.', []);
+
+  private gauge(name: string, help: string, labelNames: readonly string[]) {
+    return new Gauge({ name, help, labelNames: [...labelNames], registers: [this.registry] });
+  }
+
+  /** Replaces every series with the snapshot's values; returns the serialized families. */
+  async render(snapshot: Snapshot): Promise<string> {
+    this.registry.resetMetrics();
+    const { index } = snapshot;
+    this.computedAt.set(snapshot.computedAt / 1000);
+    for (const window of KPI_WINDOWS) {
+      const result = snapshot.windows[window];
+      this.windowLength.set({ window }, (result.range.to - result.range.from) / 1000);
+      for (const scope of result.scopes) {
+        const labels = { window, ...scopeLabels(scope) };
+        for (const { key, gauge } of this.kpis) {
+          const value = scope.values[key].value;
+          if (value !== null && present(key, scope)) gauge.set(labels, value);
+        }
+        this.setComponents(scope.tally, labels);
+      }
+    }
+    const year = yearIn(snapshot.computedAt, index.org.policy.timezone);
+    for (const scope of snapshot.windows.ytd.scopes) {
+      for (const { key } of this.kpis) {
+        const target = windowTarget(yearlyTarget(index.org.goals, year, key, scope), key, 1);
+        if (target !== null && present(key, scope)) this.target.set({ kpi: key, ...scopeLabels(scope) }, target);
+      }
+    }
+    for (const { scope, count } of snapshot.overdue) this.overdue.set(scopeLabels(scope), count);
+    const systems = index.org.changeSystems;
+    this.systems.set(systems.length);
+    this.integrated.set(systems.filter((s) => s.integrated).length);
+    return this.registry.metrics();
+  }
+
+  private setComponents(tally: Tally, labels: Record<string, string>) {
+    for (const c of this.components) c.gauge.set(labels, tally.counts[c.field] * (c.scale ?? 1));
+    const means = stageMeans(tally);
+    for (const stage of STAGES) {
+      const { count, ms } = tally.stages[stage];
+      const l = { ...labels, stage };
+      this.stageCount.set(l, count);
+      this.stageSum.set(l, ms / 1000);
+      if (means[stage] !== null) this.stageMean.set(l, means[stage]);
+    }
+  }
+}
+
+export interface KpiExport {
+  /** The KPI families' text, after the first refresh has finished (or failed). */
+  text(): Promise<string>;
+  /** Recomputes now if the data changed or the snapshot is too old. */
+  refresh(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the refresher: every `intervalMs` it checks the store's revision and recomputes the
+ * snapshot when the data changed or it is older than the service's max age, then re-renders.
+ * Self-metrics and freeze state are registered in `registry` (the main one).
+ */
+export function startKpiExport(service: KpiService, registry: Registry, options: { intervalMs: number; logger: Logger }): KpiExport {
+  const families = new KpiFamilies();
+  let rendered = '';
+  let renderedRevision: Snapshot | null = null;
+  const duration = new Gauge({ name: 'ballast_kpi_refresh_duration_seconds', help: 'How long the last KPI refresh took (queries, roll-up and rendering).', registers: [registry] });
+  const lastSuccess = new Gauge({ name: 'ballast_kpi_last_refresh_timestamp_seconds', help: 'Unix time of the last successful KPI refresh.', registers: [registry] });
+  const storeErrors = new Counter({ name: 'ballast_store_errors_total', help: 'KPI refreshes that failed on a store error.', registers: [registry] });
+  new Gauge({
+    name: 'stability_freeze_active',
+    help: 'Whether a freeze window is open now (1) or not (0), with its scope as labels.',
+    labelNames: ['freeze', 'business_line', 'team', 'service'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      const now = Date.now();
+      for (const freeze of service.last()?.freezes ?? []) {
+        const { businessLine, team, service: svc } = freeze.scope;
+        const labels = {
+          freeze: freeze.id,
+          ...(businessLine !== undefined ? { business_line: businessLine } : {}),
+          ...(team !== undefined ? { team } : {}),
+          ...(svc !== undefined ? { service: svc } : {}),
+        };
+        this.set(labels, openOccurrence(freeze, now) ? 1 : 0);
+      }
+    },
+  });
+
+  let running: Promise<void> | null = null;
+  const refresh = () =>
+    (running ??= (async () => {
+      const started = performance.now();
+      try {
+        const snapshot = await service.snapshot();
+        if (snapshot !== renderedRevision) {
+          rendered = await families.render(snapshot);
+          renderedRevision = snapshot;
+          duration.set((performance.now() - started) / 1000);
+        }
+        lastSuccess.set(Date.now() / 1000);
+      } catch (error) {
+        storeErrors.inc();
+        options.logger.error({ err: error }, 'KPI refresh failed');
+      }
+    })().finally(() => {
+      running = null;
+    }));
+
+  const first = refresh();
+  let stopped = false;
+  let timer: NodeJS.Timeout | null = null;
+  const loop = () => {
+    if (stopped) return;
+    timer = setTimeout(() => void refresh().then(loop), options.intervalMs);
+    timer.unref(); // the refresher alone never keeps the process alive
+  };
+  void first.then(loop);
+  return {
+    async text() {
+      await first;
+      return rendered;
+    },
+    refresh,
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await running;
+    },
+  };
+}

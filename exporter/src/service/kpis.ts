@@ -1,0 +1,268 @@
+/**
+ * KPI use cases: the values per window and scope, their history (series), the scorecard, and the
+ * refresher that keeps one computed snapshot current for /metrics. The snapshot is a cache keyed
+ * by the store's data revision (bumped by every write of any process) and at most `maxAgeMs` old
+ * (windows slide), so several exporter processes on one PostgreSQL all answer correctly.
+ */
+import { emptyTally, KPI_DEFINITIONS, kpiValues, ORG_ONLY, rollUp, type KpiValue, type Scope, type ScopeTally } from '../domain/kpis.js';
+import { KPI_KEYS, KPI_WINDOWS, type KpiKey, type KpiWindow, type Level } from '../domain/kpi-keys.js';
+import type { FreezeWindowSpec } from '../domain/freezes.js';
+import type { OrgIndex } from '../domain/org.js';
+import { overallScore, status, windowTarget, yearlyTarget, type Status } from '../domain/scorecard.js';
+import { toIso } from '../domain/time.js';
+import { previousRange, windowRange, yearShare, type WindowRange } from '../domain/windows.js';
+import { overdueFindings, teamTallies, type Source } from '../store/kpi-queries.js';
+import type { Row } from '../store/collections.js';
+import type { Store } from '../store/store.js';
+import { freezeWindow } from './records.js';
+import type { OrgService } from './org.js';
+
+/** The store queries each KPI needs (for series, which compute one KPI at many moments). */
+const SOURCES_OF: Record<KpiKey, Source[]> = {
+  high_priority_incidents: ['incidents'],
+  mttr_seconds: ['incidents'],
+  mttr_p50_seconds: ['incidents', 'recoveries'],
+  mttr_p90_seconds: ['incidents', 'recoveries'],
+  mttd_seconds: ['incidents'],
+  detection_ratio: ['incidents'],
+  incident_data_quality_ratio: ['incidents'],
+  alert_accuracy_ratio: ['alerts'],
+  high_priority_alerts_per_day: ['alerts'],
+  inspection_closure_ratio: ['findings'],
+  change_control_coverage_ratio: ['changes'],
+  change_failure_ratio: ['changes'],
+  change_system_integration_ratio: [],
+  freeze_violations: ['freezes'],
+  action_completion_ratio: ['actions'],
+  drill_score: ['drills'],
+  drill_coverage_ratio: ['drills'],
+};
+
+export interface ScopeValues extends ScopeTally {
+  values: Record<KpiKey, KpiValue>;
+}
+
+export interface WindowResult {
+  range: WindowRange;
+  scopes: ScopeValues[];
+}
+
+export interface Snapshot {
+  revision: number;
+  computedAt: number;
+  index: OrgIndex;
+  freezes: FreezeWindowSpec[];
+  windows: Record<KpiWindow, WindowResult>;
+  /** Open findings past due, per scope (not windowed). */
+  overdue: { scope: Scope; count: number }[];
+  /** Lazily computed windows one period earlier (scorecard trend). */
+  previous: Map<KpiWindow, Promise<WindowResult>>;
+}
+
+export interface ScopeFilter {
+  level?: Level;
+  businessLine?: string;
+  team?: string;
+}
+
+export interface KpiServiceOptions {
+  /** Recompute at least this often even without writes: windows slide (ms). */
+  maxAgeMs?: number;
+  now?: () => number;
+}
+
+export class KpiService {
+  private cached: Snapshot | null = null;
+  private inflight: Promise<Snapshot> | null = null;
+  private readonly maxAgeMs: number;
+  readonly now: () => number;
+
+  constructor(
+    private readonly store: Store,
+    private readonly orgs: OrgService,
+    options: KpiServiceOptions = {},
+  ) {
+    this.maxAgeMs = options.maxAgeMs ?? 60_000;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** The current snapshot; recomputed when the data changed or it is older than maxAgeMs. */
+  async snapshot(): Promise<Snapshot> {
+    const revision = await this.store.revision();
+    const cached = this.cached;
+    if (cached && cached.revision === revision && this.now() - cached.computedAt < this.maxAgeMs) return cached;
+    return this.recompute(revision);
+  }
+
+  /** The last computed snapshot, if any, without checking freshness. */
+  last(): Snapshot | null {
+    return this.cached;
+  }
+
+  private recompute(revision: number): Promise<Snapshot> {
+    if (this.inflight) {
+      return this.inflight.then((s) => (s.revision === revision ? s : this.recompute(revision)));
+    }
+    const run = this.compute(revision).finally(() => {
+      if (this.inflight === run) this.inflight = null;
+    });
+    this.inflight = run;
+    return run;
+  }
+
+  private async compute(revision: number): Promise<Snapshot> {
+    const now = this.now();
+    const index = await this.orgs.index();
+    const freezes = ((await this.store.db.selectFrom('freezes').selectAll().execute()) as unknown as Row[]).map(freezeWindow);
+    const ranges = KPI_WINDOWS.map((w) => windowRange(w, now, index.org.policy.timezone));
+    const [results, overdueByTeam] = await Promise.all([
+      Promise.all(ranges.map((r) => this.computeWindow(r, index, freezes))),
+      overdueFindings(this.store.db, now),
+    ]);
+    // Rolled up like any tally: the overdue count rides in the `findings` field.
+    const overdue = rollUp(
+      new Map([...overdueByTeam].map(([team, n]) => [team, Object.assign(emptyTally(), { counts: { ...emptyTally().counts, findings: n } })])),
+      index,
+    );
+    const snapshot: Snapshot = {
+      revision,
+      computedAt: now,
+      index,
+      freezes,
+      windows: Object.fromEntries(results.map((r) => [r.range.window, r])) as Record<KpiWindow, WindowResult>,
+      overdue: overdue.map(({ tally, ...scope }) => ({ scope, count: tally.counts.findings })),
+      previous: new Map(),
+    };
+    this.cached = snapshot;
+    return snapshot;
+  }
+
+  /** Every scope's values for one window; `sources` limits the queries (series of one KPI). */
+  async computeWindow(range: WindowRange, index: OrgIndex, freezes: FreezeWindowSpec[], sources?: Source[]): Promise<WindowResult> {
+    const { policy } = index.org;
+    const byTeam = await teamTallies(
+      this.store.db,
+      {
+        from: range.from,
+        to: range.to,
+        highPriorities: policy.highPriorities,
+        highSeverities: policy.highSeverities,
+        transientMs: policy.transientAlertMinutes === null ? null : policy.transientAlertMinutes * 60_000,
+        freezes,
+      },
+      sources,
+    );
+    const systems = index.org.changeSystems;
+    const ctx = { days: range.days, changeSystems: { integrated: systems.filter((s) => s.integrated).length, total: systems.length } };
+    return { range, scopes: rollUp(byTeam, index).map((s) => ({ ...s, values: kpiValues(s.tally, ctx) })) };
+  }
+
+  async previous(snapshot: Snapshot, window: KpiWindow): Promise<WindowResult> {
+    let result = snapshot.previous.get(window);
+    if (!result) {
+      const range = previousRange(snapshot.windows[window].range, snapshot.index.org.policy.timezone);
+      result = this.computeWindow(range, snapshot.index, snapshot.freezes);
+      snapshot.previous.set(window, result);
+      result.catch(() => snapshot.previous.delete(window));
+    }
+    return result;
+  }
+
+  /** `GET /kpis`: values of one window, for the scopes and KPIs asked for. */
+  async values(window: KpiWindow, filter: ScopeFilter, kpis: readonly KpiKey[] = KPI_KEYS) {
+    const snapshot = await this.snapshot();
+    const result = snapshot.windows[window];
+    const values = [];
+    for (const scope of result.scopes.filter((s) => matches(s, filter, snapshot.index))) {
+      for (const kpi of kpis) {
+        if (!present(kpi, scope)) continue;
+        const v = scope.values[kpi];
+        values.push({ kpi, level: scope.level, businessLine: scope.businessLine, team: scope.team, ...v });
+      }
+    }
+    return { window, from: toIso(result.range.from), to: toIso(result.range.to), revision: snapshot.revision, values };
+  }
+
+  /** `GET /kpis/series`: the KPI as it stood at each step, each point computed from the records. */
+  async series(kpi: KpiKey, window: KpiWindow, from: number, to: number, stepMs: number, filter: ScopeFilter) {
+    const index = await this.orgs.index();
+    const freezes = SOURCES_OF[kpi].includes('freezes')
+      ? ((await this.store.db.selectFrom('freezes').selectAll().execute()) as unknown as Row[]).map(freezeWindow)
+      : [];
+    const series = new Map<string, { level: Level; businessLine: string | null; team: string | null; points: { at: string; value: number | null }[] }>();
+    for (let at = from; at <= to; at += stepMs) {
+      const range = windowRange(window, at, index.org.policy.timezone);
+      const result = await this.computeWindow(range, index, freezes, SOURCES_OF[kpi]);
+      for (const scope of result.scopes.filter((s) => matches(s, filter, index) && present(kpi, s))) {
+        const key = `${scope.level}|${scope.businessLine}|${scope.team}`;
+        let entry = series.get(key);
+        if (!entry) series.set(key, (entry = { level: scope.level, businessLine: scope.businessLine, team: scope.team, points: [] }));
+        entry.points.push({ at: toIso(at), value: scope.values[kpi].value });
+      }
+    }
+    const unit = KPI_DEFINITIONS.find((d) => d.key === kpi)!.unit;
+    return { kpi, window, unit, series: [...series.values()] };
+  }
+
+  /** `GET /scorecard`: per scope, each KPI's value, target, status and previous value, and a score. */
+  async scorecard(window: KpiWindow) {
+    const snapshot = await this.snapshot();
+    const { index } = snapshot;
+    const current = snapshot.windows[window];
+    const previous = await this.previous(snapshot, window);
+    const tz = index.org.policy.timezone;
+    const share = yearShare(current.range, tz);
+    const previousByScope = new Map(previous.scopes.map((s) => [scopeKey(s), s]));
+    const scopes = current.scopes.map((scope) => {
+      const before = previousByScope.get(scopeKey(scope));
+      const statuses: Partial<Record<KpiKey, Status>> = {};
+      const cells = Object.fromEntries(
+        KPI_KEYS.map((kpi) => {
+          const shown = present(kpi, scope);
+          const value = shown ? scope.values[kpi].value : null;
+          const target = windowTarget(yearlyTarget(index.org.goals, current.range.year, kpi, scope), kpi, share);
+          statuses[kpi] = status(kpi, value, target);
+          const prior = shown && before ? before.values[kpi].value : null;
+          return [kpi, { value, target, status: statuses[kpi], previous: prior }];
+        }),
+      );
+      return { ...describeScope(scope, index), cells, score: overallScore(statuses) };
+    });
+    return {
+      window,
+      year: current.range.year,
+      generatedAt: toIso(snapshot.computedAt),
+      from: toIso(current.range.from),
+      to: toIso(current.range.to),
+      kpis: KPI_DEFINITIONS.map(({ key, title, unit, direction }) => ({ key, title, unit, direction })),
+      scopes,
+    };
+  }
+}
+
+export const scopeKey = (s: Scope) => `${s.level}|${s.businessLine ?? ''}|${s.team ?? ''}`;
+
+/** Whether a KPI exists at a scope's level (org-only KPIs have no business-line or team value). */
+export const present = (kpi: KpiKey, scope: Scope) => scope.level === 'org' || !ORG_ONLY.has(kpi);
+
+function matches(scope: Scope, filter: ScopeFilter, index: OrgIndex): boolean {
+  if (filter.level && scope.level !== filter.level) return false;
+  if (filter.team && scope.team !== filter.team) return false;
+  if (filter.businessLine) {
+    const line = scope.level === 'team' ? index.teams.get(scope.team!)?.businessLine : scope.businessLine;
+    if (line !== filter.businessLine) return false;
+  }
+  return true;
+}
+
+function describeScope(scope: Scope, index: OrgIndex) {
+  if (scope.level === 'team') {
+    const team = index.teams.get(scope.team!)!;
+    return { level: scope.level, id: team.id, name: team.name, owner: team.manager, businessLine: team.businessLine };
+  }
+  if (scope.level === 'business_line') {
+    const line = index.businessLines.get(scope.businessLine!)!;
+    return { level: scope.level, id: line.id, name: line.name, owner: line.owner, businessLine: line.id };
+  }
+  return { level: scope.level, id: 'org', name: 'Organization', owner: null, businessLine: null };
+}

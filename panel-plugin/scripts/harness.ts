@@ -1,0 +1,88 @@
+/**
+ * Builds the harness page (esbuild: harness/host.tsx with the real React and @grafana/* packages)
+ * and serves it with the built dist/module.js on loopback; opens it in headless Chromium
+ * (playwright-core with the system /usr/bin/chromium, as test/support/chromium.ts does).
+ */
+import { build } from 'esbuild';
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+const ROOT = path.resolve(__dirname, '..');
+const OUT = path.join(ROOT, 'harness', '.build');
+
+export async function buildHost(): Promise<void> {
+  fs.mkdirSync(OUT, { recursive: true });
+  await build({
+    entryPoints: [path.join(ROOT, 'harness', 'host.tsx')],
+    bundle: true,
+    outfile: path.join(OUT, 'host.js'),
+    format: 'iife',
+    platform: 'browser',
+    target: 'es2020',
+    minify: true,
+    jsx: 'transform',
+    define: { 'process.env.NODE_ENV': '"production"', global: 'window' },
+    loader: { '.svg': 'text', '.woff': 'empty', '.woff2': 'empty', '.ttf': 'empty', '.png': 'empty', '.css': 'empty' },
+    logLevel: 'error',
+  });
+}
+
+export interface Harness {
+  url: string;
+  browser: Browser;
+  page: Page;
+  close(): Promise<void>;
+}
+
+export async function startHarness(viewport = { width: 1480, height: 800 }): Promise<Harness> {
+  const moduleJs = path.join(ROOT, 'dist', 'module.js');
+  if (!fs.existsSync(moduleJs)) {
+    throw new Error('dist/module.js missing: run `npm run build -w panel-plugin` first');
+  }
+  if (!fs.existsSync(path.join(OUT, 'host.js'))) {
+    await buildHost();
+  }
+  const files: Record<string, [string, string]> = {
+    '/': [path.join(ROOT, 'harness', 'index.html'), 'text/html'],
+    '/host.js': [path.join(OUT, 'host.js'), 'text/javascript'],
+    '/plugin/module.js': [moduleJs, 'text/javascript'],
+  };
+  const server = http.createServer((req, res) => {
+    const file = files[(req.url ?? '/').split('?')[0]];
+    if (!file) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': file[1] }).end(fs.readFileSync(file[0]));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+  });
+  const page = await browser.newPage({ viewport });
+  return {
+    url,
+    browser,
+    page,
+    async close() {
+      await browser.close();
+      await new Promise((r) => server.close(r));
+    },
+  };
+}
+
+/** Opens the harness with the given query and waits until the panel rendered (or failed). */
+export async function openPanel(h: Harness, query: string) {
+  await h.page.goto(`${h.url}?${query}`);
+  await h.page.waitForFunction(() => (window as any).__ready || (window as any).__error || (window as any).__bench, null, { timeout: 60_000 });
+  const error = await h.page.evaluate(() => (window as any).__error);
+  if (error) {
+    throw new Error(`harness: ${error}`);
+  }
+}

@@ -1,0 +1,31 @@
+import { PanelOptionsEditorBuilder, PanelPlugin, standardEditorsRegistry } from '@grafana/data';
+
+// Grafana fills the standard option editor registry at start-up (its own editors); stubs here.
+standardEditorsRegistry.setInit(() =>
+  ['radio', 'boolean', 'text', 'select', 'number', 'custom'].map((id) => ({ id, name: id, editor: () => null }))
+);
+import { plugin } from './module';
+import { DEFAULT_KPIS, KPI_CATALOG } from './kpis';
+
+test('the plugin is a PanelPlugin with the options of both views', () => {
+  expect(plugin).toBeInstanceOf(PanelPlugin);
+  const builder = new PanelOptionsEditorBuilder();
+  plugin.getPanelOptionsSupplier()(builder, { data: [] });
+  const list = builder.getItems() as Array<{ path: string; defaultValue?: unknown; showIf?: (o: unknown) => boolean }>;
+  const paths = list.map((i) => i.path);
+  for (const p of ['view', 'kpis', 'showScore', 'showTargets', 'collapsed', 'scopeLink', 'cellLink', 'window', 'previousRefId', 'laneBy', 'suspectMinutes', 'showChanges', 'showFreezes']) {
+    expect(paths).toContain(p);
+  }
+  const kpis = list.find((i) => i.path === 'kpis')!;
+  expect(kpis.defaultValue).toEqual([...DEFAULT_KPIS]);
+  expect(kpis.showIf!({ view: 'timeline' })).toBe(false);
+  expect(list.find((i) => i.path === 'suspectMinutes')!.showIf!({ view: 'scorecard' })).toBe(false);
+  expect(list.find((i) => i.path === 'suspectMinutes')!.defaultValue).toBe(120);
+});
+
+test('the KPI catalogue matches the exporter’s KPI definitions', async () => {
+  const { KPI_DEFINITIONS } = await import('../../exporter/src/domain/kpis.ts');
+  expect(KPI_CATALOG.map(({ key, title, unit, direction }) => ({ key, title, unit, direction }))).toEqual(
+    KPI_DEFINITIONS.map(({ key, title, unit, direction }: { key: string; title: string; unit: string; direction: string }) => ({ key, title, unit, direction }))
+  );
+});

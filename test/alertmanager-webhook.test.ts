@@ -1,0 +1,133 @@
+// A real Prometheus rule fires, a real Alertmanager (Debian's prometheus-alertmanager) delivers its
+// webhook to a real exporter on loopback: one alert record, owned via the configured label; an
+// Alertmanager restart that re-sends changes nothing; resolving sets endsAt on the same record.
+import { writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { KpiService } from '../exporter/src/service/kpis.js';
+import { writeConfigFile } from '../exporter/test/ingest-fixtures.js';
+import { startTestServer, TOKENS, type TestServer } from '../exporter/test/helpers/server.js';
+import { startAlertmanager, type AlertmanagerServer } from './support/alertmanager.js';
+import { startPrometheus, type PrometheusServer } from './support/prometheus.js';
+
+const rule = (expr: string) => `groups:
+  - name: ballast-webhook-test
+    interval: 1s
+    rules:
+      - alert: BallastWebhookTest
+        expr: ${expr}
+        labels:
+          severity: critical
+          app: checkout-api
+        annotations:
+          summary: fired by the Ballast webhook test
+`;
+
+let exporter: TestServer;
+let alertmanager: AlertmanagerServer;
+let prometheus: PrometheusServer;
+let dataDir: string;
+
+interface AlertRecord {
+  id: string;
+  name: string;
+  service?: string;
+  team?: string;
+  severity: string;
+  startsAt: string;
+  endsAt?: string;
+  updatedAt: string;
+}
+
+const alerts = async (): Promise<AlertRecord[]> =>
+  (await (await exporter.call('GET', '/api/v1/alerts?name=BallastWebhookTest', { role: 'read' })).json()).items;
+
+const received = async (): Promise<number> => {
+  const text = await (await exporter.call('GET', '/metrics', { role: 'read' })).text();
+  const line = text.split('\n').find((l) => l.startsWith('ballast_ingest_received_total{source="alertmanager"}'));
+  return line ? Number(line.split(' ').pop()) : 0;
+};
+
+async function until<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 45_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) {
+      throw new Error(`timed out waiting for ${what}\n--- alertmanager ---\n${alertmanager?.logTail(20)}\n--- prometheus ---\n${prometheus?.logTail(20)}`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(path.join(tmpdir(), 'ballast-am-webhook-'));
+  exporter = await startTestServer({ dataDir }, { configFile: await writeConfigFile() });
+  alertmanager = await startAlertmanager({
+    // Short timers so the test sees the first notification, repeats and the resolution quickly.
+    configYaml: `route:
+  receiver: ballast
+  group_by: [alertname]
+  group_wait: 1s
+  group_interval: 1s
+  repeat_interval: 2s
+receivers:
+  - name: ballast
+    webhook_configs:
+      - url: ${exporter.url}/api/v1/ingest/alertmanager
+        send_resolved: true
+        http_config:
+          authorization:
+            type: Bearer
+            credentials: ${TOKENS.ingest}
+`,
+  });
+  prometheus = await startPrometheus({
+    alertmanagerUrl: alertmanager.url,
+    ruleFiles: { 'ballast-test.yml': rule('vector(1)') },
+    evaluationInterval: '1s',
+    extraArgs: ['--rules.alert.resend-delay=1s'],
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await prometheus?.stop();
+  await alertmanager?.stop();
+  await exporter?.close();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+it('fire, Alertmanager restart with re-sends, resolve: one record, endsAt set, nothing doubled', async () => {
+  const [fired] = await until('the firing alert in the exporter', async () => {
+    const items = await alerts();
+    return items.length > 0 && items;
+  });
+  expect(fired).toMatchObject({ name: 'BallastWebhookTest', severity: 'critical', service: 'checkout-api', team: 'checkout' });
+  expect(fired!.id).toMatch(new RegExp(`^am-[0-9a-f]+-${Date.parse(fired!.startsAt)}$`));
+  expect(fired!.endsAt).toBeUndefined();
+
+  // Alertmanager forgets its alerts on restart; Prometheus re-sends and the webhook fires again.
+  const before = await received();
+  await alertmanager.restart();
+  await until('a webhook delivery after the restart', async () => (await received()) > before);
+  expect(await alerts()).toEqual([fired]);
+
+  // Resolve: the rule no longer matches anything.
+  writeFileSync(path.join(prometheus.dir, 'rules', 'ballast-test.yml'), rule('vector(1) > 2'));
+  await prometheus.reload();
+  const [resolved] = await until('endsAt on the alert record', async () => {
+    const items = await alerts();
+    return items[0]?.endsAt !== undefined && items;
+  });
+  expect(resolved).toMatchObject({ id: fired!.id, startsAt: fired!.startsAt });
+  expect(Date.parse(resolved!.endsAt!)).toBeGreaterThan(Date.parse(fired!.startsAt));
+
+  // Let repeats of the resolved notification arrive; still one record, counted once.
+  const afterResolve = await received();
+  await until('a repeated resolved notification', async () => (await received()) > afterResolve, 20_000).catch(() => undefined);
+  expect(await alerts()).toEqual([resolved]);
+  const { values } = await new KpiService(exporter.services.store, exporter.services.orgs).values('7d', { level: 'org' });
+  expect(values.find((v) => v.kpi === 'high_priority_alerts_per_day')).toMatchObject({ numerator: 1 });
+}, 150_000);
