@@ -140,7 +140,7 @@ describe('servers', () => {
       out.remove();
     });
 
-    test('renders a local page and writes a PNG screenshot', async () => {
+    test('renders a local page (withPage) and writes a PNG screenshot (screenshot)', async () => {
       const port = await freePort();
       http = createServer((_req, res) => {
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
@@ -149,14 +149,15 @@ describe('servers', () => {
       await new Promise<void>((r) => http!.listen(port, '127.0.0.1', r));
       const url = `http://127.0.0.1:${port}/`;
 
+      // One browser launch for both helpers (launching takes seconds on 2 busy cores).
+      const file = path.join(out.path, 'harness.png');
       const text = await withPage(async (page) => {
         await page.goto(url);
-        return { title: await page.title(), h1: await page.textContent('#t') };
+        const seen = { title: await page.title(), h1: await page.textContent('#t') };
+        await screenshot(url, file, { page });
+        return seen;
       });
       expect(text).toEqual({ title: 'Ballast harness', h1: 'Hello from Ballast' });
-
-      const file = path.join(out.path, 'harness.png');
-      await screenshot(url, file);
       expect(statSync(file).size).toBeGreaterThan(0);
       expect(readFileSync(file).subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
     });

@@ -19,6 +19,7 @@ import { makeDataSource, rangeOf, request } from './testing/dataSource';
 import { freePort, RunningExporter, startExporter } from './testing/exporter';
 import { installTemplateSrv } from './testing/templateSrv';
 import { BallastQuery, KpiValuesResponse, ListResponse, Org } from './types';
+import { BallastVariableSupport } from './variables';
 
 let exporter: RunningExporter;
 let org: Org;
@@ -364,7 +365,9 @@ describe('variable queries', () => {
   });
 
   it('the custom variable support answers through query()', async () => {
-    const res = await lastValueFrom(ds.variables!.query!(request([{ refId: 'v', variableType: 'businessLines' } as never], rangeOf(0, 1)) as never));
+    const support = ds.variables as unknown as BallastVariableSupport;
+    expect(support.getType()).toBe('custom');
+    const res = await lastValueFrom(support.query(request([{ refId: 'v', variableType: 'businessLines' } as never], rangeOf(0, 1)) as never));
     expect((res as { data: unknown[] }).data).toHaveLength(org.businessLines.length);
   });
 });

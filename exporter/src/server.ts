@@ -83,10 +83,7 @@ export async function startServer(config: Config, logger: Logger, services: Serv
     logger,
     bodyLimit: config.bodyLimit,
     metricsPublic: config.metricsPublic,
-    metrics: async (_req, res) => {
-      res.setHeader('Content-Type', registry.contentType);
-      res.end((await registry.metrics()) + (await kpiExport.text()));
-    },
+    metrics: (req, res) => kpiExport.respond(req, res),
     extraRouters: [
       ...(options.extraRouters ?? []),
       { router: kpiRoutes(kpis, config.tokens), paths: KPI_OPENAPI_PATHS },

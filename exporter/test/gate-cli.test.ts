@@ -62,6 +62,11 @@ describe('ballast gate', () => {
     expect(err[0]).toMatch(/refused the request \(401\)/);
   });
 
+  it('exits 2, never 1, on a usage error', async () => {
+    expect(await gateCommand({ service: 'checkout-api' }, capture().io)).toBe(GATE_EXIT.noAnswer);
+    expect(await gateCommand({ url: server.url }, capture().io)).toBe(GATE_EXIT.noAnswer);
+  });
+
   it('runs as a subcommand, taking the token from BALLAST_TOKEN', async () => {
     // Asynchronously: the server answering lives in this process.
     const failed = await promisify(execFile)(process.execPath, ['--import', 'tsx', CLI, 'gate', '--team', 'ledger', '--url', server.url], {

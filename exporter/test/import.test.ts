@@ -143,6 +143,16 @@ describe('ballast import (CLI)', () => {
     expect(second.stdout).toMatch(/history\.jsonl: 0 imported, 0 updated, 7 unchanged, 0 rejected/);
   });
 
+  it('draws a progress bar when stderr is a terminal', () => {
+    // util-linux `script` runs the command on a pseudo-terminal.
+    const command = [process.execPath, '--import', 'tsx', CLI, 'import', join(EXAMPLES, 'history.csv'), '--data-dir', join(dir, 'tty'), '--config', join(dir, 'org.yaml')]
+      .map((a) => `'${a}'`)
+      .join(' ');
+    const result = spawnSync('script', ['-qc', command, '/dev/null'], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
+    expect(result.stdout).toMatch(/\r\S*history\.csv \[#{30}\] 100% 4\/4 lines/);
+    expect(result.stdout).toContain('4 imported');
+  });
+
   it('exits 1 and lists rejected lines as file:line', async () => {
     const file = join(dir, 'bad.csv');
     await writeFile(file, 'id,name,severity,team,startsAt\ncli-1,A,critical,payments-ledger,2025-11-01T00:00:00Z\ncli-2,B,critical,payments-ledger,yesterday\n');

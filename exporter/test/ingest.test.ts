@@ -274,6 +274,12 @@ describe.each(STORE_TARGETS)('ingestion on $kind', (target) => {
     });
   });
 
+  it('lists the receivers and the gate in the OpenAPI document', async () => {
+    const { paths } = await (await server.call('GET', '/api/v1/openapi.json', { role: null })).json();
+    for (const source of ['alertmanager', 'github', 'argocd', 'pagerduty', 'cloudevents']) expect(paths[`/api/v1/ingest/${source}`]?.post).toBeDefined();
+    expect(paths['/api/v1/gate']?.get).toBeDefined();
+  });
+
   it('counts received items per source in /metrics', async () => {
     expect(await metric('received', 'alertmanager')).toBeGreaterThanOrEqual(10);
     expect(await metric('written', 'github')).toBe(3);

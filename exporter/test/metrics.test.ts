@@ -69,6 +69,7 @@ async function metricsText(server: TestServer): Promise<string> {
   const res = await server.call('GET', '/metrics', { role: 'read' });
   expect(res.status).toBe(200);
   expect(res.headers.get('content-type')).toContain('text/plain');
+  expect(res.headers.get('content-encoding')).toBe('gzip'); // fetch asks for gzip, as Prometheus does
   return res.text();
 }
 

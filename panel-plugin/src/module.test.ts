@@ -6,10 +6,11 @@ standardEditorsRegistry.setInit(() =>
 );
 import { plugin } from './module';
 import { DEFAULT_KPIS, KPI_CATALOG } from './kpis';
+import { ScorecardOptions } from './types';
 
 test('the plugin is a PanelPlugin with the options of both views', () => {
   expect(plugin).toBeInstanceOf(PanelPlugin);
-  const builder = new PanelOptionsEditorBuilder();
+  const builder = new PanelOptionsEditorBuilder<ScorecardOptions>();
   plugin.getPanelOptionsSupplier()(builder, { data: [] });
   const list = builder.getItems() as Array<{ path: string; defaultValue?: unknown; showIf?: (o: unknown) => boolean }>;
   const paths = list.map((i) => i.path);

@@ -134,15 +134,19 @@ export interface ScreenshotOptions extends ChromiumOptions {
   waitForSelector?: string;
   /** Navigation timeout (default 30 s). */
   navigationTimeoutMs?: number;
+  /** Use this page (e.g. inside withPage) instead of launching a browser for the shot. */
+  page?: Page;
 }
 
 /** Opens `url` in a fresh headless Chromium and writes a PNG screenshot to `file` (directories created). */
 export async function screenshot(url: string, file: string, opts: ScreenshotOptions = {}): Promise<void> {
   mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  await withPage(async (page) => {
+  const shoot = async (page: Page): Promise<void> => {
     const res = await page.goto(url, { waitUntil: opts.waitUntil ?? 'load', timeout: opts.navigationTimeoutMs ?? 30_000 });
     if (res && !res.ok()) throw new Error(`screenshot: GET ${url} answered HTTP ${res.status()}`);
     if (opts.waitForSelector) await page.waitForSelector(opts.waitForSelector, { timeout: opts.navigationTimeoutMs ?? 30_000 });
     await page.screenshot({ path: file, fullPage: opts.fullPage ?? true, type: 'png' });
-  }, opts);
+  };
+  if (opts.page) await shoot(opts.page);
+  else await withPage(shoot, opts);
 }

@@ -74,7 +74,7 @@ function FilterField({ spec, value, onChange }: { spec: FilterSpec; value: strin
     case 'bool':
       return (
         <InlineField label={spec.label} tooltip={spec.tooltip} labelWidth={LABEL_WIDTH}>
-          <RadioButtonGroup options={BOOL_OPTIONS} value={value} onChange={(v) => onChange(v ?? '')} size="sm" />
+          <RadioButtonGroup options={BOOL_OPTIONS} value={value} onChange={(v) => onChange(v ?? '')} />
         </InlineField>
       );
     case 'enum':
@@ -83,7 +83,7 @@ function FilterField({ spec, value, onChange }: { spec: FilterSpec; value: strin
           <Select
             inputId={id}
             aria-label={spec.label}
-            width={24}
+            width={36}
             isMulti
             isClearable
             placeholder="any"

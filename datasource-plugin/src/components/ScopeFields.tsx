@@ -5,7 +5,7 @@ import { InlineField, Select } from '@grafana/ui';
 import type { DataSource } from '../datasource';
 import { Org } from '../types';
 
-export const LABEL_WIDTH = 14;
+export const LABEL_WIDTH = 16;
 
 /** Options for a scope field: `$variables` of the dashboard first, then the org's entries. */
 export function variableOptions(): Array<SelectableValue<string>> {

@@ -6,7 +6,7 @@
 export interface GateCommandOptions {
   service?: string;
   team?: string;
-  url: string;
+  url?: string;
   /** From --token or BALLAST_TOKEN (env keeps it out of the process list). */
   token?: string;
   failOpen?: boolean;
@@ -24,8 +24,13 @@ const stdio: Output = { out: (l) => process.stdout.write(`${l}\n`), err: (l) => 
 
 export async function gateCommand(options: GateCommandOptions, io: Output = stdio): Promise<number> {
   const target = options.service !== undefined ? `service ${options.service}` : `team ${options.team}`;
+  // Usage errors exit 2 as well: 1 must only ever mean "frozen".
   if ((options.service === undefined) === (options.team === undefined)) {
     io.err('ballast gate: give either --service or --team');
+    return GATE_EXIT.noAnswer;
+  }
+  if (!options.url || !URL.canParse(options.url)) {
+    io.err('ballast gate: give the exporter URL with --url or BALLAST_URL');
     return GATE_EXIT.noAnswer;
   }
   const url = new URL('/api/v1/gate', options.url);

@@ -48,10 +48,12 @@ program
   .description('ask the change-freeze gate whether a service or team may change now (exit 0 allowed, 1 frozen, 2 no answer)')
   .option('--service <id>', 'service about to change')
   .option('--team <id>', 'team about to change (instead of --service)')
-  .addOption(new Option('--url <url>', 'exporter base URL').env('BALLAST_URL').makeOptionMandatory())
+  .addOption(new Option('--url <url>', 'exporter base URL').env('BALLAST_URL'))
   .addOption(new Option('--token <token>', 'read token; prefer BALLAST_TOKEN, which stays out of the process list').env('BALLAST_TOKEN'))
   .option('--fail-open', 'allow the change when the exporter gives no answer (default: refuse)')
   .option('--timeout <seconds>', 'how long to wait for an answer', (v) => Number(v), 10)
+  // A usage error must not exit 1, which means "frozen".
+  .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2))
   .action(async (opts) => {
     process.exitCode = await gateCommand({ ...opts, timeoutSeconds: opts.timeout });
   });

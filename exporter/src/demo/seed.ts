@@ -2,6 +2,7 @@
  * Writes the demo data set into a store through the same services the API uses, so every record
  * is validated exactly as a client's would be.
  */
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { COLLECTIONS, type Collection } from '../domain/records.js';
 import { MAX_BATCH } from '../service/records.js';
@@ -43,6 +44,9 @@ export async function seedDemo(services: Services, options: { seed: number; now?
       outcomes.created += result.created;
       outcomes.updated += result.updated;
       outcomes.unchanged += result.unchanged;
+      // SQLite answers synchronously, so the awaits above never leave the microtask queue: let
+      // timers and I/O run between batches rather than blocking the process for the whole seed.
+      await nextTurn();
     }
     records[collection] = list.length;
   }

@@ -5,6 +5,9 @@
  * only concatenates a cached text (tens of thousands of series on a large org) with the small
  * main registry (Node's default metrics, self-metrics, freeze state, evaluated at scrape time).
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { promisify } from 'node:util';
+import { gzip, gzipSync } from 'node:zlib';
 import { Counter, Gauge, Registry } from 'prom-client';
 import type { Logger } from 'pino';
 import { openOccurrence } from '../domain/freezes.js';
@@ -120,9 +123,16 @@ class KpiFamilies {
   }
 }
 
+const gzipAsync = promisify(gzip);
+
 export interface KpiExport {
   /** The KPI families' text, after the first refresh has finished (or failed). */
   text(): Promise<string>;
+  /**
+   * Serves /metrics: the main registry, then the KPI families. With `Accept-Encoding: gzip` (as
+   * Prometheus sends) the KPI part goes out pre-compressed at refresh time, as a second gzip member.
+   */
+  respond(req: IncomingMessage, res: ServerResponse): Promise<void>;
   /** Recomputes now if the data changed or the snapshot is too old. */
   refresh(): Promise<void>;
   stop(): Promise<void>;
@@ -136,6 +146,7 @@ export interface KpiExport {
 export function startKpiExport(service: KpiService, registry: Registry, options: { intervalMs: number; logger: Logger }): KpiExport {
   const families = new KpiFamilies();
   let rendered = '';
+  let renderedGzip = gzipSync('');
   let renderedRevision: Snapshot | null = null;
   const duration = new Gauge({ name: 'ballast_kpi_refresh_duration_seconds', help: 'How long the last KPI refresh took (queries, roll-up and rendering).', registers: [registry] });
   const lastSuccess = new Gauge({ name: 'ballast_kpi_last_refresh_timestamp_seconds', help: 'Unix time of the last successful KPI refresh.', registers: [registry] });
@@ -168,7 +179,9 @@ export function startKpiExport(service: KpiService, registry: Registry, options:
       try {
         const snapshot = await service.snapshot();
         if (snapshot !== renderedRevision) {
-          rendered = await families.render(snapshot);
+          const text = await families.render(snapshot);
+          renderedGzip = await gzipAsync(text); // off the event loop, in libuv's pool
+          rendered = text;
           renderedRevision = snapshot;
           duration.set((performance.now() - started) / 1000);
         }
@@ -194,6 +207,19 @@ export function startKpiExport(service: KpiService, registry: Registry, options:
     async text() {
       await first;
       return rendered;
+    },
+    async respond(req, res) {
+      await first;
+      const [kpis, kpisGzip] = [rendered, renderedGzip];
+      const head = await registry.metrics();
+      res.setHeader('Content-Type', registry.contentType);
+      res.setHeader('Vary', 'Accept-Encoding');
+      if (/\bgzip\b/.test(req.headers['accept-encoding'] ?? '')) {
+        res.setHeader('Content-Encoding', 'gzip');
+        res.end(Buffer.concat([gzipSync(head), kpisGzip]));
+      } else {
+        res.end(head + kpis);
+      }
     },
     refresh,
     async stop() {

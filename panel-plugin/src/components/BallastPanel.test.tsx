@@ -162,9 +162,10 @@ describe('Timeline view', () => {
     expect(p1.getAttribute('fill')).toBe(theme.visualization.getColorByName('red'));
     const p3 = [...bars].find((b) => b.getAttribute('data-priority') === 'P3')!;
     expect(p3.getAttribute('fill')).toBe(theme.visualization.getColorByName('yellow'));
-    expect(svg.querySelectorAll('[data-kind="change"]').length).toBeGreaterThan(250);
-    expect(svg.querySelectorAll('[data-violation]').length).toBeGreaterThan(0);
-    expect(svg.querySelectorAll('[data-suspect]').length).toBeGreaterThan(0);
+    expect(count(svg, 'normal') + count(svg, 'suspect')).toBeGreaterThan(250);
+    expect(count(svg, 'violation')).toBeGreaterThan(0);
+    expect(count(svg, 'suspect')).toBeGreaterThan(0);
+    expect(svg.querySelector('[data-changes="suspect"]')!.getAttribute('stroke')).toBe(theme.visualization.getColorByName('purple'));
     expect(container.querySelectorAll('[data-freeze] rect').length).toBeGreaterThan(0);
   });
 
@@ -176,20 +177,35 @@ describe('Timeline view', () => {
     const tip = screen.getByTestId('incident-tooltip');
     expect(tip).toHaveTextContent(/Suspect changes \(\d+, ≤ 120 min before start\)/);
     expect(within(tip).getAllByRole('listitem').length).toBeGreaterThan(0);
+    // Its suspects are emphasised while it is hovered.
+    expect(Number(screen.getByRole('img').querySelector('[data-changes="hovered-suspects"]')!.getAttribute('data-count'))).toBe(
+      within(tip).getAllByRole('listitem').length
+    );
     fireEvent.mouseMove(screen.getByRole('img'), { clientX: 5, clientY: 5 });
     expect(screen.queryByTestId('incident-tooltip')).toBeNull();
   });
 
+  it('hovering a change tick shows the change (nearest tick in the lane under the pointer)', () => {
+    const d = demo();
+    renderPanel(panelProps(d.frames, { view: 'timeline' }, { timeRange: range(d.from, d.to) as never, width: 1150 }));
+    const svg = screen.getByRole('img');
+    svg.getBoundingClientRect = () => ({ left: 0, top: 0, right: 1146, bottom: 600, width: 1146, height: 600, x: 0, y: 0, toJSON() {} });
+    const path = svg.querySelector('[data-changes="normal"]')!;
+    const [, x, y] = /^M([\d.]+) ([\d.]+)/.exec(path.getAttribute('d')!)!.map(Number);
+    fireEvent.mouseMove(svg, { clientX: x + 1, clientY: y + 4 });
+    expect(screen.getByTestId('change-tooltip')).toHaveTextContent(/(argo|jenkins|terraform)/);
+  });
+
   it('a smaller suspect window finds fewer suspects', () => {
     const d = demo();
-    const count = (minutes: number) => {
+    const suspects = (minutes: number) => {
       const r = renderPanel(panelProps(d.frames, { view: 'timeline', suspectMinutes: minutes }, { timeRange: range(d.from, d.to) as never }));
-      const n = r.container.querySelectorAll('[data-suspect]').length;
+      const n = count(r.container, 'suspect');
       r.unmount();
       return n;
     };
-    expect(count(120)).toBeGreaterThan(count(10));
-    expect(count(0)).toBe(0);
+    expect(suspects(120)).toBeGreaterThan(suspects(10));
+    expect(suspects(0)).toBe(0);
   });
 
   it('follows the dashboard time range, and drag-selecting zooms it (onChangeTimeRange)', () => {
@@ -207,13 +223,14 @@ describe('Timeline view', () => {
     expect(call.from).toBe(d.from);
     expect(Math.abs(call.to - (d.from + ((d.to - d.from) * 496) / 992))).toBeLessThan(60e3);
     // A narrower range shows fewer items.
-    const all = svg.querySelectorAll('[data-kind="change"]').length;
+    const all = count(svg, 'normal') + count(svg, 'suspect');
     act(() => {
       rerender(
         <PanelInTheme {...panelProps(d.frames, { view: 'timeline' }, { timeRange: range(call.from, call.to) as never })} />
       );
     });
-    expect(screen.getByRole('img').querySelectorAll('[data-kind="change"]').length).toBeLessThan(all);
+    const img = screen.getByRole('img');
+    expect(count(img, 'normal') + count(img, 'suspect')).toBeLessThan(all);
   });
 
   it('lanes per service', () => {
@@ -250,6 +267,10 @@ function PanelInTheme(props: React.ComponentProps<typeof BallastPanel>) {
       <BallastPanel {...props} />
     </ThemeContext.Provider>
   );
+}
+
+function count(root: Element, kind: string) {
+  return [...root.querySelectorAll(`[data-changes="${kind}"]`)].reduce((n, p) => n + Number(p.getAttribute('data-count')), 0);
 }
 
 function hexToRgb(color: string) {

@@ -82,6 +82,19 @@ export function ScorecardView(props: ScorecardViewProps) {
       cb({ width, height });
       return undefined;
     },
+    // Only the user scrolls this list: no scrollTo on mount and no scrollTop read before the
+    // first paint (each would force a synchronous layout of the whole grid).
+    scrollToFn: () => undefined,
+    observeElementOffset: (instance, cb) => {
+      const el = instance.scrollElement;
+      if (!el) {
+        return undefined;
+      }
+      const onScroll = () => cb(el.scrollTop, false);
+      el.addEventListener('scroll', onScroll, { passive: true });
+      cb(0, false);
+      return () => el.removeEventListener('scroll', onScroll);
+    },
   });
 
   const onSort = useCallback((column: string) => {
@@ -251,7 +264,8 @@ const KpiCell = React.memo(function KpiCell({ kpi, cell, showTarget, href, scope
             data-trend={trend.arrow}
             title={`Previous window: ${formatKpiValue(kpi.unit, cell!.previous)}`}
           >
-            <Icon name={trend.arrow === 'up' ? 'arrow-up' : trend.arrow === 'down' ? 'arrow-down' : 'minus'} size="sm" />
+            {/* A glyph, not an <Icon>: 2,400 cells would each fetch and inline an SVG. */}
+            {trend.arrow === 'up' ? '▲' : trend.arrow === 'down' ? '▼' : '▬'}
           </span>
         )}
       </span>
@@ -381,5 +395,5 @@ const getStyles = (theme: GrafanaTheme2) => ({
     fontVariantNumeric: 'tabular-nums',
     whiteSpace: 'nowrap',
   }),
-  trend: css({ display: 'inline-flex' }),
+  trend: css({ display: 'inline-flex', fontSize: 9, lineHeight: 1 }),
 });

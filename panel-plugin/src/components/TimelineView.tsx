@@ -32,6 +32,7 @@ export interface TimelineViewProps {
   showFreezes: boolean;
 }
 
+type PathAcc = { d: string; count: number };
 type Hover = { kind: 'incident'; item: Incident; x: number; y: number } | { kind: 'change'; item: Change; x: number; y: number } | null;
 
 const STEPS = [60e3, 5 * 60e3, 15 * 60e3, 30 * 60e3, 3600e3, 3 * 3600e3, 6 * 3600e3, 12 * 3600e3, 86400e3, 2 * 86400e3, 7 * 86400e3, 14 * 86400e3, 30 * 86400e3, 91 * 86400e3];
@@ -102,6 +103,63 @@ export function TimelineView(props: TimelineViewProps) {
   const laneY = (lane: string) => plotTop + (model.laneIndex.get(lane) ?? 0) * laneHeight;
   const ticks = useMemo(() => axisTicks(from, to, plotWidth, timeZone), [from, to, plotWidth, timeZone]);
 
+  // Changes are drawn as one path per lane and kind (thousands of ticks, a few dozen elements);
+  // hovering finds the nearest change in the lane under the pointer instead.
+  const changePaths = useMemo(() => {
+    const byLane = new Map<string, { lane: string; normal: PathAcc; suspect: PathAcc; violations: PathAcc }>();
+    const acc = () => ({ d: '', count: 0 });
+    for (const c of model.changes) {
+      const lane = laneOf(c, laneBy);
+      let p = byLane.get(lane);
+      if (!p) {
+        p = { lane, normal: acc(), suspect: acc(), violations: acc() };
+        byLane.set(lane, p);
+      }
+      const x = xOf(c.time).toFixed(1);
+      const y = laneY(lane);
+      const target = model.suspectIds.has(c.id) ? p.suspect : p.normal;
+      target.d += `M${x} ${y + 3}V${y + laneHeight - 3}`;
+      target.count++;
+      if (c.freezeViolation) {
+        p.violations.d += `M${x} ${y + 1}l4 5l-4 5l-4 -5Z`;
+        p.violations.count++;
+      }
+    }
+    return [...byLane.values()];
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [model, laneBy, laneHeight, from, to, plotWidth]);
+  const changesByLane = useMemo(() => {
+    const m = new Map<string, Change[]>();
+    for (const c of model.changes) {
+      const lane = laneOf(c, laneBy);
+      const list = m.get(lane);
+      list ? list.push(c) : m.set(lane, [c]);
+    }
+    m.forEach((list) => list.sort((a, b) => a.time - b.time));
+    return m;
+  }, [model, laneBy]);
+  const changeAt = (x: number, y: number): Change | null => {
+    const lane = model.lanes[Math.floor((y - plotTop) / laneHeight)];
+    const list = lane === undefined ? undefined : changesByLane.get(lane);
+    if (!list || x < LANE_LABEL_WIDTH) {
+      return null;
+    }
+    const t = tOf(x);
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      list[mid].time < t ? (lo = mid + 1) : (hi = mid);
+    }
+    let best: Change | null = null;
+    for (const c of [list[lo - 1], list[lo]]) {
+      if (c && Math.abs(xOf(c.time) - x) <= 4 && (!best || Math.abs(xOf(c.time) - x) < Math.abs(xOf(best.time) - x))) {
+        best = c;
+      }
+    }
+    return best;
+  };
+
   const hoveredSuspects = hover?.kind === 'incident' ? new Set((model.suspects.get(hover.item.id) ?? []).map((c) => c.id)) : null;
 
   const localX = (e: React.MouseEvent) => {
@@ -118,8 +176,12 @@ export function TimelineView(props: TimelineViewProps) {
     const i = Number(target.getAttribute?.('data-i'));
     if (kind === 'incident') {
       setHover({ kind, item: model.incidents[i], x: e.clientX, y: e.clientY });
-    } else if (kind === 'change') {
-      setHover({ kind, item: model.changes[i], x: e.clientX, y: e.clientY });
+      return;
+    }
+    const rect = svgRef.current!.getBoundingClientRect();
+    const change = changeAt(e.clientX - rect.left, e.clientY - rect.top);
+    if (change) {
+      setHover({ kind: 'change', item: change, x: e.clientX, y: e.clientY });
     } else if (hover) {
       setHover(null);
     }
@@ -243,34 +305,33 @@ export function TimelineView(props: TimelineViewProps) {
         </g>
         {/* Changes: ticks; suspects highlighted; freeze violations marked */}
         <g data-testid="changes">
-          {model.changes.map((c, i) => {
-            const x = xOf(c.time);
-            const y = laneY(laneOf(c, laneBy));
-            const suspect = model.suspectIds.has(c.id);
-            const emphasised = hoveredSuspects?.has(c.id);
-            return (
-              <g key={c.id}>
-                <rect
-                  data-kind="change"
-                  data-i={i}
-                  data-suspect={suspect || undefined}
-                  data-violation={c.freezeViolation || undefined}
-                  x={x - (suspect ? 1.5 : 1)}
-                  y={y + 3}
-                  width={suspect ? 3 : 2}
-                  height={laneHeight - 6}
-                  fill={suspect ? suspectColor : tickColor}
-                  stroke={emphasised ? theme.colors.text.primary : 'none'}
-                  strokeWidth={emphasised ? 1.5 : 0}
-                  className={styles.tick}
-                  style={{ fillOpacity: suspect ? 1 : 0.75 }}
-                />
-                {c.freezeViolation && (
-                  <path pointerEvents="none" d={`M${x} ${y + 1} l4 5 l-4 5 l-4 -5 Z`} fill={red} stroke={theme.colors.background.primary} strokeWidth={1} />
-                )}
-              </g>
-            );
-          })}
+          {changePaths.map((p) => (
+            <g key={p.lane} data-lane={p.lane}>
+              {p.normal.count > 0 && (
+                <path data-changes="normal" data-count={p.normal.count} d={p.normal.d} stroke={tickColor} strokeOpacity={0.75} strokeWidth={2} />
+              )}
+              {p.suspect.count > 0 && (
+                <path data-changes="suspect" data-count={p.suspect.count} d={p.suspect.d} stroke={suspectColor} strokeWidth={3} />
+              )}
+              {p.violations.count > 0 && (
+                <path data-changes="violation" data-count={p.violations.count} d={p.violations.d} fill={red} stroke={theme.colors.background.primary} strokeWidth={1} />
+              )}
+            </g>
+          ))}
+          {hoveredSuspects && hoveredSuspects.size > 0 && (
+            <path
+              data-changes="hovered-suspects"
+              data-count={hoveredSuspects.size}
+              pointerEvents="none"
+              d={model.changes
+                .filter((c) => hoveredSuspects.has(c.id))
+                .map((c) => `M${xOf(c.time).toFixed(1)} ${laneY(laneOf(c, laneBy)) + 1}V${laneY(laneOf(c, laneBy)) + laneHeight - 1}`)
+                .join('')}
+              stroke={theme.colors.text.primary}
+              strokeWidth={4}
+              strokeOpacity={0.9}
+            />
+          )}
         </g>
         {/* Incidents: bars from start to recovery (open ones run to the range end) */}
         <g data-testid="incidents">
@@ -387,7 +448,6 @@ const getStyles = (theme: GrafanaTheme2) => ({
   grid: css({ stroke: theme.colors.border.weak, strokeWidth: 1 }),
   laneStripe: css({ fill: theme.colors.background.secondary, opacity: 0.5 }),
   laneLabel: css({ fontSize: 12, fill: theme.colors.text.primary }),
-  tick: css({ cursor: 'pointer', stroke: 'none' }),
   bar: css({ cursor: 'pointer' }),
   tooltip: css({ maxWidth: 420, fontSize: theme.typography.bodySmall.fontSize, display: 'flex', flexDirection: 'column', gap: 2 }),
   tooltipTitle: css({ fontWeight: theme.typography.fontWeightMedium, fontSize: theme.typography.body.fontSize }),

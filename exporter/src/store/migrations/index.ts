@@ -8,6 +8,7 @@ import type { StoreKind } from '../connect.js';
 import type { Database } from '../schema.js';
 import * as initial from './001-initial.js';
 import * as gateChecks from './002-gate-checks.js';
+import * as kpiIndexes from './003-kpi-covering-indexes.js';
 
 export interface Migration {
   name: string;
@@ -17,6 +18,7 @@ export interface Migration {
 export const MIGRATIONS: Migration[] = [
   { name: '001-initial', up: initial.up },
   { name: '002-gate-checks', up: gateChecks.up },
+  { name: '003-kpi-covering-indexes', up: kpiIndexes.up },
 ];
 
 const LOCK_KEY = 0x62616c6c; // "ball"
