@@ -15,12 +15,15 @@ import { createRegistry } from './metrics/registry.js';
 import { startKpiExport } from './metrics/kpi-metrics.js';
 import { kpiRoutes, KPI_OPENAPI_PATHS } from './api/kpi-routes.js';
 import { KpiService } from './service/kpis.js';
+import { readerFor } from './store/sqlite-reader.js';
 import { gateRoutes } from './api/gate-routes.js';
+import { reviewRoutes } from './api/review-routes.js';
 import { ingestRouter } from './ingest/routes.js';
 import { splitConfigFile, type IngestionConfig } from './ingest/mapping.js';
 import { GateService } from './service/gate.js';
 import { OrgService } from './service/org.js';
 import { RecordService } from './service/records.js';
+import { ReviewService } from './service/reviews.js';
 import { Store } from './store/store.js';
 import { VERSION } from './version.js';
 
@@ -74,7 +77,8 @@ export async function startServer(config: Config, logger: Logger, services: Serv
   const problem = exposureProblem(config);
   if (problem) throw new Error(problem);
   const registry = createRegistry(VERSION, services.store.kind);
-  const kpis = new KpiService(services.store, services.orgs);
+  const kpiReader = readerFor(services.store); // SQLite: KPI queries off the event loop
+  const kpis = new KpiService(services.store, services.orgs, { reader: kpiReader.db });
   const kpiExport = startKpiExport(kpis, registry, { intervalMs: config.refreshIntervalMs, logger });
   const app = createApp({
     version: VERSION,
@@ -89,6 +93,7 @@ export async function startServer(config: Config, logger: Logger, services: Serv
       { router: kpiRoutes(kpis, config.tokens), paths: KPI_OPENAPI_PATHS },
       ingestRouter({ ...services, tokens: config.tokens, registry, githubSecret: config.githubWebhookSecret, bodyLimit: config.bodyLimit }),
       gateRoutes(new GateService(services.store, services.orgs), config.tokens),
+      reviewRoutes(new ReviewService(services.store, services.orgs, kpis, services.records), config.tokens),
     ],
   });
   const server: Server = createServer(app);
@@ -108,6 +113,7 @@ export async function startServer(config: Config, logger: Logger, services: Serv
         server.closeIdleConnections();
       });
       await kpiExport.stop();
+      await kpiReader.close();
       await services.store.close();
     })());
   return { url, services, close };

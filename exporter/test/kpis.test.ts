@@ -9,6 +9,7 @@ import type { KpiKey } from '../src/domain/kpi-keys.js';
 import type { Org } from '../src/domain/org.js';
 import { openServices, type Services } from '../src/server.js';
 import { KpiService } from '../src/service/kpis.js';
+import { readerFor } from '../src/store/sqlite-reader.js';
 import { smallOrg } from './helpers/org.js';
 import { STORE_TARGETS } from './helpers/stores.js';
 
@@ -21,15 +22,19 @@ const ago = (days: number, plusMinutes = 0) => iso(NOW - days * DAY + plusMinute
 describe.each(STORE_TARGETS)('KPIs on $kind', (target) => {
   let services: Services;
   let kpis: KpiService;
+  let reader: ReturnType<typeof readerFor>;
   let now = NOW;
 
   beforeEach(async () => {
     now = NOW;
     services = await openServices(await target.fresh(), pino({ level: 'silent' }));
     await services.orgs.replace(smallOrg());
-    kpis = new KpiService(services.store, services.orgs, { now: () => now });
+    // As the server runs it: on SQLite the queries go through the worker-thread reader.
+    reader = readerFor(services.store);
+    kpis = new KpiService(services.store, services.orgs, { now: () => now, reader: reader.db });
   });
   afterEach(async () => {
+    await reader.close();
     await services.store.close();
   });
 

@@ -36,7 +36,9 @@ export function parseMetrics(text: string): { samples: Sample[]; help: Set<strin
 }
 
 const DAY = 86_400_000;
-const ago = (days: number, minutes = 0) => new Date(Date.now() - days * DAY + minutes * 60_000).toISOString();
+// One base time for the file: two Date.now() calls in one record may straddle a millisecond (a stage of 120.001 s).
+const BASE = Date.now();
+const ago = (days: number, minutes = 0) => new Date(BASE - days * DAY + minutes * 60_000).toISOString();
 
 async function seed(server: TestServer) {
   const post = async (collection: string, records: object[]) => {
@@ -165,8 +167,8 @@ describe.each(STORE_TARGETS)('/metrics on $kind', (target) => {
     try {
       output = execFileSync(binaryPath('promtool'), ['check', 'metrics'], { input: text, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
     } catch (error) {
-      const e = error as { stdout?: string; stderr?: string };
-      throw new Error(`promtool check metrics failed:\n${e.stdout}\n${e.stderr}`);
+      const e = error as Error & { stdout?: string; stderr?: string };
+      throw new Error(`promtool check metrics failed: ${e.message}\n${e.stdout ?? ''}\n${e.stderr ?? ''}`);
     }
     expect(output.trim()).toBe('');
   });

@@ -50,8 +50,16 @@ export async function startHarness(viewport = { width: 1480, height: 800 }): Pro
     '/host.js': [path.join(OUT, 'host.js'), 'text/javascript'],
     '/plugin/module.js': [moduleJs, 'text/javascript'],
   };
+  // Grafana serves @grafana/ui's icons from public/build/img/icons/; so does this page.
+  const icons = path.join(path.dirname(require.resolve('@grafana/ui/package.json')), 'dist', 'public', 'img', 'icons');
   const server = http.createServer((req, res) => {
-    const file = files[(req.url ?? '/').split('?')[0]];
+    const url = (req.url ?? '/').split('?')[0];
+    const icon = /^\/public\/build\/img\/icons\/([a-z]+)\/([a-z0-9-]+)\.svg$/.exec(url);
+    if (icon && fs.existsSync(path.join(icons, icon[1], `${icon[2]}.svg`))) {
+      res.writeHead(200, { 'content-type': 'image/svg+xml' }).end(fs.readFileSync(path.join(icons, icon[1], `${icon[2]}.svg`)));
+      return;
+    }
+    const file = files[url];
     if (!file) {
       res.writeHead(404).end();
       return;

@@ -20,7 +20,7 @@ async function main() {
         // Hover the first incident that has suspects, to show its tooltip.
         const bars = await h.page.$$('[data-kind="incident"]');
         for (const bar of bars) {
-          await bar.hover();
+          await bar.hover({ force: true, timeout: 5000 });
           const text = await h.page.textContent('body');
           if (text && /Suspect changes \(/.test(text)) {
             break;

@@ -8,7 +8,9 @@ import type { Org } from '../../src/domain/org.js';
 import { INCIDENT_STEPS } from '../../src/domain/records.js';
 import { DAY_MS } from '../../src/domain/time.js';
 import type { Row } from '../../src/store/collections.js';
-import type { Store } from '../../src/store/store.js';
+import type { StoreKind } from '../../src/store/connect.js';
+import { openBulkLoader, type BulkLoader } from '../bulk-load.js';
+import type { BenchStore } from '../context.js';
 
 export const LARGE = {
   businessLines: 20,
@@ -69,25 +71,43 @@ export function largeOrg(year: number): Org {
   return org;
 }
 
-/** Loads the records; returns how many rows were written. */
-export async function loadLargeOrg(store: Store, org: Org, now: number, seed = 7): Promise<number> {
+/**
+ * Loads the records through a bulk loader (bench/bulk-load.ts), then bumps the store's data
+ * revision once so that exporters see new data; returns how many rows were written.
+ */
+export async function loadLargeOrg(target: BenchStore, kind: StoreKind, org: Org, now: number, seed = 7): Promise<number> {
+  const loader = await openBulkLoader(kind, target.config);
+  let written: number;
+  try {
+    written = await writeRecords(loader, org, now, seed);
+  } finally {
+    await loader.close();
+  }
+  await target.services.store.write(async () => {});
+  return written;
+}
+
+async function writeRecords(loader: BulkLoader, org: Org, now: number, seed: number): Promise<number> {
   const rnd = random(seed);
   const from = now - 365 * DAY_MS;
   const at = () => Math.floor(from + rnd() * (now - from - MINUTE));
   const pick = <T>(list: readonly T[]) => list[Math.floor(rnd() * list.length)]!;
+  const lineOf = new Map(org.teams.map((t) => [t.id, t.businessLine]));
   const owner = () => {
     const s = pick(org.services);
-    const team = org.teams.find((t) => t.id === s.team)!; // 200 teams: cheap enough for setup
-    return { service: s.id, team: team.id, business_line: team.businessLine };
+    return { service: s.id, team: s.team, business_line: lineOf.get(s.team)! };
   };
   let written = 0;
-  const write = async (table: string, total: number, make: (i: number) => Row) => {
+  // Rows are made chunk by chunk as the loader asks, so a million alerts never sit in memory at once.
+  function* chunks(total: number, make: (i: number) => Row) {
     for (let i = 0; i < total; i += CHUNK) {
       const rows: Row[] = [];
       for (let j = i; j < Math.min(total, i + CHUNK); j++) rows.push(make(j));
-      await store.write((trx) => store.upsertRows(trx, table, rows));
-      written += rows.length;
+      yield rows;
     }
+  }
+  const write = async (table: string, total: number, make: (i: number) => Row) => {
+    written += await loader.load(table, chunks(total, make));
   };
 
   const incidentTimes: { id: string; started: number; team: string; business_line: string }[] = [];
@@ -115,12 +135,7 @@ export async function loadLargeOrg(store: Store, org: Org, now: number, seed = 7
       caused_by_change: null, postmortem_url: null, drill: 0, updated_at: now,
     };
   });
-  const STEP_CHUNK = 5_000; // 5 columns: under SQLite's bound-parameter limit
-  for (let i = 0; i < steps.length; i += STEP_CHUNK) {
-    const chunk = steps.slice(i, i + STEP_CHUNK);
-    await store.write((trx) => trx.insertInto('incident_steps').values(chunk as never).execute());
-    written += chunk.length;
-  }
+  written += await loader.load('incident_steps', [steps]);
   const highEvery = LARGE.alerts / LARGE.highSeverityAlerts;
   await write('alerts', LARGE.alerts, (i) => {
     const high = Math.floor(i / highEvery) !== Math.floor((i + 1) / highEvery);

@@ -69,6 +69,12 @@ export function yearIn(at: number, timeZone: string): number {
   return wallClock(at, timeZone).year;
 }
 
+/** The calendar date an instant falls on in a timezone; `weekday` 0 = Monday … 6 = Sunday. */
+export function calendarDate(at: number, timeZone: string) {
+  const { year, month, day } = wallClock(at, timeZone);
+  return { year, month, day, weekday: (new Date(Date.UTC(year, month - 1, day)).getUTCDay() + 6) % 7 };
+}
+
 export const startOfYear = (year: number, timeZone: string) => zonedMidnight(year, 1, 1, timeZone);
 
 /** The window of the given kind that ends at `to`. */

@@ -18,6 +18,10 @@ import { yearIn } from '../domain/windows.js';
 import { present, type KpiService, type Snapshot } from '../service/kpis.js';
 
 const SCOPE_LABELS = ['business_line', 'team'] as const;
+/** Lets waiting requests in between the steps of a long synchronous job. */
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+/** Scopes whose ~60 series each are set between two yields (a few ms of work). */
+const SCOPES_PER_STEP = 25;
 const WINDOWED = ['window', ...SCOPE_LABELS] as const;
 
 /** Labels of a scope: org series carry neither, business-line series one, team series both. */
@@ -87,7 +91,8 @@ class KpiFamilies {
     for (const window of KPI_WINDOWS) {
       const result = snapshot.windows[window];
       this.windowLength.set({ window }, (result.range.to - result.range.from) / 1000);
-      for (const scope of result.scopes) {
+      for (const [i, scope] of result.scopes.entries()) {
+        if (i % SCOPES_PER_STEP === 0) await yieldToEventLoop();
         const labels = { window, ...scopeLabels(scope) };
         for (const { key, gauge } of this.kpis) {
           const value = scope.values[key].value;
@@ -107,7 +112,14 @@ class KpiFamilies {
     const systems = index.org.changeSystems;
     this.systems.set(systems.length);
     this.integrated.set(systems.filter((s) => s.integrated).length);
-    return this.registry.metrics();
+    // As registry.metrics() formats it, one family at a time: tens of thousands of series would
+    // otherwise hold the event loop (and every scrape) for the whole serialization.
+    const families: string[] = [];
+    for (const { name } of this.registry.getMetricsAsArray()) {
+      await yieldToEventLoop();
+      families.push(await this.registry.getSingleMetricAsString(name));
+    }
+    return `${families.join('\n\n')}\n`;
   }
 
   private setComponents(tally: Tally, labels: Record<string, string>) {
@@ -197,12 +209,21 @@ export function startKpiExport(service: KpiService, registry: Registry, options:
   const first = refresh();
   let stopped = false;
   let timer: NodeJS.Timeout | null = null;
-  const loop = () => {
+  // Refreshes start every intervalMs (not intervalMs after the last one ended): a write waits at
+  // most one interval plus one refresh, not an interval plus two refreshes, to show in /metrics.
+  const loop = (lastStarted: number) => {
     if (stopped) return;
-    timer = setTimeout(() => void refresh().then(loop), options.intervalMs);
+    timer = setTimeout(
+      () => {
+        const started = performance.now();
+        void refresh().then(() => loop(started));
+      },
+      Math.max(0, options.intervalMs - (performance.now() - lastStarted)),
+    );
     timer.unref(); // the refresher alone never keeps the process alive
   };
-  void first.then(loop);
+  const firstStarted = performance.now();
+  void first.then(() => loop(firstStarted));
   return {
     async text() {
       await first;

@@ -4,6 +4,7 @@
  * by the store's data revision (bumped by every write of any process) and at most `maxAgeMs` old
  * (windows slide), so several exporter processes on one PostgreSQL all answer correctly.
  */
+import type { Kysely } from 'kysely';
 import { emptyTally, KPI_DEFINITIONS, kpiValues, ORG_ONLY, rollUp, type KpiValue, type Scope, type ScopeTally } from '../domain/kpis.js';
 import { KPI_KEYS, KPI_WINDOWS, type KpiKey, type KpiWindow, type Level } from '../domain/kpi-keys.js';
 import type { FreezeWindowSpec } from '../domain/freezes.js';
@@ -13,6 +14,7 @@ import { toIso } from '../domain/time.js';
 import { previousRange, windowRange, yearShare, type WindowRange } from '../domain/windows.js';
 import { overdueFindings, teamTallies, type Source } from '../store/kpi-queries.js';
 import type { Row } from '../store/collections.js';
+import type { Database } from '../store/schema.js';
 import type { Store } from '../store/store.js';
 import { freezeWindow } from './records.js';
 import type { OrgService } from './org.js';
@@ -69,12 +71,15 @@ export interface KpiServiceOptions {
   /** Recompute at least this often even without writes: windows slide (ms). */
   maxAgeMs?: number;
   now?: () => number;
+  /** Where the KPI queries run (e.g. a worker-thread SQLite reader); the store's connection by default. */
+  reader?: Kysely<Database>;
 }
 
 export class KpiService {
   private cached: Snapshot | null = null;
   private inflight: Promise<Snapshot> | null = null;
   private readonly maxAgeMs: number;
+  private readonly reader: Kysely<Database>;
   readonly now: () => number;
 
   constructor(
@@ -84,6 +89,7 @@ export class KpiService {
   ) {
     this.maxAgeMs = options.maxAgeMs ?? 60_000;
     this.now = options.now ?? Date.now;
+    this.reader = options.reader ?? store.db;
   }
 
   /** The current snapshot; recomputed when the data changed or it is older than maxAgeMs. */
@@ -113,11 +119,11 @@ export class KpiService {
   private async compute(revision: number): Promise<Snapshot> {
     const now = this.now();
     const index = await this.orgs.index();
-    const freezes = ((await this.store.db.selectFrom('freezes').selectAll().execute()) as unknown as Row[]).map(freezeWindow);
+    const freezes = await this.freezes();
     const ranges = KPI_WINDOWS.map((w) => windowRange(w, now, index.org.policy.timezone));
     const [results, overdueByTeam] = await Promise.all([
       Promise.all(ranges.map((r) => this.computeWindow(r, index, freezes))),
-      overdueFindings(this.store.db, now),
+      overdueFindings(this.reader, now),
     ]);
     // Rolled up like any tally: the overdue count rides in the `findings` field.
     const overdue = rollUp(
@@ -137,11 +143,15 @@ export class KpiService {
     return snapshot;
   }
 
+  private async freezes(): Promise<FreezeWindowSpec[]> {
+    return ((await this.reader.selectFrom('freezes').selectAll().execute()) as unknown as Row[]).map(freezeWindow);
+  }
+
   /** Every scope's values for one window; `sources` limits the queries (series of one KPI). */
   async computeWindow(range: WindowRange, index: OrgIndex, freezes: FreezeWindowSpec[], sources?: Source[]): Promise<WindowResult> {
     const { policy } = index.org;
     const byTeam = await teamTallies(
-      this.store.db,
+      this.reader,
       {
         from: range.from,
         to: range.to,
@@ -187,7 +197,7 @@ export class KpiService {
   async series(kpi: KpiKey, window: KpiWindow, from: number, to: number, stepMs: number, filter: ScopeFilter) {
     const index = await this.orgs.index();
     const freezes = SOURCES_OF[kpi].includes('freezes')
-      ? ((await this.store.db.selectFrom('freezes').selectAll().execute()) as unknown as Row[]).map(freezeWindow)
+      ? await this.freezes()
       : [];
     const series = new Map<string, { level: Level; businessLine: string | null; team: string | null; points: { at: string; value: number | null }[] }>();
     for (let at = from; at <= to; at += stepMs) {
@@ -207,37 +217,50 @@ export class KpiService {
   /** `GET /scorecard`: per scope, each KPI's value, target, status and previous value, and a score. */
   async scorecard(window: KpiWindow) {
     const snapshot = await this.snapshot();
-    const { index } = snapshot;
     const current = snapshot.windows[window];
     const previous = await this.previous(snapshot, window);
-    const tz = index.org.policy.timezone;
-    const share = yearShare(current.range, tz);
-    const previousByScope = new Map(previous.scopes.map((s) => [scopeKey(s), s]));
-    const scopes = current.scopes.map((scope) => {
-      const before = previousByScope.get(scopeKey(scope));
-      const statuses: Partial<Record<KpiKey, Status>> = {};
-      const cells = Object.fromEntries(
-        KPI_KEYS.map((kpi) => {
-          const shown = present(kpi, scope);
-          const value = shown ? scope.values[kpi].value : null;
-          const target = windowTarget(yearlyTarget(index.org.goals, current.range.year, kpi, scope), kpi, share);
-          statuses[kpi] = status(kpi, value, target);
-          const prior = shown && before ? before.values[kpi].value : null;
-          return [kpi, { value, target, status: statuses[kpi], previous: prior }];
-        }),
-      );
-      return { ...describeScope(scope, index), cells, score: overallScore(statuses) };
-    });
     return {
       window,
       year: current.range.year,
       generatedAt: toIso(snapshot.computedAt),
       from: toIso(current.range.from),
       to: toIso(current.range.to),
-      kpis: KPI_DEFINITIONS.map(({ key, title, unit, direction }) => ({ key, title, unit, direction })),
-      scopes,
+      kpis: KPI_SUMMARIES,
+      scopes: judge(current, previous, snapshot.index),
     };
   }
+
+  /** Any range judged against its goals and compared with another (committee reviews). */
+  async compare(current: WindowRange, previous: WindowRange) {
+    const revision = await this.store.revision();
+    const index = await this.orgs.index();
+    const freezes = await this.freezes();
+    const [now, before] = await Promise.all([this.computeWindow(current, index, freezes), this.computeWindow(previous, index, freezes)]);
+    return { revision, index, kpis: KPI_SUMMARIES, scopes: judge(now, before, index) };
+  }
+}
+
+const KPI_SUMMARIES = KPI_DEFINITIONS.map(({ key, title, unit, direction }) => ({ key, title, unit, direction }));
+
+/** Per scope of `current`: each KPI's value, target, status and value in `previous`, and the score. */
+function judge(current: WindowResult, previous: WindowResult, index: OrgIndex) {
+  const share = yearShare(current.range, index.org.policy.timezone);
+  const previousByScope = new Map(previous.scopes.map((s) => [scopeKey(s), s]));
+  return current.scopes.map((scope) => {
+    const before = previousByScope.get(scopeKey(scope));
+    const statuses: Partial<Record<KpiKey, Status>> = {};
+    const cells = Object.fromEntries(
+      KPI_KEYS.map((kpi) => {
+        const shown = present(kpi, scope);
+        const value = shown ? scope.values[kpi].value : null;
+        const target = windowTarget(yearlyTarget(index.org.goals, current.range.year, kpi, scope), kpi, share);
+        statuses[kpi] = status(kpi, value, target);
+        const prior = shown && before ? before.values[kpi].value : null;
+        return [kpi, { value, target, status: statuses[kpi], previous: prior }];
+      }),
+    );
+    return { ...describeScope(scope, index), cells, score: overallScore(statuses) };
+  });
 }
 
 export const scopeKey = (s: Scope) => `${s.level}|${s.businessLine ?? ''}|${s.team ?? ''}`;

@@ -54,9 +54,11 @@ function connectPostgres(url: string): Connection {
         : pg.types.getTypeParser(oid, format as 'text'),
   };
   const pool = new pg.Pool({ connectionString: url, max: 10, types: types as pg.CustomTypesConfig });
-  // An idle client losing its server (restart, failover) emits 'error' on the pool; unhandled, that
-  // would end the process. The pool drops that client; the next query reconnects or fails (→ 503).
+  // A client losing its server (restart, failover) emits 'error': on the pool when idle, on the
+  // client itself while checked out between queries. Unhandled, either ends the process. The pool
+  // drops such a client on release; the next query reconnects or fails with a connection error (→ 503).
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   const parsed = new URL(url);
   return {
     kind: 'postgres',

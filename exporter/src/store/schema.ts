@@ -122,6 +122,16 @@ export interface GateCheckRow {
   at: Ms;
 }
 
+export interface ReviewRow {
+  id: string;
+  title: string;
+  period: string;
+  from_at: Ms;
+  to_at: Ms;
+  saved_at: Ms;
+  document: string;
+}
+
 export interface OrgRow {
   id: number;
   document: string;
@@ -151,6 +161,7 @@ export interface Database {
   drills: DrillRow;
   org: OrgRow;
   gate_checks: GateCheckRow;
+  reviews: ReviewRow;
   data_revision: DataRevisionRow;
   ballast_migrations: MigrationRow;
 }

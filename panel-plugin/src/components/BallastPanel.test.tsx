@@ -31,8 +31,9 @@ describe('Scorecard view', () => {
     for (const status of ['met', 'at_risk', 'missed'] as const) {
       const cell = cells.find((c) => c.getAttribute('data-status') === status)!;
       expect(cell, status).toBeDefined();
-      expect(cell.style.borderLeftColor).toBe(hexToRgb(statusColor(theme, status)));
-      expect(cell.style.background).not.toBe('');
+      const style = getComputedStyle(cell);
+      expect(style.borderLeftColor).toBe(hexToRgb(statusColor(theme, status)));
+      expect(style.backgroundColor || style.background).not.toMatch(/^(|transparent)$/);
     }
     const mttr = cells.find((c) => /^MTTR for Organization/.test(c.getAttribute('aria-label')!))!;
     expect(mttr.getAttribute('aria-label')).toMatch(/MTTR for Organization: \d+h \d\dm|\d+m, target 45m, (met|at risk|missed), previous window/);
@@ -92,7 +93,7 @@ describe('Scorecard view', () => {
   it('the KPI choice and order from the options', () => {
     renderPanel(panelProps([ballastScorecardFrame(1, 1)], { kpis: ['drill_score', 'mttr_seconds', 'mttr_p90_seconds'] }));
     const headers = screen.getAllByRole('columnheader').map((h) => h.textContent);
-    expect(headers.slice(2).map((h) => h!.replace(/(lower|higher) is better/, '').trim())).toEqual(['Drill score', 'MTTR']);
+    expect(headers.slice(2).map((h) => h!.replace(/[↓↑] (lower|higher) is better/, '').trim())).toEqual(['Drill score', 'MTTR']);
     expect(screen.getByTestId('ballast-notes')).toHaveTextContent('Not in the data: MTTR p90.');
   });
 

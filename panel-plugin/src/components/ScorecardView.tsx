@@ -165,7 +165,7 @@ export function ScorecardView(props: ScorecardViewProps) {
               <button type="button" className={styles.sortButton} onClick={() => onSort(k.key)}>
                 <span className={styles.ellipsis}>{k.title}</span> {sortIcon(k.key)}
               </button>
-              <span className={styles.secondary}>{k.direction === 'lower' ? 'lower is better' : 'higher is better'}</span>
+              <span className={styles.secondary}>{k.direction === 'lower' ? '↓ lower is better' : '↑ higher is better'}</span>
             </div>
           ))}
         </div>
@@ -241,7 +241,6 @@ const KpiCell = React.memo(function KpiCell({ kpi, cell, showTarget, href, scope
   const styles = useStyles2(getStyles);
   const theme = useTheme2();
   const status: Status = cell?.status ?? 'no_data';
-  const color = statusColor(theme, status);
   const value = cell?.value ?? null;
   const trend = cell ? trendOf(kpi.direction, cell.value, cell.previous) : null;
   const target = cell?.target ?? null;
@@ -277,17 +276,7 @@ const KpiCell = React.memo(function KpiCell({ kpi, cell, showTarget, href, scope
     </>
   );
   return (
-    <div
-      role="gridcell"
-      aria-label={label}
-      title={label}
-      data-status={status}
-      className={styles.cell}
-      style={{
-        borderLeftColor: color,
-        background: status === 'no_data' ? undefined : colorManipulator.alpha(color, theme.isDark ? 0.16 : 0.12),
-      }}
-    >
+    <div role="gridcell" aria-label={label} data-status={status} className={cx(styles.cell, styles.status[status])}>
       {href ? (
         <a href={href} className={cx(styles.cellInner, styles.link)}>
           {content}
@@ -396,4 +385,18 @@ const getStyles = (theme: GrafanaTheme2) => ({
     whiteSpace: 'nowrap',
   }),
   trend: css({ display: 'inline-flex', fontSize: 9, lineHeight: 1 }),
+  // One class per status (not an inline style per cell): the theme's colour as the left border
+  // and a light tint of it as the background.
+  status: Object.fromEntries(
+    (['met', 'at_risk', 'missed', 'no_data'] as const).map((st) => {
+      const color = statusColor(theme, st);
+      return [
+        st,
+        css({
+          borderLeftColor: color,
+          background: st === 'no_data' ? 'transparent' : colorManipulator.alpha(color, theme.isDark ? 0.16 : 0.12),
+        }),
+      ];
+    })
+  ) as Record<Status, string>,
 });

@@ -9,6 +9,7 @@ import type { Database } from '../schema.js';
 import * as initial from './001-initial.js';
 import * as gateChecks from './002-gate-checks.js';
 import * as kpiIndexes from './003-kpi-covering-indexes.js';
+import * as reviews from './004-reviews.js';
 
 export interface Migration {
   name: string;
@@ -19,6 +20,7 @@ export const MIGRATIONS: Migration[] = [
   { name: '001-initial', up: initial.up },
   { name: '002-gate-checks', up: gateChecks.up },
   { name: '003-kpi-covering-indexes', up: kpiIndexes.up },
+  { name: '004-reviews', up: reviews.up },
 ];
 
 const LOCK_KEY = 0x62616c6c; // "ball"

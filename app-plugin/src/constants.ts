@@ -1,0 +1,37 @@
+/** The app's id, its base URL in Grafana and the proxy route (plugin.json `routes`) the API goes through. */
+export const PLUGIN_ID = 'ballast-stability-app';
+export const BASE_URL = `/a/${PLUGIN_ID}`;
+/** Grafana's app plugin proxy: the `ballast` route forwards to jsonData.url with the secure token added. */
+export const PROXY_BASE = `/api/plugin-proxy/${PLUGIN_ID}/ballast`;
+
+export enum ROUTES {
+  Overview = '',
+  Incidents = 'incidents',
+  Changes = 'changes',
+  Alerts = 'alerts',
+  Actions = 'actions',
+  Drills = 'drills',
+  Committee = 'committee',
+}
+
+export const PAGES: Array<{ route: ROUTES; title: string; icon: string }> = [
+  { route: ROUTES.Overview, title: 'Overview', icon: 'home-alt' },
+  { route: ROUTES.Incidents, title: 'Incidents', icon: 'fire' },
+  { route: ROUTES.Changes, title: 'Change control', icon: 'code-branch' },
+  { route: ROUTES.Alerts, title: 'Alert governance', icon: 'bell' },
+  { route: ROUTES.Actions, title: 'Inspections and actions', icon: 'check-square' },
+  { route: ROUTES.Drills, title: 'Drills', icon: 'bolt' },
+  { route: ROUTES.Committee, title: 'Committee review', icon: 'users-alt' },
+];
+
+export const INCIDENT_STEPS = [
+  'response',
+  'judgment',
+  'notification',
+  'war_room',
+  'escalation',
+  'resolution',
+  'verification',
+  'postmortem',
+] as const;
+export type IncidentStep = (typeof INCIDENT_STEPS)[number];

@@ -1,0 +1,6 @@
+import React from 'react';
+import { Filters } from '../components/urlState';
+
+export function IncidentsPage(_props: { filters: Filters; query?: Record<string, string>; id?: string; savedId?: string }) {
+  return <div data-testid="page-todo">IncidentsPage</div>;
+}
