@@ -92,6 +92,44 @@ describe.each(STORE_TARGETS)('gate on $kind', (target) => {
       await put('changes', 'c-exempt', { ...base, service: 'ledger-db', exemption: 'Fix for the migration itself' });
       expect((await orgKpi('freeze_violations')).value).toBe(1);
     });
+
+    it('marks each change with the freezes it violated, and filters changes by violation, as the KPI counts', async () => {
+      const list = async (query: string) => (await server.call('GET', `/api/v1/changes?${query}`, { role: 'read' })).json();
+      const all = await list('limit=1000');
+      const violated = Object.fromEntries(all.items.map((c: { id: string; violatedFreezes: string[] }) => [c.id, c.violatedFreezes]));
+      expect(violated).toMatchObject({ 'c-frozen': ['ledger-migration'], 'c-exempt': [], 'c-plain': [], 'c-cited': [] });
+      const stored = await (await server.call('GET', '/api/v1/changes/c-frozen', { role: 'read' })).json();
+      expect(stored.violatedFreezes).toEqual(['ledger-migration']);
+
+      const only = await list('violation=true');
+      expect([only.total, only.items.map((c: { id: string }) => c.id)]).toEqual([1, ['c-frozen']]);
+      expect(only.total).toBe((await orgKpi('freeze_violations')).value);
+      const others = await list('violation=false&limit=2');
+      expect([others.total, others.items.length]).toEqual([all.total - 1, 2]);
+      expect((await list('violation=true&service=checkout-api')).total).toBe(0);
+      expect((await server.call('GET', '/api/v1/changes?violation=maybe', { role: 'read' })).status).toBe(400);
+    });
+
+    it('lists freeze occurrences in a range, filtered by scope, and needs from and to', async () => {
+      const occurrences = async (query: string) => server.call('GET', `/api/v1/freeze-occurrences?${query}`, { role: 'read' });
+      const range = `from=${encodeURIComponent(iso(now - 6 * HOUR))}&to=${encodeURIComponent(iso(now + 6 * HOUR))}`;
+      const body = await (await occurrences(range)).json();
+      expect(body.truncated).toBe(false);
+      expect(body.items.map((o: { freeze: string }) => o.freeze)).toEqual(['old', 'catalog-sale', 'ledger-migration']);
+      expect(body.items[2]).toEqual({
+        freeze: 'ledger-migration',
+        name: 'Ledger migration',
+        reason: 'Schema migration in progress',
+        scope: { service: 'ledger-db' },
+        startsAt: iso(now - HOUR),
+        endsAt: iso(now + 2 * HOUR),
+      });
+      const ledger = await (await occurrences(`${range}&team=ledger`)).json();
+      expect(ledger.items.map((o: { freeze: string }) => o.freeze)).toEqual(['old', 'ledger-migration']);
+      const missing = await occurrences('to=2026-01-01T00:00:00Z');
+      expect(missing.status).toBe(400);
+      expect((await missing.json()).issues.map((i: { path: string }) => i.path)).toEqual(['from']);
+    });
   });
 
   describe('recurring windows across DST', () => {
@@ -148,6 +186,17 @@ describe.each(STORE_TARGETS)('gate on $kind', (target) => {
       const second = await nightly('2026-10-25T01:35:00Z');
       expect(first.length + second.length).toBe(1);
       await server.call('DELETE', '/api/v1/freezes/weekend-nightly');
+    });
+
+    it('expands recurring windows into occurrences in their own timezone', async () => {
+      const res = await server.call('GET', '/api/v1/freeze-occurrences?from=2026-03-20T00:00:00Z&to=2026-04-06T00:00:00Z', { role: 'read' });
+      const { items } = await res.json();
+      // Friday 18:00 Berlin: CET (17:00Z) before the change, CEST (16:00Z) after; each 64 h long.
+      expect(items.map((o: { startsAt: string; endsAt: string }) => [o.startsAt, o.endsAt])).toEqual([
+        ['2026-03-20T17:00:00.000Z', '2026-03-23T09:00:00.000Z'],
+        ['2026-03-27T17:00:00.000Z', '2026-03-30T09:00:00.000Z'], // 64 elapsed hours across the jump
+        ['2026-04-03T16:00:00.000Z', '2026-04-06T08:00:00.000Z'],
+      ]);
     });
 
     it('America/New_York business-hours freeze follows EST → EDT → EST', async () => {

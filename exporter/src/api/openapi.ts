@@ -79,6 +79,13 @@ export function openApiDocument(version: string, extraPaths: OpenApiPaths = {}):
       },
     };
   }
+  paths['/api/v1/freeze-occurrences'] = {
+    get: {
+      summary: 'Each time a freeze window is open within [from, to), recurring windows expanded, by start',
+      parameters: ['from', 'to', 'businessLine', 'team', 'service'].map((p) => ({ name: p, in: 'query', required: p === 'from' || p === 'to', schema: { type: 'string' } })),
+      responses: { 200: { description: '{items: [{freeze, name, reason, scope, startsAt, endsAt}], truncated}' }, ...errors(400, 401, 403) },
+    },
+  };
   paths['/api/v1/incidents/{id}/steps'] = {
     post: {
       summary: 'Append an incident process step (the same step at the same time is not added twice)',

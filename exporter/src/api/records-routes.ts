@@ -28,6 +28,9 @@ export function recordRoutes(records: RecordService, tokens: TokenEntry[]): Rout
       res.status(outcome === 'created' ? 201 : 200).json(record);
     });
   }
+  router.get('/freeze-occurrences', read, async (req, res) => {
+    res.json(await records.freezeOccurrences(req.query as ListParams));
+  });
   router.delete('/freezes/:id', requireRole(tokens, 'admin'), async (req, res) => {
     await records.remove('freezes', req.params.id as string);
     res.status(204).end();

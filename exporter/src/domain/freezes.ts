@@ -99,3 +99,50 @@ export function scopeApplies(
   if (scope.businessLine !== undefined && scope.businessLine !== target.businessLine) return false;
   return true;
 }
+
+export interface ChangeMoment {
+  startedAt: number;
+  service?: string | null;
+  team?: string | null;
+  businessLine?: string | null;
+  exemption?: string | null;
+}
+
+/**
+ * For each change, the ids of the freeze windows it violated: it started inside an occurrence of
+ * a window whose scope covers it, and carries no exemption. The rule of the freeze_violations KPI.
+ */
+export function violatedFreezes(windows: readonly FreezeWindowSpec[], changes: readonly ChangeMoment[]): string[][] {
+  if (changes.length === 0 || windows.length === 0) return changes.map(() => []);
+  let from = Infinity;
+  let to = -Infinity;
+  for (const c of changes) {
+    from = Math.min(from, c.startedAt);
+    to = Math.max(to, c.startedAt + 1);
+  }
+  const calendars = windows.map((w) => ({ window: w, occurrences: occurrencesBetween(w, from, to, 1_000_000) }));
+  return changes.map((change) => {
+    if (change.exemption) return [];
+    return calendars
+      .filter(({ window, occurrences }) => scopeApplies(window.scope, change) && openAmong(occurrences, change.startedAt))
+      .map(({ window }) => window.id);
+  });
+}
+
+/**
+ * Whether one of a window's occurrences (sorted by start) is open at `at`. They all last as long,
+ * so the last one starting at or before `at` is the one that ends latest: bisection finds it.
+ */
+function openAmong(occurrences: readonly OpenWindow[], at: number): boolean {
+  let lo = 0;
+  let hi = occurrences.length - 1;
+  let candidate = -1; // the last occurrence starting at or before `at`
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (occurrences[mid]!.startsAt <= at) {
+      candidate = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return candidate >= 0 && at < occurrences[candidate]!.endsAt;
+}

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { checkRecord } from '../domain/checks.js';
-import { occurrencesBetween, type FreezeWindowSpec } from '../domain/freezes.js';
+import { occurrencesBetween, violatedFreezes, type ChangeMoment, type FreezeWindowSpec } from '../domain/freezes.js';
 import type { Issue, OrgIndex } from '../domain/org.js';
 import { incidentStepSchema, recordId, recordSchemas, type Collection, type IncidentStepInput } from '../domain/records.js';
 import { toIso, toMs } from '../domain/time.js';
@@ -16,6 +16,8 @@ import type { OrgService } from './org.js';
 
 export const MAX_BATCH = 10_000;
 export const MAX_PAGE = 1000;
+/** Most occurrences one /freeze-occurrences answer holds (`truncated` says when there were more). */
+export const MAX_OCCURRENCES = 5000;
 
 export type WriteOutcome = 'created' | 'updated' | 'unchanged';
 export interface BatchResult {
@@ -208,9 +210,53 @@ export class RecordService {
     const where = buildConditions(spec, params, org, issues);
     if (from !== undefined) where.push({ column: spec.timeColumn, op: '>=', value: from });
     if (to !== undefined) where.push({ column: spec.timeColumn, op: '<', value: to });
+    const violation = collection === 'changes' ? boolParam(params, 'violation', issues) : undefined;
     if (issues.length > 0) throw new ValidationError(issues);
+    if (violation !== undefined) {
+      // Freeze occurrences are computed, not stored: filter the matching changes in memory, then page.
+      const { rows } = await this.store.list(spec.table, { where, orderBy: spec.timeColumn, limit: Number.MAX_SAFE_INTEGER, offset: 0 });
+      const violated = violatedFreezes(await this.freezeWindows(), rows.map(changeMoment));
+      const matching = rows.filter((_, i) => violated[i]!.length > 0 === violation);
+      return { items: await this.present(spec, matching.slice(offset, offset + limit)), total: matching.length, limit, offset };
+    }
     const { rows, total } = await this.store.list(spec.table, { where, orderBy: spec.timeColumn, limit, offset });
     return { items: await this.present(spec, rows), total, limit, offset };
+  }
+
+  /**
+   * `GET /freeze-occurrences`: each time a freeze window is open within [from, to), for freezes
+   * whose scope meets the filters, by start. Recurring windows are expanded here, in the
+   * timezone of their schedule, so no client has to read cron expressions.
+   */
+  async freezeOccurrences(params: ListParams) {
+    const org = await this.orgs.index();
+    const issues: Issue[] = [];
+    const from = timeParam(params, 'from', issues);
+    const to = timeParam(params, 'to', issues);
+    if (from === undefined) issues.push({ path: 'from', message: 'is required' });
+    if (to === undefined) issues.push({ path: 'to', message: 'is required' });
+    else if (from !== undefined && from > to) issues.push({ path: 'from', message: 'must not be after to' });
+    if (issues.length > 0) throw new ValidationError(issues);
+    const targets = targetsOf(params, org);
+    const windows = (await this.freezeWindows()).filter((w) => targets.every((t) => overlaps(w.scope, t, org)));
+    const occurrences = windows
+      .flatMap((w) => occurrencesBetween(w, from!, to!, MAX_OCCURRENCES + 1).map((o) => ({ ...o, scope: w.scope })))
+      .sort((a, b) => a.startsAt - b.startsAt || a.id.localeCompare(b.id));
+    return {
+      items: occurrences.slice(0, MAX_OCCURRENCES).map((o) => ({
+        freeze: o.id,
+        name: o.name,
+        reason: o.reason,
+        scope: o.scope,
+        startsAt: toIso(o.startsAt),
+        endsAt: toIso(o.endsAt),
+      })),
+      truncated: occurrences.length > MAX_OCCURRENCES,
+    };
+  }
+
+  private async freezeWindows(): Promise<FreezeWindowSpec[]> {
+    return ((await this.store.db.selectFrom('freezes').selectAll().execute()) as unknown as Row[]).map(freezeWindow);
   }
 
   /** Freezes are few and recurring ones have no single start: filter them in memory. */
@@ -236,6 +282,10 @@ export class RecordService {
 
   private async present(spec: CollectionSpec, rows: Row[]): Promise<ApiRecord[]> {
     const records = rows.map((row) => fromRow(spec, row));
+    if (spec.collection === 'changes' && records.length > 0) {
+      const violated = violatedFreezes(await this.freezeWindows(), rows.map(changeMoment));
+      records.forEach((record, i) => (record.violatedFreezes = violated[i]));
+    }
     if (spec.collection === 'incidents' && records.length > 0) {
       const steps = await this.stepsOf(this.store.db, rows.map((r) => r.id as string));
       for (const record of records) {
@@ -364,6 +414,14 @@ function buildConditions(spec: CollectionSpec, params: ListParams, org: OrgIndex
   }
   return where;
 }
+
+const changeMoment = (row: Row): ChangeMoment => ({
+  startedAt: row.started_at as number,
+  service: row.service as string | null,
+  team: row.team as string | null,
+  businessLine: row.business_line as string | null,
+  exemption: row.exemption as string | null,
+});
 
 export function freezeWindow(row: Row): FreezeWindowSpec {
   return {
