@@ -1,14 +1,15 @@
 /**
  * Dashboard annotations from Ballast records:
- *  - changes as points (title, system, service, result), freeze violations marked in text and tags;
+ *  - changes as points (title, system, service, result), freeze violations marked in text and tags
+ *    (the exporter judges them: each change carries the ids of the freezes it violated);
  *  - incidents as regions from start to recovery (open ones up to now), with priority, title and
  *    a link to the post-mortem;
- *  - freeze windows as regions, each occurrence of a recurring window separately.
+ *  - freeze windows as regions, each occurrence of a recurring window separately (the exporter
+ *    expands the schedules: GET /api/v1/freeze-occurrences).
  * Colours come from the Grafana theme's visualization palette.
  */
 import { AnnotationEvent, DataFrame, FieldType, GrafanaTheme2, createDataFrame } from '@grafana/data';
-import { Occurrence, violatedFreezes } from './api/freezes';
-import { Change, Freeze, Incident } from './types';
+import { Change, FreezeOccurrence, Incident } from './types';
 
 export interface EventRow {
   time: number;
@@ -24,10 +25,14 @@ const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)}
 const line = (label: string, value: string | null | undefined) => (value ? `${label}: ${escape(value)}` : '');
 const join = (...parts: string[]) => parts.filter(Boolean).join('<br>');
 
-export function changeEvents(changes: Change[], occurrences: Occurrence[], theme: GrafanaTheme2): EventRow[] {
+/**
+ * Changes as points. `freezeNames` maps freeze ids to names for the text; a freeze it does not
+ * know is named by its id.
+ */
+export function changeEvents(changes: Change[], freezeNames: ReadonlyMap<string, string>, theme: GrafanaTheme2): EventRow[] {
   const color = (name: string) => theme.visualization.getColorByName(name);
   return changes.map((c) => {
-    const violated = violatedFreezes(c, occurrences);
+    const violated = c.violatedFreezes ?? [];
     const failed = c.result === 'failed' || c.result === 'rolled_back';
     const title = c.title || `${c.kind} ${c.service ?? c.team ?? ''}`.trim();
     return {
@@ -35,7 +40,7 @@ export function changeEvents(changes: Change[], occurrences: Occurrence[], theme
       time: Date.parse(c.startedAt),
       title: violated.length ? `⚠ ${title}` : title,
       text: join(
-        violated.length ? `<b>Freeze violation</b>: ${violated.map((o) => escape(o.freeze.name)).join(', ')}` : '',
+        violated.length ? `<b>Freeze violation</b>: ${violated.map((id) => escape(freezeNames.get(id) ?? id)).join(', ')}` : '',
         line('System', c.system),
         line('Service', c.service ?? c.team),
         line('Kind', c.kind),
@@ -83,20 +88,22 @@ export function incidentEvents(incidents: Incident[], now: number, theme: Grafan
   });
 }
 
-export function freezeEvents(occurrences: Occurrence[], from: number, to: number, theme: GrafanaTheme2): EventRow[] {
+/** Freeze occurrences as regions, clipped to the range [from, to]. */
+export function freezeEvents(occurrences: FreezeOccurrence[], from: number, to: number, theme: GrafanaTheme2): EventRow[] {
   const color = theme.visualization.getColorByName('purple');
   return occurrences.map((o) => {
-    const f: Freeze = o.freeze;
-    const scope = Object.entries(f.scope ?? {})
+    const start = Date.parse(o.startsAt);
+    const end = Date.parse(o.endsAt);
+    const scope = Object.entries(o.scope ?? {})
       .map(([k, v]) => `${k} ${v}`)
       .join(', ');
     return {
-      id: `freeze:${f.id}:${o.start}`,
-      time: Math.max(o.start, from),
-      timeEnd: Math.min(o.end, to),
-      title: `Freeze: ${f.name}`,
-      text: join(`<b>Freeze</b>: ${escape(f.name)}`, escape(f.reason), scope ? `Scope: ${escape(scope)}` : 'Scope: everything'),
-      tags: ['freeze', ...Object.values(f.scope ?? {})],
+      id: `freeze:${o.freeze}:${start}`,
+      time: Math.max(start, from),
+      timeEnd: Math.min(end, to),
+      title: `Freeze: ${o.name}`,
+      text: join(`<b>Freeze</b>: ${escape(o.name)}`, escape(o.reason), scope ? `Scope: ${escape(scope)}` : 'Scope: everything'),
+      tags: ['freeze', ...Object.values(o.scope ?? {})],
       color,
     };
   });

@@ -18,7 +18,7 @@ import { installProxyBackendSrv, PROXY_URL } from './testing/backendSrv';
 import { makeDataSource, rangeOf, request } from './testing/dataSource';
 import { freePort, RunningExporter, startExporter } from './testing/exporter';
 import { installTemplateSrv } from './testing/templateSrv';
-import { BallastQuery, KpiValuesResponse, ListResponse, Org } from './types';
+import { BallastQuery, FreezeOccurrencesResponse, KpiValuesResponse, ListResponse, Org } from './types';
 import { BallastVariableSupport } from './variables';
 
 let exporter: RunningExporter;
@@ -212,7 +212,14 @@ describe('record tables', () => {
       typed: { controlled: FieldType.boolean, duration: FieldType.number },
       units: { duration: 's' },
     },
-    { q: { refId: 'F', queryType: 'freezes' }, api: 'freezes?', time: 'startsAt', typed: { name: FieldType.string } },
+    // Freeze windows: a row per occurrence in the range (the occurrences API has no total: its items count).
+    {
+      q: { refId: 'F', queryType: 'freezes' },
+      api: 'freeze-occurrences?',
+      time: 'startsAt',
+      typed: { name: FieldType.string, endsAt: FieldType.time, duration: FieldType.number },
+      units: { duration: 's' },
+    },
     { q: { refId: 'L', queryType: 'alerts', filters: { highSeverity: 'true', verdict: 'noise' }, limit: 10000 }, api: 'alerts?highSeverity=true&verdict=noise&', time: 'startsAt', typed: { endsAt: FieldType.time } },
     { q: { refId: 'N', queryType: 'findings', filters: { open: 'true' }, limit: 10000 }, api: 'findings?open=true&', time: 'foundAt', typed: { overdue: FieldType.boolean } },
     { q: { refId: 'T', queryType: 'actions', limit: 10000 }, api: 'actions?', time: 'dueAt', typed: { open: FieldType.boolean } },
@@ -225,7 +232,7 @@ describe('record tables', () => {
       const res = await ds.query(request([c.q], range));
       expect(res.errors).toBeUndefined();
       const frame = res.data[0] as DataFrame;
-      expect(frame.length).toBe(Math.min(direct.total, c.q.limit ?? 1000));
+      expect(frame.length).toBe(Math.min(direct.total ?? direct.items.length, c.q.limit ?? 1000));
       expect(frame.length).toBeGreaterThan(0);
       expect(frame.fields[0]!.name).toBe(c.time);
       expect(frame.fields[0]!.type).toBe(FieldType.time);
@@ -369,5 +376,118 @@ describe('variable queries', () => {
     expect(support.getType()).toBe('custom');
     const res = await lastValueFrom(support.query(request([{ refId: 'v', variableType: 'businessLines' } as never], rangeOf(0, 1)) as never));
     expect((res as { data: unknown[] }).data).toHaveLength(org.businessLines.length);
+  });
+});
+
+describe('a recurring freeze and changes inside it (occurrences and violations from the exporter)', () => {
+  // Friday 18:00 in Berlin for 64 hours; the range holds the end of summer time (25 October 2026).
+  const FREEZE = 'frz-ds-test-weekend';
+  const NAME = 'DS test weekend freeze';
+  const from = Date.parse('2026-10-19T00:00:00Z');
+  const to = Date.parse('2026-11-09T00:00:00Z');
+  const fromIso = new Date(from).toISOString();
+  const toIso = new Date(to).toISOString();
+  // Occurrences overlapping the range: 18:00 CEST (16:00Z) before the switch, 18:00 CET (17:00Z) after.
+  const STARTS = ['2026-10-16T16:00:00.000Z', '2026-10-23T16:00:00.000Z', '2026-10-30T17:00:00.000Z', '2026-11-06T17:00:00.000Z'];
+  const LENGTH = 64 * HOUR;
+  let team: string;
+
+  async function put(collection: string, id: string, body: unknown) {
+    const res = await fetch(`${exporter.url}/api/v1/${collection}/${id}`, {
+      method: 'PUT',
+      headers: { Authorization: `Bearer ${exporter.adminToken}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    expect(res.status, `${collection}/${id}: ${await res.clone().text()}`).toBeLessThan(300);
+  }
+
+  async function annotations(target: BallastQuery) {
+    const anno = { enable: true, name: 'Ballast', iconColor: 'red', target } as AnnotationQuery<BallastQuery>;
+    const res = await ds.query(request([ds.annotations!.prepareQuery!(anno)!], rangeOf(from, to)));
+    expect(res.errors).toBeUndefined();
+    return (await lastValueFrom(ds.annotations!.processEvents!(anno, res.data)))!;
+  }
+
+  beforeAll(async () => {
+    const service = org.services[0]!;
+    team = service.team;
+    const system = org.changeSystems[0]!.id;
+    await put('freezes', FREEZE, {
+      name: NAME,
+      reason: 'Test: no changes over the weekend.',
+      scope: { team },
+      schedule: { cron: '0 18 * * 5', durationMinutes: 64 * 60, timezone: 'Europe/Berlin' },
+    });
+    const change = (startedAt: string, extra: object = {}) => ({ system, kind: 'deploy', service: service.id, startedAt, result: 'success', ...extra });
+    await put('changes', 'chg-ds-test-in-freeze', change('2026-10-24T10:00:00Z', { title: 'Saturday deploy' }));
+    await put('changes', 'chg-ds-test-exempt', change('2026-10-24T11:00:00Z', { title: 'Exempted hotfix', exemption: 'approved hotfix' }));
+    // Monday 09:00 CET: the first instant after the occurrence (windows are [start, end)).
+    await put('changes', 'chg-ds-test-after', change('2026-10-26T08:00:00Z', { title: 'Monday deploy' }));
+  });
+
+  it('freeze annotations: one region per occurrence, 18:00 Berlin on both sides of the DST change', async () => {
+    const events = (await annotations({ refId: 'A', annotationSource: 'freezes', team })).filter((e) => e.title === `Freeze: ${NAME}`);
+    expect(events.map((e) => e.time)).toEqual([from, ...STARTS.slice(1).map(Date.parse)]);
+    expect(events.map((e) => e.timeEnd)).toEqual([...STARTS.slice(0, 3).map((s) => Date.parse(s) + LENGTH), to]);
+    expect(events.map((e) => e.id)).toEqual(STARTS.map((s) => `freeze:${FREEZE}:${Date.parse(s)}`));
+    expect(events.every((e) => e.isRegion)).toBe(true);
+    const berlin = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Berlin', weekday: 'short', hour: '2-digit', minute: '2-digit' });
+    expect(events.slice(1).map((e) => berlin.format(e.time!))).toEqual(['Fri 18:00', 'Fri 18:00', 'Fri 18:00']);
+    expect(berlin.format(events[1]!.timeEnd!)).toBe('Mon 09:00'); // 64 h after 18:00 CEST is 09:00 CET
+    expect(events[0]!.tags).toEqual(['freeze', team]);
+  });
+
+  it('freeze windows table: the exporter’s occurrences as rows, with the schedule', async () => {
+    const direct = await api<FreezeOccurrencesResponse>(`/api/v1/freeze-occurrences?from=${fromIso}&to=${toIso}&team=${team}`);
+    const res = await ds.query(request([{ refId: 'F', queryType: 'freezes', team }], rangeOf(from, to)));
+    expect(res.errors).toBeUndefined();
+    const frame = res.data[0] as DataFrame;
+    expect(frame.length).toBe(direct.items.length);
+    expect(field(frame, 'startsAt').values).toEqual(direct.items.map((o) => Date.parse(o.startsAt)));
+    const rows = [...Array(frame.length).keys()].filter((i) => field(frame, 'freeze').values[i] === FREEZE);
+    const at = (name: string) => rows.map((i) => field(frame, name).values[i]);
+    expect(at('startsAt')).toEqual(STARTS.map(Date.parse));
+    expect(at('endsAt')).toEqual(STARTS.map((s) => Date.parse(s) + LENGTH));
+    expect(at('id')).toEqual(STARTS.map((s) => `${FREEZE}@${s}`));
+    expect(new Set(at('schedule'))).toEqual(new Set(['0 18 * * 5']));
+    expect(new Set(at('timezone'))).toEqual(new Set(['Europe/Berlin']));
+    expect(new Set(at('duration'))).toEqual(new Set([64 * 3600]));
+    expect(new Set(at('scopeTeam'))).toEqual(new Set([team]));
+    expect(new Set(at('name'))).toEqual(new Set([NAME]));
+  });
+
+  it('change annotations: the change inside the freeze is a violation naming it; the exempted one and the one at the end are not', async () => {
+    const events = await annotations({ refId: 'A', annotationSource: 'changes', team });
+    const byId = new Map(events.map((e) => [e.id, e]));
+    const inside = byId.get('change:chg-ds-test-in-freeze')!;
+    expect(inside.title).toBe('⚠ Saturday deploy');
+    expect(inside.tags).toContain('freeze-violation');
+    expect(inside.text).toMatch(new RegExp(`^<b>Freeze violation</b>: [^<]*${NAME}`));
+    expect(inside.color).toBe(config.theme2.visualization.getColorByName('red'));
+    const exempt = byId.get('change:chg-ds-test-exempt')!;
+    expect(exempt.tags).not.toContain('freeze-violation');
+    expect(exempt.text).toContain('Exemption: approved hotfix');
+    expect(byId.get('change:chg-ds-test-after')!.text).not.toContain(NAME);
+  });
+
+  it('changes table: freezeViolation and violatedFreezes from the exporter; the violation filter matches the API’s count', async () => {
+    const res = await ds.query(request([{ refId: 'C', queryType: 'changes', team, limit: 10000 }], rangeOf(from, to)));
+    const frame = res.data[0] as DataFrame;
+    const row = (id: string) => field(frame, 'id').values.indexOf(id);
+    expect(field(frame, 'freezeViolation').type).toBe(FieldType.boolean);
+    expect(field(frame, 'freezeViolation').values[row('chg-ds-test-in-freeze')]).toBe(true);
+    expect(field(frame, 'violatedFreezes').values[row('chg-ds-test-in-freeze')]).toContain(FREEZE);
+    expect(field(frame, 'freezeViolation').values[row('chg-ds-test-exempt')]).toBe(false);
+    expect(field(frame, 'violatedFreezes').values[row('chg-ds-test-after')] ?? '').not.toContain(FREEZE);
+
+    for (const violation of ['true', 'false']) {
+      const direct = await api<ListResponse<{ id: string }>>(`/api/v1/changes?team=${team}&from=${fromIso}&to=${toIso}&violation=${violation}&limit=1`);
+      const filtered = await ds.query(request([{ refId: 'C', queryType: 'changes', team, filters: { violation }, limit: 10000 }], rangeOf(from, to)));
+      const f = filtered.data[0] as DataFrame;
+      expect(f.length).toBe(direct.total);
+      expect(field(f, 'freezeViolation').values.every((v) => v === (violation === 'true'))).toBe(true);
+      expect(field(f, 'id').values.includes('chg-ds-test-in-freeze')).toBe(violation === 'true');
+      expect(field(f, 'id').values.includes('chg-ds-test-exempt')).toBe(violation === 'false');
+    }
   });
 });

@@ -21,10 +21,9 @@ import {
 import { config } from '@grafana/runtime';
 import { of } from 'rxjs';
 import { ApiError, BallastClient } from './api/client';
-import { occurrencesBetween } from './api/freezes';
 import { changeEvents, eventsFrame, framesToEvents, freezeEvents, incidentEvents } from './annotations';
 import { AnnotationEditor } from './components/AnnotationEditor';
-import { kpiSeriesFrames, kpiValueFrames, recordsFrame, scorecardFrame } from './frames';
+import { FreezeRow, kpiSeriesFrames, kpiValueFrames, recordsFrame, scorecardFrame } from './frames';
 import { interpolate, interpolateList } from './template';
 import {
   BallastOptions,
@@ -34,6 +33,7 @@ import {
   DEFAULT_LIMIT,
   DEFAULT_QUERY,
   Freeze,
+  FreezeOccurrencesResponse,
   HealthResponse,
   Incident,
   KpiDefinition,
@@ -254,14 +254,57 @@ export class DataSource extends DataSourceApi<BallastQuery, BallastOptions> {
 
   private async records(type: RecordType, q: BallastQuery, range: TimeRange): Promise<DataFrame> {
     const max = Math.min(Math.max(1, q.limit ?? DEFAULT_LIMIT), MAX_LIMIT);
+    if (type === 'freezes') {
+      return this.freezeTable(q, range, max);
+    }
     const { items, total } = await this.client.list<unknown>(`/api/v1/${type}`, this.listParams(q, type, range), max);
     return recordsFrame(q.refId, type, items, total);
   }
 
-  /** Freeze windows that overlap a range (the list API matches recurring ones by occurrence). */
-  private async freezes(q: BallastQuery, range: TimeRange) {
-    const { items } = await this.client.list<Freeze>('/api/v1/freezes', this.listParams({ ...q, filters: {} }, 'freezes', range), MAX_LIMIT);
-    return occurrencesBetween(items, range.from.valueOf(), range.to.valueOf());
+  /**
+   * Each time a freeze window is open within the range, by start: the exporter expands recurring
+   * windows in their schedule's timezone (GET /api/v1/freeze-occurrences, at most 5,000).
+   */
+  private freezeOccurrences(q: Pick<BallastQuery, 'businessLine' | 'team' | 'service'>, range: TimeRange) {
+    return this.client.get<FreezeOccurrencesResponse>('/api/v1/freeze-occurrences', {
+      from: range.from.toISOString(),
+      to: range.to.toISOString(),
+      businessLine: q.businessLine,
+      team: q.team,
+      service: q.service,
+    });
+  }
+
+  /** The freeze windows (records) with an occurrence in the range, for their names and schedules. */
+  private async freezeWindows(q: Pick<BallastQuery, 'businessLine' | 'team' | 'service'>, range: TimeRange): Promise<Freeze[]> {
+    const { businessLine, team, service } = q;
+    const { items } = await this.client.list<Freeze>('/api/v1/freezes', this.listParams({ refId: '', businessLine, team, service }, 'freezes', range), MAX_LIMIT);
+    return items;
+  }
+
+  /** The freeze windows table: a row per occurrence in the range (time-range bands), with its window's schedule. */
+  private async freezeTable(q: BallastQuery, range: TimeRange, max: number): Promise<DataFrame> {
+    const [occurrences, windows] = await Promise.all([this.freezeOccurrences(q, range), this.freezeWindows(q, range)]);
+    const schedules = new Map(windows.map((w) => [w.id, w.schedule ?? undefined]));
+    let rows: FreezeRow[] = occurrences.items.map((o) => ({ ...o, schedule: schedules.get(o.freeze) }));
+    if (q.filters?.active === 'true') {
+      const now = Date.now();
+      rows = rows.filter((o) => Date.parse(o.startsAt) <= now && now < Date.parse(o.endsAt));
+    }
+    const notices = occurrences.truncated
+      ? [{ severity: 'warning' as const, text: `The exporter returned the first ${occurrences.items.length} freeze occurrences of this range only; narrow the range or the scope.` }]
+      : [];
+    return recordsFrame(q.refId, 'freezes', rows.slice(0, max), rows.length, notices);
+  }
+
+  /** Names of the freezes the changes violated (asked for only when some change did). */
+  private async violatedFreezeNames(changes: Change[], range: TimeRange): Promise<Map<string, string>> {
+    if (!changes.some((c) => c.violatedFreezes?.length)) {
+      return new Map();
+    }
+    // Freezes of the whole org: a change's freeze may be scoped wider than the change filter.
+    const windows = await this.freezeWindows({}, range);
+    return new Map(windows.map((w) => [w.id, w.name]));
   }
 
   private async annotationFrame(q: BallastQuery, range: TimeRange): Promise<DataFrame> {
@@ -271,12 +314,9 @@ export class DataSource extends DataSourceApi<BallastQuery, BallastOptions> {
     const source = q.annotationSource ?? 'changes';
     if (source === 'changes') {
       const filters: Record<string, string> = q.kind ? { kind: q.kind } : {};
-      // Freezes of the whole org: a change's freeze may be scoped wider than the change filter.
-      const [changes, occurrences] = await Promise.all([
-        this.client.list<Change>('/api/v1/changes', this.listParams({ ...q, filters }, 'changes', range), MAX_LIMIT),
-        this.freezes({ refId: q.refId }, range),
-      ]);
-      return eventsFrame(q.refId, changeEvents(changes.items, occurrences, theme));
+      const changes = await this.client.list<Change>('/api/v1/changes', this.listParams({ ...q, filters }, 'changes', range), MAX_LIMIT);
+      const names = await this.violatedFreezeNames(changes.items, range);
+      return eventsFrame(q.refId, changeEvents(changes.items, names, theme));
     }
     if (source === 'incidents') {
       // Incidents that started before the range but recovered inside it are regions too: look back.
@@ -286,7 +326,8 @@ export class DataSource extends DataSourceApi<BallastQuery, BallastOptions> {
       const visible = incidents.items.filter((i) => !i.recoveredAt || Date.parse(i.recoveredAt) >= from);
       return eventsFrame(q.refId, incidentEvents(visible, now, theme));
     }
-    return eventsFrame(q.refId, freezeEvents(await this.freezes(q, range), from, to, theme));
+    const occurrences = await this.freezeOccurrences(q, range);
+    return eventsFrame(q.refId, freezeEvents(occurrences.items, from, to, theme));
   }
 
   /** Template-variable values (also reachable as a string such as `teams(payments)`). */

@@ -3,7 +3,7 @@
  * units (`s` for seconds, `percentunit` for 0–1 ratios) set so that stat, time series, table and
  * state timeline panels show them without overrides.
  */
-import { DataFrame, FieldConfig, FieldType, createDataFrame, DataLink } from '@grafana/data';
+import { DataFrame, FieldConfig, FieldType, createDataFrame, DataLink, QueryResultMetaNotice } from '@grafana/data';
 import {
   Action,
   Alert,
@@ -11,6 +11,7 @@ import {
   Drill,
   Finding,
   Freeze,
+  FreezeOccurrence,
   Incident,
   KpiDefinition,
   KpiSeriesResponse,
@@ -157,6 +158,15 @@ const time = <T>(name: string, get: (r: T) => string | null | undefined): Column
   get: (r) => ms(get(r)),
 });
 
+/**
+ * A row of the freeze windows table: one occurrence of a window in the queried range (from
+ * GET /api/v1/freeze-occurrences), with its window's schedule when it recurs.
+ */
+export type FreezeRow = FreezeOccurrence & { schedule?: Freeze['schedule'] };
+
+/** A row's id: the window's id and the occurrence's start, so that each occurrence of a recurring window has its own. */
+export const occurrenceId = (o: Pick<FreezeOccurrence, 'freeze' | 'startsAt'>) => `${o.freeze}@${o.startsAt}`;
+
 const postmortemLink: DataLink = { title: 'Post-mortem', url: '${__value.raw}', targetBlank: true };
 
 export const COLUMNS: { [K in RecordType]: Array<Column<any>> } = {
@@ -192,24 +202,23 @@ export const COLUMNS: { [K in RecordType]: Array<Column<any>> } = {
     { name: 'controlled', type: FieldType.boolean, get: (r: Change) => r.controlled },
     { name: 'exemption', type: FieldType.string, get: (r: Change) => r.exemption },
     { name: 'gateCheck', type: FieldType.string, get: (r: Change) => r.gateCheck },
+    // The exporter's judgement (the freeze_violations rule); null when it did not say (older exporter).
+    { name: 'freezeViolation', type: FieldType.boolean, get: (r: Change) => (r.violatedFreezes ? r.violatedFreezes.length > 0 : null) },
+    { name: 'violatedFreezes', type: FieldType.string, get: (r: Change) => (r.violatedFreezes?.length ? r.violatedFreezes.join(', ') : null) },
   ],
   freezes: [
-    time<Freeze>('startsAt', (r) => r.startsAt),
-    { name: 'id', type: FieldType.string, get: (r: Freeze) => r.id },
-    { name: 'name', type: FieldType.string, get: (r: Freeze) => r.name },
-    { name: 'reason', type: FieldType.string, get: (r: Freeze) => r.reason },
-    time<Freeze>('endsAt', (r) => r.endsAt),
-    { name: 'scopeBusinessLine', type: FieldType.string, get: (r: Freeze) => r.scope?.businessLine },
-    { name: 'scopeTeam', type: FieldType.string, get: (r: Freeze) => r.scope?.team },
-    { name: 'scopeService', type: FieldType.string, get: (r: Freeze) => r.scope?.service },
-    { name: 'schedule', type: FieldType.string, get: (r: Freeze) => r.schedule?.cron },
-    {
-      name: 'duration',
-      type: FieldType.number,
-      get: (r: Freeze) => (r.schedule ? r.schedule.durationMinutes * 60 : seconds(r.startsAt, r.endsAt)),
-      config: SECONDS,
-    },
-    { name: 'timezone', type: FieldType.string, get: (r: Freeze) => r.schedule?.timezone },
+    time<FreezeRow>('startsAt', (r) => r.startsAt),
+    { name: 'id', type: FieldType.string, get: (r: FreezeRow) => occurrenceId(r) },
+    { name: 'freeze', type: FieldType.string, get: (r: FreezeRow) => r.freeze },
+    { name: 'name', type: FieldType.string, get: (r: FreezeRow) => r.name },
+    { name: 'reason', type: FieldType.string, get: (r: FreezeRow) => r.reason },
+    time<FreezeRow>('endsAt', (r) => r.endsAt),
+    { name: 'scopeBusinessLine', type: FieldType.string, get: (r: FreezeRow) => r.scope?.businessLine },
+    { name: 'scopeTeam', type: FieldType.string, get: (r: FreezeRow) => r.scope?.team },
+    { name: 'scopeService', type: FieldType.string, get: (r: FreezeRow) => r.scope?.service },
+    { name: 'schedule', type: FieldType.string, get: (r: FreezeRow) => r.schedule?.cron },
+    { name: 'duration', type: FieldType.number, get: (r: FreezeRow) => seconds(r.startsAt, r.endsAt), config: SECONDS },
+    { name: 'timezone', type: FieldType.string, get: (r: FreezeRow) => r.schedule?.timezone },
   ],
   alerts: [
     time<Alert>('startsAt', (r) => r.startsAt),
@@ -264,14 +273,17 @@ export const COLUMNS: { [K in RecordType]: Array<Column<any>> } = {
 };
 
 /** A table of records, one column per field of the collection (the time field first). */
-export function recordsFrame(refId: string, type: RecordType, items: unknown[], total: number): DataFrame {
+export function recordsFrame(refId: string, type: RecordType, items: unknown[], total: number, notices: QueryResultMetaNotice[] = []): DataFrame {
   const columns = COLUMNS[type];
+  const shown: QueryResultMetaNotice[] =
+    total > items.length ? [{ severity: 'warning', text: `Showing ${items.length} of ${total} ${type}; raise the limit to see more.` }] : [];
+  shown.push(...notices);
   return createDataFrame({
     refId,
     name: type,
     meta: {
       preferredVisualisationType: 'table',
-      ...(total > items.length ? { notices: [{ severity: 'warning', text: `Showing ${items.length} of ${total} ${type}; raise the limit to see more.` }] } : {}),
+      ...(shown.length ? { notices: shown } : {}),
     },
     fields: columns.map((c) => ({
       name: c.name,

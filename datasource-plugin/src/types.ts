@@ -129,8 +129,15 @@ export const RECORD_FILTERS: Record<RecordType, FilterSpec[]> = {
     { key: 'kind', label: 'Kind', kind: 'enum', options: CHANGE_KINDS },
     { key: 'result', label: 'Result', kind: 'enum', options: CHANGE_RESULTS },
     { key: 'controlled', label: 'Controlled', kind: 'bool' },
+    {
+      key: 'violation',
+      label: 'Freeze violation',
+      kind: 'bool',
+      tooltip: 'Started inside a freeze window covering it, without an exemption (judged by the exporter)',
+    },
   ],
-  freezes: [{ key: 'active', label: 'Active now', kind: 'flag' }],
+  // Not an API parameter: the freeze windows query lists occurrences, and this keeps those open now.
+  freezes: [{ key: 'active', label: 'Active now', kind: 'flag', tooltip: 'Only occurrences open now' }],
   alerts: [
     { key: 'name', label: 'Alert name', kind: 'text' },
     { key: 'severity', label: 'Severity', kind: 'text' },
@@ -278,6 +285,8 @@ export interface Change extends Stored {
   result?: string | null;
   exemption?: string | null;
   gateCheck?: string | null;
+  /** Ids of the freeze windows the change started inside without an exemption (the exporter's freeze_violations rule). */
+  violatedFreezes?: string[];
 }
 
 export interface Freeze extends Stored {
@@ -287,6 +296,24 @@ export interface Freeze extends Stored {
   startsAt?: string | null;
   endsAt?: string | null;
   schedule?: { cron: string; durationMinutes: number; timezone: string } | null;
+}
+
+/** One time a freeze window is open (`GET /api/v1/freeze-occurrences`); recurring windows expanded by the exporter. */
+export interface FreezeOccurrence {
+  /** The freeze window's id. */
+  freeze: string;
+  name: string;
+  reason: string;
+  scope: Freeze['scope'];
+  startsAt: string;
+  endsAt: string;
+}
+
+export interface FreezeOccurrencesResponse {
+  /** By start; at most 5,000. */
+  items: FreezeOccurrence[];
+  /** True when there were more occurrences than `items` holds. */
+  truncated: boolean;
 }
 
 export interface Alert extends Stored {

@@ -123,6 +123,17 @@ describe('QueryEditor', () => {
     expect(changes.at(-1)!.filters).toEqual({ result: 'failed,rolled_back', system: '$system' });
   });
 
+  it('changes: the freeze violation filter (yes / no / any) becomes violation=true|false', async () => {
+    const { changes } = await renderEditor({ refId: 'A', queryType: 'changes', filters: { controlled: 'true' } });
+    const group = (label: string) => within(screen.getByText(label).closest('label')!.parentElement!);
+    await userEvent.click(group('Freeze violation').getByRole('radio', { name: 'Yes' }));
+    expect(changes.at(-1)!.filters).toEqual({ controlled: 'true', violation: 'true' });
+    await userEvent.click(group('Freeze violation').getByRole('radio', { name: 'No' }));
+    expect(changes.at(-1)!.filters).toEqual({ controlled: 'true', violation: 'false' });
+    await userEvent.click(group('Freeze violation').getByRole('radio', { name: 'Any' }));
+    expect(changes.at(-1)!.filters).toEqual({ controlled: 'true' });
+  });
+
   it('bad input: a limit that is not a positive number falls back to the default', async () => {
     const { changes } = await renderEditor({ refId: 'A', queryType: 'alerts', limit: 50 });
     const limit = screen.getByLabelText('Limit');

@@ -27,7 +27,7 @@ export const QUERY_TYPE_OPTIONS: Array<SelectableValue<QueryType>> = [
   { label: 'Scorecard', value: 'scorecard', description: 'Every KPI per scope against its target (table)' },
   { label: 'Incidents', value: 'incidents', description: 'Incidents that started in the dashboard range' },
   { label: 'Changes', value: 'changes', description: 'Changes that started in the dashboard range' },
-  { label: 'Freeze windows', value: 'freezes', description: 'Freeze windows that overlap the dashboard range' },
+  { label: 'Freeze windows', value: 'freezes', description: 'Each time a freeze window is open in the dashboard range (a row per occurrence)' },
   { label: 'Alerts', value: 'alerts', description: 'Alerts that started in the dashboard range' },
   { label: 'Findings', value: 'findings', description: 'Inspection findings found in the dashboard range' },
   { label: 'Actions', value: 'actions', description: 'Improvement actions due in the dashboard range' },
