@@ -7,7 +7,7 @@
 import { getBackendSrv, isFetchError } from '@grafana/runtime';
 import { lastValueFrom } from 'rxjs';
 import { PROXY_BASE } from '../constants';
-import { ListResponse } from '../types';
+import { GateAnswer, ListResponse } from '../types';
 
 export type Params = Record<string, string | number | boolean | undefined | null>;
 
@@ -28,7 +28,7 @@ export const PAGE_SIZE = 1000;
 export function queryString(params: Params): string {
   const query = new URLSearchParams();
   for (const [key, value] of Object.entries(params)) {
-    if (value !== undefined && value !== null && value !== '' && value !== false) {
+    if (value !== undefined && value !== null && value !== '') {
       query.set(key, String(value));
     }
   }
@@ -73,6 +73,20 @@ export const api = {
   put: <T>(path: string, body: unknown) => call<T>('PUT', path, {}, body),
   post: <T>(path: string, body: unknown) => call<T>('POST', path, {}, body),
   delete: (path: string) => call<unknown>('DELETE', path),
+
+  /** The change-freeze gate's answer for a service: 200 allowed, 423 refused (with the freezes in force). */
+  async gate(service: string): Promise<GateAnswer> {
+    const url = `${PROXY_BASE}/api/v1/gate${queryString({ service })}`;
+    try {
+      const response = await lastValueFrom(getBackendSrv().fetch<GateAnswer>({ url, method: 'GET', showErrorAlert: false, showSuccessAlert: false }));
+      return response.data;
+    } catch (err) {
+      if (isFetchError(err) && err.status === 423 && err.data && typeof err.data === 'object') {
+        return err.data as GateAnswer;
+      }
+      throw toApiError(err, '/gate');
+    }
+  },
 
   /** Every item of a list call, following pages, up to `max` items. */
   async list<T>(path: string, params: Params = {}, max = PAGE_SIZE): Promise<{ items: T[]; total: number }> {

@@ -103,3 +103,8 @@ export function filterQuery(f: Filters, extra: Record<string, string | undefined
   const s = q.toString();
   return s ? `?${s}` : '';
 }
+
+/** A stable dependency key for the filters (raw URL texts, not resolved times, so `now` does not refetch on every render). */
+export function filtersKey(f: Filters): string {
+  return [f.businessLine, f.team, f.service, f.from, f.to].join('|');
+}

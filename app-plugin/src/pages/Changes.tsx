@@ -1,6 +1,306 @@
-import React from 'react';
-import { Filters } from '../components/urlState';
+import React, { useState } from 'react';
+import { css, cx } from '@emotion/css';
+import { GrafanaTheme2 } from '@grafana/data';
+import { Alert, Badge, Button, ConfirmButton, InlineField, RadioButtonGroup, Stack, Tooltip, useStyles2 } from '@grafana/ui';
+import { api, ApiError } from '../api/client';
+import { useAsync } from '../api/useAsync';
+import { FiltersBar } from '../components/FiltersBar';
+import { fmtTime } from '../components/format';
+import { Loadable } from '../components/Loadable';
+import { nameOf, useOrg } from '../components/OrgContext';
+import { canEdit } from '../components/roles';
+import { Section } from '../components/Section';
+import { Table } from '../components/Table';
+import { Filters, filtersKey, listParams, setQuery } from '../components/urlState';
+import { Change, Freeze, GateAnswer, Org } from '../types';
+import { FreezeEditor, freezeInput } from './FreezeEditor';
+import { freezeRelevant, isActive, monthGrid, monthOf, overlapsDay, shiftMonth, violationOf } from './freezes';
 
-export function ChangesPage(_props: { filters: Filters; query?: Record<string, string>; id?: string; savedId?: string }) {
-  return <div data-testid="page-todo">ChangesPage</div>;
+type Control = 'all' | 'controlled' | 'uncontrolled' | 'violations';
+const CONTROL_OPTIONS: Array<{ label: string; value: Control }> = [
+  { label: 'All', value: 'all' },
+  { label: 'Controlled', value: 'controlled' },
+  { label: 'Uncontrolled', value: 'uncontrolled' },
+  { label: 'Violations', value: 'violations' },
+];
+
+/** Change control: changes and their control, per-system integration, the freeze calendar (editable by Editors) and the gate. */
+export function ChangesPage({ filters, query = {} }: { filters: Filters; query?: Record<string, string> }) {
+  const org = useOrg();
+  const control = (CONTROL_OPTIONS.find((o) => o.value === query.control)?.value ?? 'all') as Control;
+  const freezes = useAsync(() => api.list<Freeze>('/freezes', {}, 1000), []);
+  const controlled = control === 'controlled' ? true : control === 'uncontrolled' ? false : undefined;
+  const changes = useAsync(() => api.list<Change>('/changes', { ...listParams(filters), controlled }, 5000), [filtersKey(filters), controlled]);
+
+  return (
+    <div data-testid="page-changes">
+      <FiltersBar filters={filters}>
+        <InlineField label="Control">
+          <RadioButtonGroup options={CONTROL_OPTIONS} value={control} onChange={(v) => setQuery({ control: v === 'all' ? undefined : v }, false)} />
+        </InlineField>
+      </FiltersBar>
+      <FreezeCalendar filters={filters} month={query.month} state={freezes} />
+      <GateSection filters={filters} />
+      <Section title="Changes" testId="changes-section">
+        <Loadable state={changes} what="changes" isEmpty={(d) => d.items.length === 0}>
+          {(d) => {
+            const all = freezes.data?.items ?? [];
+            const rows = d.items
+              .map((c) => ({ ...c, violation: violationOf(c, all, org) }))
+              .filter((c) => control !== 'violations' || c.violation);
+            return (
+              <>
+                <SystemsTable org={org} changes={d.items} />
+                {rows.length === 0 ? (
+                  <Alert severity="info" title="No changes">
+                    No change matches the control filter.
+                  </Alert>
+                ) : (
+                  <Table<Change & { violation?: Freeze }>
+                    testId="changes-table"
+                    rows={rows}
+                    cols={[
+                      { id: 'title', header: 'Change', cell: (c) => c.title ?? c.id },
+                      { id: 'system', header: 'System', cell: (c) => nameOf(org.changeSystems, c.system) },
+                      { id: 'kind', header: 'Kind', cell: (c) => c.kind },
+                      { id: 'service', header: 'Service / team', cell: (c) => (c.service ? nameOf(org.services, c.service) : nameOf(org.teams, c.team)) },
+                      { id: 'startedAt', header: 'Started', sortable: true, cell: (c) => fmtTime(c.startedAt) },
+                      {
+                        id: 'controlled',
+                        header: 'Control',
+                        cell: (c) => (
+                          <Stack gap={0.5}>
+                            {c.controlled ? <Badge color="green" text="controlled" /> : <Badge color="orange" text="uncontrolled" />}
+                            {c.violation && <Badge color="red" text={`in freeze ${c.violation.name}`} icon="lock" />}
+                            {c.exemption && (
+                              <Tooltip content={c.exemption}>
+                                <span>
+                                  <Badge color="blue" text="exempt" />
+                                </span>
+                              </Tooltip>
+                            )}
+                          </Stack>
+                        ),
+                      },
+                      { id: 'result', header: 'Result', cell: (c) => c.result ?? '–' },
+                    ]}
+                  />
+                )}
+              </>
+            );
+          }}
+        </Loadable>
+      </Section>
+    </div>
+  );
 }
+
+function SystemsTable({ org, changes }: { org: Org; changes: Change[] }) {
+  const rows = org.changeSystems.map((s) => {
+    const mine = changes.filter((c) => c.system === s.id);
+    return { ...s, count: mine.length, controlled: mine.filter((c) => c.controlled).length };
+  });
+  return (
+    <div data-testid="systems-table" style={{ marginBottom: 16 }}>
+      <Table
+        rows={rows}
+        cols={[
+          { id: 'name', header: 'Change system', cell: (s) => s.name },
+          { id: 'integrated', header: 'Integrated with the gate', cell: (s) => (s.integrated ? <Badge color="green" text="integrated" /> : <Badge color="orange" text="not integrated" />) },
+          { id: 'count', header: 'Changes', cell: (s) => String(s.count) },
+          { id: 'controlled', header: 'Controlled', cell: (s) => (s.count ? `${Math.round((100 * s.controlled) / s.count)}%` : '–') },
+        ]}
+      />
+    </div>
+  );
+}
+
+function FreezeCalendar({ filters, month: monthParam, state }: { filters: Filters; month?: string; state: ReturnType<typeof useAsync<{ items: Freeze[]; total: number }>> }) {
+  const styles = useStyles2(getStyles);
+  const org = useOrg();
+  const editable = canEdit();
+  const month = monthParam && /^\d{4}-\d{2}$/.test(monthParam) ? monthParam : monthOf(new Date());
+  const [editing, setEditing] = useState<Freeze | 'new' | undefined>();
+  const [error, setError] = useState<string>();
+
+  const end = async (f: Freeze) => {
+    setError(undefined);
+    try {
+      const now = new Date().toISOString();
+      await api.put(`/freezes/${encodeURIComponent(f.id)}`, freezeInput({ ...f, endsAt: now }));
+      state.reload();
+    } catch (e) {
+      setError(`${f.name}: ${(e as ApiError).message}`);
+    }
+  };
+  const remove = async (f: Freeze) => {
+    setError(undefined);
+    try {
+      await api.delete(`/freezes/${encodeURIComponent(f.id)}`);
+      state.reload();
+    } catch (e) {
+      setError(`${f.name}: ${(e as ApiError).message}`);
+    }
+  };
+
+  return (
+    <Section
+      title="Freeze windows"
+      testId="freeze-calendar"
+      actions={
+        <Stack gap={1} alignItems="center">
+          <Button size="sm" variant="secondary" icon="angle-left" aria-label="Previous month" onClick={() => setQuery({ month: shiftMonth(month, -1) }, false)} />
+          <span data-testid="calendar-month">{month}</span>
+          <Button size="sm" variant="secondary" icon="angle-right" aria-label="Next month" onClick={() => setQuery({ month: shiftMonth(month, 1) }, false)} />
+          {editable ? (
+            <Button size="sm" icon="plus" onClick={() => setEditing('new')}>
+              New freeze
+            </Button>
+          ) : (
+            <Badge color="darkgrey" text="read-only (Editor role needed to change freezes)" icon="lock" />
+          )}
+        </Stack>
+      }
+    >
+      {error && (
+        <Alert severity="error" title="The exporter refused the change" onRemove={() => setError(undefined)} data-testid="freeze-write-error">
+          {error}
+        </Alert>
+      )}
+      <Loadable state={state} what="freeze windows">
+        {(d) => {
+          const freezes = d.items.filter((f) => freezeRelevant(f, org, filters));
+          const days = monthGrid(month);
+          const scheduled = freezes.filter((f) => f.schedule);
+          const listed = freezes.filter((f) => !f.schedule && days.some((day) => overlapsDay(f, day)));
+          return (
+            <>
+              <div className={styles.grid} role="grid" aria-label={`Freeze calendar ${month}`}>
+                {['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].map((w) => (
+                  <div key={w} className={styles.weekday}>
+                    {w}
+                  </div>
+                ))}
+                {days.map((day) => {
+                  const on = freezes.filter((f) => overlapsDay(f, day));
+                  return (
+                    <div key={day.toISOString()} className={cx(styles.day, monthOf(day) !== month && styles.outside)} data-day={day.getDate()}>
+                      <div className={styles.dayNum}>{day.getDate()}</div>
+                      {on.map((f) => (
+                        <div key={f.id} className={cx(styles.freeze, isActive(f) && styles.active)} title={`${f.name}: ${f.reason}`}>
+                          {f.name}
+                        </div>
+                      ))}
+                    </div>
+                  );
+                })}
+              </div>
+              {[...listed, ...scheduled].length === 0 ? (
+                <p className={styles.muted}>No freeze window in this month for the filtered scope.</p>
+              ) : (
+                <Table<Freeze>
+                  testId="freezes-table"
+                  rows={[...listed, ...scheduled]}
+                  cols={[
+                    { id: 'name', header: 'Freeze', cell: (f) => <>{f.name} {isActive(f) && <Badge color="red" text="in force" />}</> },
+                    { id: 'reason', header: 'Reason', cell: (f) => f.reason },
+                    {
+                      id: 'scope',
+                      header: 'Scope',
+                      cell: (f) =>
+                        f.scope.service ? nameOf(org.services, f.scope.service) : f.scope.team ? nameOf(org.teams, f.scope.team) : f.scope.businessLine ? nameOf(org.businessLines, f.scope.businessLine) : 'whole org',
+                    },
+                    { id: 'window', header: 'Window', cell: (f) => (f.schedule ? `${f.schedule.cron} · ${f.schedule.durationMinutes} min (${f.schedule.timezone})` : `${fmtTime(f.startsAt)} → ${fmtTime(f.endsAt)}`) },
+                    {
+                      id: 'actions',
+                      header: '',
+                      cell: (f) =>
+                        editable ? (
+                          <Stack gap={1}>
+                            <Button size="sm" variant="secondary" icon="pen" onClick={() => setEditing(f)}>
+                              Edit
+                            </Button>
+                            {isActive(f) && !f.schedule && (
+                              <ConfirmButton size="sm" confirmText="End now" onConfirm={() => end(f)}>
+                                End
+                              </ConfirmButton>
+                            )}
+                            <ConfirmButton size="sm" confirmText="Delete" confirmVariant="destructive" onConfirm={() => remove(f)}>
+                              Delete
+                            </ConfirmButton>
+                          </Stack>
+                        ) : null,
+                    },
+                  ]}
+                />
+              )}
+            </>
+          );
+        }}
+      </Loadable>
+      {editing && (
+        <FreezeEditor
+          freeze={editing === 'new' ? undefined : editing}
+          onClose={() => setEditing(undefined)}
+          onSaved={() => {
+            setEditing(undefined);
+            state.reload();
+          }}
+        />
+      )}
+    </Section>
+  );
+}
+
+/** The gate's current answer for each service in the filtered scope (at most 40 asked). */
+function GateSection({ filters }: { filters: Filters }) {
+  const org = useOrg();
+  const teams = new Set(org.teams.filter((t) => !filters.businessLine || t.businessLine === filters.businessLine).map((t) => t.id));
+  const services = org.services.filter((s) => (filters.service ? s.id === filters.service : filters.team ? s.team === filters.team : teams.has(s.team))).slice(0, 40);
+  const key = services.map((s) => s.id).join(',');
+  const state = useAsync(async () => {
+    const out: Array<{ id: string; name: string; answer: GateAnswer }> = [];
+    for (let i = 0; i < services.length; i += 6) {
+      const batch = services.slice(i, i + 6);
+      out.push(...(await Promise.all(batch.map(async (s) => ({ id: s.id, name: s.name, answer: await api.gate(s.id) })))));
+    }
+    return out;
+  }, [key]);
+  return (
+    <Section title="Change gate, now" testId="gate-section">
+      <Loadable state={state} what="the gate's answers" isEmpty={(d) => d.length === 0} empty="No service in the filtered scope.">
+        {(d) => (
+          <Stack gap={1} wrap="wrap">
+            {d.map((g) => (
+              <Tooltip key={g.id} content={g.answer.allowed ? `Changes allowed (check ${g.answer.checkId})` : `Frozen by ${(g.answer.freezes ?? []).map((f) => f.name).join(', ')}`}>
+                <span data-testid="gate-answer" data-allowed={g.answer.allowed}>
+                  <Badge color={g.answer.allowed ? 'green' : 'red'} icon={g.answer.allowed ? 'unlock' : 'lock'} text={g.name} />
+                </span>
+              </Tooltip>
+            ))}
+          </Stack>
+        )}
+      </Loadable>
+    </Section>
+  );
+}
+
+const getStyles = (theme: GrafanaTheme2) => ({
+  grid: css({ display: 'grid', gridTemplateColumns: 'repeat(7, minmax(0, 1fr))', gap: 1, marginBottom: theme.spacing(2), background: theme.colors.border.weak, border: `1px solid ${theme.colors.border.weak}` }),
+  weekday: css({ background: theme.colors.background.secondary, padding: theme.spacing(0.5), fontSize: theme.typography.bodySmall.fontSize, color: theme.colors.text.secondary }),
+  day: css({ background: theme.colors.background.primary, minHeight: 64, padding: theme.spacing(0.5), overflow: 'hidden' }),
+  outside: css({ opacity: 0.45 }),
+  dayNum: css({ fontSize: theme.typography.bodySmall.fontSize, color: theme.colors.text.secondary }),
+  freeze: css({
+    fontSize: theme.typography.bodySmall.fontSize,
+    background: theme.colors.info.transparent,
+    borderLeft: `3px solid ${theme.colors.info.border}`,
+    padding: theme.spacing(0, 0.5),
+    marginTop: 2,
+    whiteSpace: 'nowrap',
+    overflow: 'hidden',
+    textOverflow: 'ellipsis',
+  }),
+  active: css({ background: theme.colors.error.transparent, borderLeftColor: theme.colors.error.border }),
+  muted: css({ color: theme.colors.text.secondary }),
+});

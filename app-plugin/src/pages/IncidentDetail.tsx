@@ -1,6 +1,209 @@
 import React from 'react';
+import { css, cx } from '@emotion/css';
+import { GrafanaTheme2 } from '@grafana/data';
+import { Badge, Icon, LinkButton, Stack, TextLink, useStyles2 } from '@grafana/ui';
+import { api } from '../api/client';
+import { useAsync } from '../api/useAsync';
+import { INCIDENT_STEPS, ROUTES } from '../constants';
+import { fmtDuration, fmtTime, isOverdue, secondsBetween } from '../components/format';
+import { pageUrl } from '../components/links';
+import { Loadable } from '../components/Loadable';
+import { nameOf, useOrg } from '../components/OrgContext';
+import { Section } from '../components/Section';
+import { Table } from '../components/Table';
 import { Filters } from '../components/urlState';
+import { Action, Alert, Change, Incident, IncidentStepRecord } from '../types';
 
-export function IncidentDetailPage(_props: { filters: Filters; query?: Record<string, string>; id?: string; savedId?: string }) {
-  return <div data-testid="page-todo">IncidentDetailPage</div>;
+export const STEP_TITLES: Record<string, string> = {
+  response: 'Response',
+  judgment: 'Judgment',
+  notification: 'Notification',
+  war_room: 'War room',
+  escalation: 'Escalation',
+  resolution: 'Resolution',
+  verification: 'Verification',
+  postmortem: 'Post-mortem',
+};
+
+/** Suspect changes are those of the incident's service (or team) in this window before it started. */
+export const SUSPECT_WINDOW_MS = 24 * 3600 * 1000;
+
+export interface TimelineRow {
+  step: string;
+  record?: IncidentStepRecord;
+  /** Seconds from the previous recorded step (the detection for the first). */
+  took: number | null;
 }
+
+/** The incident process in its order: each step's first record, owner and the time since the step before. */
+export function timeline(incident: Incident): TimelineRow[] {
+  let previous = incident.detectedAt ?? incident.startedAt;
+  return INCIDENT_STEPS.map((step) => {
+    const record = (incident.steps ?? []).find((s) => s.step === step);
+    if (!record) {
+      return { step, took: null };
+    }
+    const took = secondsBetween(previous, record.at);
+    previous = record.at;
+    return { step, record, took };
+  });
+}
+
+interface Detail {
+  incident: Incident;
+  alerts: Alert[];
+  actions: Action[];
+  changes: Change[];
+}
+
+export function IncidentDetailPage({ id, filters }: { id: string; filters: Filters }) {
+  const styles = useStyles2(getStyles);
+  const org = useOrg();
+  const state = useAsync<Detail>(async () => {
+    const incident = await api.get<Incident>(`/incidents/${encodeURIComponent(id)}`);
+    const start = Date.parse(incident.startedAt);
+    const scope = incident.service ? { service: incident.service } : { team: incident.team ?? undefined };
+    const [alerts, actions, changes] = await Promise.all([
+      api.list<Alert>('/alerts', { incident: id }, 500),
+      api.list<Action>('/actions', { incident: id }, 500),
+      api.list<Change>('/changes', { ...scope, from: new Date(start - SUSPECT_WINDOW_MS).toISOString(), to: incident.startedAt }, 200),
+    ]);
+    let suspects = changes.items;
+    if (incident.causedByChange && !suspects.some((c) => c.id === incident.causedByChange)) {
+      try {
+        suspects = [await api.get<Change>(`/changes/${encodeURIComponent(incident.causedByChange)}`), ...suspects];
+      } catch {
+        // the named change is not stored: the list shows what there is
+      }
+    }
+    return { incident, alerts: alerts.items, actions: actions.items, changes: suspects };
+  }, [id]);
+
+  return (
+    <div data-testid="page-incident-detail">
+      <Stack gap={1}>
+        <LinkButton href={pageUrl(ROUTES.Incidents, filters)} icon="arrow-left" variant="secondary" size="sm" fill="text">
+          Incidents
+        </LinkButton>
+      </Stack>
+      <Loadable state={state} what={`incident ${id}`}>
+        {({ incident, alerts, actions, changes }) => (
+          <>
+            <Section
+              title={
+                <>
+                  <Badge color="red" text={incident.priority} /> {incident.title}
+                </>
+              }
+              actions={
+                incident.postmortemUrl ? (
+                  <LinkButton href={incident.postmortemUrl} target="_blank" icon="external-link-alt" variant="secondary" size="sm">
+                    Post-mortem
+                  </LinkButton>
+                ) : (
+                  <Badge color="orange" text="no post-mortem link" />
+                )
+              }
+            >
+              <div className={styles.facts}>
+                <span>Service: {incident.service ? nameOf(org.services, incident.service) : '–'}</span>
+                <span>Team: {nameOf(org.teams, incident.team)}</span>
+                <span>Started {fmtTime(incident.startedAt)}</span>
+                <span>Detected {fmtTime(incident.detectedAt)} by {incident.detectionSource}</span>
+                <span>Recovered {incident.recoveredAt ? `${fmtTime(incident.recoveredAt)} (${fmtDuration(secondsBetween(incident.startedAt, incident.recoveredAt))})` : 'not yet'}</span>
+                <span>Cause: {incident.cause.replace(/_/g, ' ')}</span>
+              </div>
+            </Section>
+            <Section title="Incident process" testId="incident-timeline">
+              <ol className={styles.timeline}>
+                {timeline(incident).map((row) => (
+                  <li key={row.step} className={cx(styles.step, !row.record && styles.missing)} data-step={row.step} data-recorded={Boolean(row.record)}>
+                    <Icon name={row.record ? 'check-circle' : 'circle'} className={row.record ? styles.done : undefined} />
+                    <div>
+                      <strong>{STEP_TITLES[row.step]}</strong>
+                      {row.record ? (
+                        <div className={styles.meta}>
+                          {row.record.owner} · {fmtTime(row.record.at)} · took {fmtDuration(row.took)}
+                          {row.record.note && <div>{row.record.note}</div>}
+                        </div>
+                      ) : (
+                        <div className={styles.meta}>not recorded</div>
+                      )}
+                    </div>
+                  </li>
+                ))}
+              </ol>
+            </Section>
+            <Section title={`Alerts linked (${alerts.length})`}>
+              {alerts.length === 0 ? (
+                <p className={styles.meta}>No alert is linked to this incident.</p>
+              ) : (
+                <Table<Alert>
+                  rows={alerts}
+                  cols={[
+                    { id: 'name', header: 'Alert', cell: (a) => a.name },
+                    { id: 'severity', header: 'Severity', cell: (a) => a.severity },
+                    { id: 'startsAt', header: 'Fired', cell: (a) => fmtTime(a.startsAt) },
+                    { id: 'verdict', header: 'Verdict', cell: (a) => a.verdict ?? 'none' },
+                  ]}
+                />
+              )}
+            </Section>
+            <Section title={`Suspect changes (24h before, ${changes.length})`} testId="suspect-changes">
+              {changes.length === 0 ? (
+                <p className={styles.meta}>No change of this service in the 24 hours before the incident.</p>
+              ) : (
+                <Table<Change>
+                  rows={changes}
+                  cols={[
+                    { id: 'title', header: 'Change', cell: (c) => <>{c.title ?? c.id} {c.id === incident.causedByChange && <Badge color="red" text="named as cause" />}</> },
+                    { id: 'system', header: 'System', cell: (c) => nameOf(org.changeSystems, c.system) },
+                    { id: 'startedAt', header: 'Started', cell: (c) => fmtTime(c.startedAt) },
+                    { id: 'controlled', header: 'Controlled', cell: (c) => (c.controlled ? 'yes' : <Badge color="orange" text="uncontrolled" />) },
+                    { id: 'result', header: 'Result', cell: (c) => c.result ?? '–' },
+                  ]}
+                />
+              )}
+            </Section>
+            <Section title={`Improvement actions (${actions.length})`} testId="incident-actions">
+              {actions.length === 0 ? (
+                <p className={styles.meta}>No improvement action recorded.</p>
+              ) : (
+                <Table<Action>
+                  rows={actions}
+                  cols={[
+                    { id: 'title', header: 'Action', cell: (a) => a.title },
+                    { id: 'owner', header: 'Owner', cell: (a) => a.owner },
+                    { id: 'dueAt', header: 'Due', cell: (a) => fmtTime(a.dueAt) },
+                    {
+                      id: 'state',
+                      header: 'State',
+                      cell: (a) =>
+                        a.completedAt ? <Badge color="green" text="done" /> : isOverdue(a.dueAt, a.completedAt) ? <Badge color="red" text="overdue" /> : <Badge color="blue" text="open" />,
+                    },
+                  ]}
+                />
+              )}
+              {incident.postmortemUrl && (
+                <p>
+                  <TextLink href={incident.postmortemUrl} external>
+                    Post-mortem document
+                  </TextLink>
+                </p>
+              )}
+            </Section>
+          </>
+        )}
+      </Loadable>
+    </div>
+  );
+}
+
+const getStyles = (theme: GrafanaTheme2) => ({
+  facts: css({ display: 'flex', flexWrap: 'wrap', gap: theme.spacing(1, 3), color: theme.colors.text.secondary }),
+  timeline: css({ listStyle: 'none', margin: 0, padding: 0, display: 'grid', gridTemplateColumns: 'repeat(auto-fill, minmax(200px, 1fr))', gap: theme.spacing(1) }),
+  step: css({ display: 'flex', gap: theme.spacing(1), padding: theme.spacing(1), borderLeft: `3px solid ${theme.colors.success.main}`, background: theme.colors.background.secondary }),
+  missing: css({ borderLeftColor: theme.colors.border.medium, opacity: 0.7 }),
+  done: css({ color: theme.colors.success.text }),
+  meta: css({ color: theme.colors.text.secondary, fontSize: theme.typography.bodySmall.fontSize }),
+});

@@ -41,7 +41,11 @@ export function OverviewPage({ filters }: { filters: Filters }) {
   }, [filters.businessLine, filters.team, filters.service]);
 
   const scopes = (sc: Scorecard) =>
-    sc.scopes.filter((s) => s.level === 'org' || !filters.businessLine || s.id === filters.businessLine || s.businessLine === filters.businessLine);
+    sc.scopes.filter((s) =>
+      filters.businessLine
+        ? s.level === 'org' || (s.level === 'business_line' && s.id === filters.businessLine) || (s.level === 'team' && s.businessLine === filters.businessLine)
+        : s.level !== 'team'
+    );
   const warnings = (sc: Scorecard) => {
     const out: Array<{ scope: string; kpi: string; text: string }> = [];
     for (const s of scopes(sc)) {

@@ -10,7 +10,7 @@ import { Icon, IconButton, useStyles2, useTheme2 } from '@grafana/ui';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { Cell, ScopeRow, ScorecardModel } from '../data/scorecard';
 import { fillLink, SortState, visibleRows } from '../data/tree';
-import { formatKpiValue, KpiInfo, Status, trendOf } from '../kpis';
+import { formatKpiValue, KpiInfo, Status, STATUSES, trendOf } from '../kpis';
 
 export const ROW_HEIGHT = 48;
 export const HEADER_HEIGHT = 56;
@@ -75,7 +75,9 @@ export function ScorecardView(props: ScorecardViewProps) {
     count: rows.length,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
-    overscan: 8,
+    // A few rows beyond the viewport are enough to scroll without blank rows (each is ~12 cells);
+    // every extra row is paid for on the first paint.
+    overscan: 4,
     // The panel knows its size: no measuring (stable in jsdom, no layout read per frame).
     initialRect: { width, height },
     observeElementRect: (_instance, cb) => {
@@ -181,10 +183,10 @@ export function ScorecardView(props: ScorecardViewProps) {
               aria-rowindex={v.index + 2}
               aria-level={row.depth + 1}
               aria-expanded={row.children > 0 ? row.expanded : undefined}
-              className={cx(styles.row, row.depth < 2 && styles.groupRow)}
+              className={row.depth < 2 ? styles.groupRow : styles.row}
               style={{ gridTemplateColumns: columns, width: totalWidth, transform: `translateY(${HEADER_HEIGHT + v.start}px)` }}
             >
-              <div role="rowheader" className={cx(styles.nameCell, styles.stickyLeft)} style={{ paddingLeft: theme.spacing(0.5 + row.depth * 2) }}>
+              <div role="rowheader" className={styles.nameCell} style={{ paddingLeft: theme.spacing(0.5 + row.depth * 2) }}>
                 {row.children > 0 ? (
                   <IconButton
                     name={row.expanded ? 'angle-down' : 'angle-right'}
@@ -197,7 +199,7 @@ export function ScorecardView(props: ScorecardViewProps) {
                 )}
                 <div className={styles.nameText}>
                   {scopeHref ? (
-                    <a href={scopeHref} className={cx(styles.scopeName, styles.link)} title={`Open ${scope.name}`}>
+                    <a href={scopeHref} className={styles.scopeLink} title={`Open ${scope.name}`}>
                       {scope.name}
                     </a>
                   ) : (
@@ -219,6 +221,7 @@ export function ScorecardView(props: ScorecardViewProps) {
                   showTarget={showTargets}
                   href={link(cellLink, scope, k.key)}
                   scopeName={scope.name}
+                  styles={styles}
                 />
               ))}
             </div>
@@ -235,33 +238,29 @@ interface KpiCellProps {
   showTarget: boolean;
   href: string;
   scopeName: string;
+  /** The grid's styles (one lookup for the grid, not one per cell). */
+  styles: Styles;
 }
 
-const KpiCell = React.memo(function KpiCell({ kpi, cell, showTarget, href, scopeName }: KpiCellProps) {
-  const styles = useStyles2(getStyles);
-  const theme = useTheme2();
+const KpiCell = React.memo(function KpiCell({ kpi, cell, showTarget, href, scopeName, styles }: KpiCellProps) {
   const status: Status = cell?.status ?? 'no_data';
   const value = cell?.value ?? null;
   const trend = cell ? trendOf(kpi.direction, cell.value, cell.previous) : null;
   const target = cell?.target ?? null;
-  const label = `${kpi.title} for ${scopeName}: ${formatKpiValue(kpi.unit, value)}, target ${formatKpiValue(kpi.unit, target)}, ${STATUS_LABEL[status]}${
-    trend ? `, previous window ${formatKpiValue(kpi.unit, cell!.previous)}` : ''
-  }`;
+  // Each number is formatted once: the label and the visible text share it.
+  const valueText = formatKpiValue(kpi.unit, value);
+  const targetText = formatKpiValue(kpi.unit, target);
+  const previousText = trend ? formatKpiValue(kpi.unit, cell!.previous) : '';
+  const label = `${kpi.title} for ${scopeName}: ${valueText}, target ${targetText}, ${STATUS_LABEL[status]}${trend ? `, previous window ${previousText}` : ''}`;
   const content = (
     <>
       <span className={styles.valueLine}>
-        <span className={styles.value}>{formatKpiValue(kpi.unit, value)}</span>
+        <span className={styles.value}>{valueText}</span>
         {trend && (
           <span
-            className={styles.trend}
-            style={{
-              color:
-                trend.better === null
-                  ? theme.colors.text.secondary
-                  : theme.visualization.getColorByName(trend.better ? 'green' : 'red'),
-            }}
+            className={trend.better === null ? styles.trendFlat : trend.better ? styles.trendBetter : styles.trendWorse}
             data-trend={trend.arrow}
-            title={`Previous window: ${formatKpiValue(kpi.unit, cell!.previous)}`}
+            title={`Previous window: ${previousText}`}
           >
             {/* A glyph, not an <Icon>: 2,400 cells would each fetch and inline an SVG. */}
             {trend.arrow === 'up' ? '▲' : trend.arrow === 'down' ? '▼' : '▬'}
@@ -270,15 +269,15 @@ const KpiCell = React.memo(function KpiCell({ kpi, cell, showTarget, href, scope
       </span>
       {showTarget && (
         <span className={styles.secondary}>
-          {target === null ? 'no target' : `${kpi.direction === 'lower' ? '≤' : '≥'} ${formatKpiValue(kpi.unit, target)}`}
+          {target === null ? 'no target' : `${kpi.direction === 'lower' ? '≤' : '≥'} ${targetText}`}
         </span>
       )}
     </>
   );
   return (
-    <div role="gridcell" aria-label={label} data-status={status} className={cx(styles.cell, styles.status[status])}>
+    <div role="gridcell" aria-label={label} data-status={status} className={styles.cell[status]}>
       {href ? (
-        <a href={href} className={cx(styles.cellInner, styles.link)}>
+        <a href={href} className={styles.cellLink}>
           {content}
         </a>
       ) : (
@@ -288,115 +287,134 @@ const KpiCell = React.memo(function KpiCell({ kpi, cell, showTarget, href, scope
   );
 });
 
-const getStyles = (theme: GrafanaTheme2) => ({
-  scroller: css({
-    overflow: 'auto',
-    position: 'relative',
-    fontSize: theme.typography.bodySmall.fontSize,
-    contain: 'strict',
-  }),
-  header: css({
-    display: 'grid',
-    position: 'sticky',
-    top: 0,
-    zIndex: 2,
-    height: HEADER_HEIGHT,
-    background: theme.colors.background.primary,
-    borderBottom: `1px solid ${theme.colors.border.medium}`,
-  }),
-  headCell: css({
-    display: 'flex',
-    flexDirection: 'column',
-    justifyContent: 'center',
-    padding: theme.spacing(0, 1),
-    minWidth: 0,
-    background: theme.colors.background.primary,
-  }),
-  headName: css({ zIndex: 3 }),
-  sortButton: css({
-    all: 'unset',
-    cursor: 'pointer',
-    display: 'flex',
-    alignItems: 'center',
-    gap: theme.spacing(0.5),
-    fontWeight: theme.typography.fontWeightMedium,
-    color: theme.colors.text.primary,
-    minWidth: 0,
-    maxWidth: '100%',
-    '&:focus-visible': { outline: `2px solid ${theme.colors.primary.main}` },
-  }),
-  ellipsis: css({ overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }),
-  stickyLeft: css({ position: 'sticky', left: 0, zIndex: 1, background: theme.colors.background.primary }),
-  row: css({
+// Classes that combine others are composed here, once per theme: cx() of two emotion classes
+// serialises and hashes the merged styles on every call, i.e. once per cell and render.
+const getStyles = (theme: GrafanaTheme2) => {
+  const link = { textDecoration: 'none', '&:hover': { textDecoration: 'underline' }, color: 'inherit' };
+  const stickyLeft = { position: 'sticky', left: 0, zIndex: 1, background: theme.colors.background.primary } as const;
+  const row = {
     display: 'grid',
     position: 'absolute',
     top: 0,
     left: 0,
     height: ROW_HEIGHT,
     borderBottom: `1px solid ${theme.colors.border.weak}`,
-  }),
-  groupRow: css({ fontWeight: theme.typography.fontWeightMedium }),
-  nameCell: css({
-    display: 'flex',
-    alignItems: 'center',
-    gap: theme.spacing(0.5),
-    minWidth: 0,
-    borderRight: `1px solid ${theme.colors.border.weak}`,
-  }),
-  chevronSpace: css({ display: 'inline-block', width: 16, flexShrink: 0 }),
-  nameText: css({ display: 'flex', flexDirection: 'column', minWidth: 0 }),
-  scopeName: css({ overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap', color: theme.colors.text.primary }),
-  link: css({ textDecoration: 'none', '&:hover': { textDecoration: 'underline' }, color: 'inherit' }),
-  secondary: css({
-    color: theme.colors.text.secondary,
-    fontSize: theme.typography.bodySmall.fontSize,
-    fontWeight: theme.typography.fontWeightRegular,
-    overflow: 'hidden',
-    textOverflow: 'ellipsis',
-    whiteSpace: 'nowrap',
-  }),
-  scoreCell: css({
-    display: 'flex',
-    alignItems: 'center',
-    justifyContent: 'flex-end',
-    padding: theme.spacing(0, 1),
-    fontVariantNumeric: 'tabular-nums',
-  }),
-  cell: css({
-    borderLeft: '3px solid transparent',
-    margin: '3px 2px',
-    borderRadius: theme.shape.radius.default,
-    minWidth: 0,
-  }),
-  cellInner: css({
+  } as const;
+  const scopeName = { overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap', color: theme.colors.text.primary } as const;
+  const cellInner = {
     display: 'flex',
     flexDirection: 'column',
     justifyContent: 'center',
     height: '100%',
     padding: theme.spacing(0, 1),
     minWidth: 0,
-  }),
-  valueLine: css({ display: 'flex', alignItems: 'center', gap: theme.spacing(0.5) }),
-  value: css({
-    fontSize: theme.typography.body.fontSize,
-    fontWeight: theme.typography.fontWeightMedium,
-    color: theme.colors.text.primary,
-    fontVariantNumeric: 'tabular-nums',
-    whiteSpace: 'nowrap',
-  }),
-  trend: css({ display: 'inline-flex', fontSize: 9, lineHeight: 1 }),
-  // One class per status (not an inline style per cell): the theme's colour as the left border
-  // and a light tint of it as the background.
-  status: Object.fromEntries(
-    (['met', 'at_risk', 'missed', 'no_data'] as const).map((st) => {
-      const color = statusColor(theme, st);
-      return [
-        st,
-        css({
-          borderLeftColor: color,
-          background: st === 'no_data' ? 'transparent' : colorManipulator.alpha(color, theme.isDark ? 0.16 : 0.12),
-        }),
-      ];
-    })
-  ) as Record<Status, string>,
-});
+  } as const;
+  const cell = {
+    borderLeft: '3px solid transparent',
+    margin: '3px 2px',
+    borderRadius: theme.shape.radius.default,
+    minWidth: 0,
+  };
+  const trend = { display: 'inline-flex', fontSize: 9, lineHeight: 1 };
+  return {
+    scroller: css({
+      overflow: 'auto',
+      position: 'relative',
+      fontSize: theme.typography.bodySmall.fontSize,
+      contain: 'strict',
+    }),
+    header: css({
+      display: 'grid',
+      position: 'sticky',
+      top: 0,
+      zIndex: 2,
+      height: HEADER_HEIGHT,
+      background: theme.colors.background.primary,
+      borderBottom: `1px solid ${theme.colors.border.medium}`,
+    }),
+    headCell: css({
+      display: 'flex',
+      flexDirection: 'column',
+      justifyContent: 'center',
+      padding: theme.spacing(0, 1),
+      minWidth: 0,
+      background: theme.colors.background.primary,
+    }),
+    headName: css({ zIndex: 3 }),
+    sortButton: css({
+      all: 'unset',
+      cursor: 'pointer',
+      display: 'flex',
+      alignItems: 'center',
+      gap: theme.spacing(0.5),
+      fontWeight: theme.typography.fontWeightMedium,
+      color: theme.colors.text.primary,
+      minWidth: 0,
+      maxWidth: '100%',
+      '&:focus-visible': { outline: `2px solid ${theme.colors.primary.main}` },
+    }),
+    ellipsis: css({ overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }),
+    stickyLeft: css(stickyLeft),
+    row: css(row),
+    groupRow: css(row, { fontWeight: theme.typography.fontWeightMedium }),
+    nameCell: css(
+      {
+        display: 'flex',
+        alignItems: 'center',
+        gap: theme.spacing(0.5),
+        minWidth: 0,
+        borderRight: `1px solid ${theme.colors.border.weak}`,
+      },
+      stickyLeft
+    ),
+    chevronSpace: css({ display: 'inline-block', width: 16, flexShrink: 0 }),
+    nameText: css({ display: 'flex', flexDirection: 'column', minWidth: 0 }),
+    scopeName: css(scopeName),
+    scopeLink: css(scopeName, link),
+    secondary: css({
+      color: theme.colors.text.secondary,
+      fontSize: theme.typography.bodySmall.fontSize,
+      fontWeight: theme.typography.fontWeightRegular,
+      overflow: 'hidden',
+      textOverflow: 'ellipsis',
+      whiteSpace: 'nowrap',
+    }),
+    scoreCell: css({
+      display: 'flex',
+      alignItems: 'center',
+      justifyContent: 'flex-end',
+      padding: theme.spacing(0, 1),
+      fontVariantNumeric: 'tabular-nums',
+    }),
+    // One class per status (not an inline style per cell): the theme's colour as the left border
+    // and a light tint of it as the background.
+    cell: Object.fromEntries(
+      STATUSES.map((st) => {
+        const color = statusColor(theme, st);
+        return [
+          st,
+          css(cell, {
+            borderLeftColor: color,
+            background: st === 'no_data' ? 'transparent' : colorManipulator.alpha(color, theme.isDark ? 0.16 : 0.12),
+          }),
+        ];
+      })
+    ) as Record<Status, string>,
+    cellInner: css(cellInner),
+    cellLink: css(cellInner, link),
+    valueLine: css({ display: 'flex', alignItems: 'center', gap: theme.spacing(0.5) }),
+    value: css({
+      fontSize: theme.typography.body.fontSize,
+      fontWeight: theme.typography.fontWeightMedium,
+      color: theme.colors.text.primary,
+      fontVariantNumeric: 'tabular-nums',
+      whiteSpace: 'nowrap',
+    }),
+    // Trend arrows: green when better, red when worse, grey when flat.
+    trendBetter: css(trend, { color: theme.visualization.getColorByName('green') }),
+    trendWorse: css(trend, { color: theme.visualization.getColorByName('red') }),
+    trendFlat: css(trend, { color: theme.colors.text.secondary }),
+  };
+};
+
+type Styles = ReturnType<typeof getStyles>;

@@ -18,6 +18,11 @@ const isLong = (f: Fields) => f.has('level') && f.has('kpi') && f.has('value');
 const isWide = (f: Fields) => f.has('level') && (f.has('id') || f.has('scope')) && wideKpiColumns(f).length > 0;
 
 export function isBallastScorecard(frame: DataFrame): boolean {
+  // Either shape has at least three fields (level, id, a KPI); Prometheus series frames have two,
+  // and a 200-team scorecard from Prometheus is thousands of them.
+  if (frame.fields.length < 3) {
+    return false;
+  }
   const fields = fieldIndex(frame);
   return isLong(fields) || isWide(fields);
 }
@@ -44,24 +49,35 @@ function windowFromName(name: string | undefined): string | null {
   return /^scorecard\s+(\S+)/i.exec(name ?? '')?.[1] ?? null;
 }
 
-/** The scope a row describes, or null when the row names no level or no scope. */
-function scopeOf(fields: Fields, row: number, scopes: ScopeCollector): ScopeRow | null {
-  const level = parseLevel(textAt(fields.get('level'), row));
-  if (!level) {
-    return null;
-  }
-  // The org has no id of its own in some frames ('' or null); it is one scope anyway.
-  const id = textAt(pickField(fields, 'scope', 'id'), row) ?? (level === 'org' ? ORG_ID : null);
-  if (id === null) {
-    return null;
-  }
-  const scope = scopes.scope(level, id, () => ({
-    name: textAt(fields.get('name'), row) ?? (level === 'org' ? ORG_NAME : id),
-    owner: textAt(pickField(fields, 'owner', 'manager'), row),
-    businessLine: businessLineOf(level, id, textAt(fields.get('businessline'), row)),
-  }));
-  scope.score ??= numberAt(fields.get('score'), row);
-  return scope;
+/**
+ * Reads the scope of a row, or null when the row names no level or no scope. The fields are looked
+ * up once per frame (a long frame repeats each scope once per KPI).
+ */
+function scopeReader(fields: Fields, scopes: ScopeCollector): (row: number) => ScopeRow | null {
+  const [levelField, name, businessLine, score] = ['level', 'name', 'businessline', 'score'].map((n) => fields.get(n));
+  const idField = pickField(fields, 'scope', 'id');
+  const owner = pickField(fields, 'owner', 'manager');
+  const levels = new Map<string | null, Level | null>();
+  return (row) => {
+    const text = textAt(levelField, row);
+    let level = levels.get(text);
+    if (level === undefined) {
+      level = parseLevel(text);
+      levels.set(text, level);
+    }
+    // The org has no id of its own in some frames ('' or null); it is one scope anyway.
+    const id = level === null ? null : (textAt(idField, row) ?? (level === 'org' ? ORG_ID : null));
+    if (level === null || id === null) {
+      return null;
+    }
+    const scope = scopes.scope(level, id, () => ({
+      name: textAt(name, row) ?? (level === 'org' ? ORG_NAME : id),
+      owner: textAt(owner, row),
+      businessLine: businessLineOf(level, id, textAt(businessLine, row)),
+    }));
+    scope.score ??= numberAt(score, row);
+    return scope;
+  };
 }
 
 function businessLineOf(level: Level, id: string, given: string | null): string | null {
@@ -78,10 +94,11 @@ function cellOf(kpi: KpiInfo, value: number | null, target: number | null, statu
 function readLong(frame: DataFrame, fields: Fields, scopes: ScopeCollector, kpis: Map<string, KpiInfo>) {
   const [kpiField, title, unit, direction] = ['kpi', 'title', 'unit', 'direction'].map((n) => fields.get(n));
   const [value, target, status, previous] = ['value', 'target', 'status', 'previous'].map((n) => fields.get(n));
+  const scopeOf = scopeReader(fields, scopes);
   const rows = rowCount(frame);
   for (let row = 0; row < rows; row++) {
     const key = textAt(kpiField, row);
-    const scope = key === null ? null : scopeOf(fields, row, scopes);
+    const scope = key === null ? null : scopeOf(row);
     if (key === null || !scope) {
       continue;
     }
@@ -139,10 +156,15 @@ function unitOfGrafana(unit: string | undefined): string | null {
 
 function readWide(frame: DataFrame, fields: Fields, scopes: ScopeCollector, kpis: Map<string, KpiInfo>) {
   const columns = wideKpiColumns(fields);
-  columns.forEach((c) => kpis.has(c.kpi.key) || kpis.set(c.kpi.key, c.kpi));
+  for (const c of columns) {
+    if (!kpis.has(c.kpi.key)) {
+      kpis.set(c.kpi.key, c.kpi);
+    }
+  }
+  const scopeOf = scopeReader(fields, scopes);
   const rows = rowCount(frame);
   for (let row = 0; row < rows; row++) {
-    const scope = scopeOf(fields, row, scopes);
+    const scope = scopeOf(row);
     if (!scope) {
       continue;
     }

@@ -38,9 +38,10 @@ function lastValueRow(field: Field): number {
   return -1;
 }
 
-function seriesSamples(frame: DataFrame): Sample[] {
+type Visit = (sample: Sample) => void;
+
+function seriesSamples(frame: DataFrame, visit: Visit) {
   const time = timeFieldOf(frame);
-  const samples: Sample[] = [];
   for (const field of frame.fields) {
     if (field.type !== FieldType.number) {
       continue;
@@ -49,17 +50,15 @@ function seriesSamples(frame: DataFrame): Sample[] {
     const metric = labels.__name__ ?? metricFromName(field.name, field.config?.displayNameFromDS, frame.name);
     const row = lastValueRow(field);
     if (metric && row >= 0) {
-      samples.push({ refId: frame.refId, metric, labels, value: numberAt(field, row)!, time: timeAt(time, row) });
+      visit({ refId: frame.refId, metric, labels, value: numberAt(field, row)!, time: timeAt(time, row) });
     }
   }
-  return samples;
 }
 
-function tableSamples(frame: DataFrame, nameField: Field): Sample[] {
+function tableSamples(frame: DataFrame, nameField: Field, visit: Visit) {
   const time = timeFieldOf(frame);
   const value = [...frame.fields].reverse().find((f) => f.type === FieldType.number);
   const labelFields = frame.fields.filter((f) => f !== nameField && f.type === FieldType.string);
-  const samples: Sample[] = [];
   const rows = rowCount(frame);
   for (let row = 0; row < rows; row++) {
     const metric = textAt(nameField, row);
@@ -74,12 +73,12 @@ function tableSamples(frame: DataFrame, nameField: Field): Sample[] {
         labels[f.name] = text;
       }
     }
-    samples.push({ refId: frame.refId, metric, labels, value: v, time: timeAt(time, row) });
+    visit({ refId: frame.refId, metric, labels, value: v, time: timeAt(time, row) });
   }
-  return samples;
 }
 
-export function samplesOf(frame: DataFrame): Sample[] {
+/** Calls `visit` for each sample of a frame (no array per frame: there can be thousands of frames). */
+export function forEachSample(frame: DataFrame, visit: Visit) {
   const nameField = frame.fields.find((f) => f.name === '__name__');
-  return nameField ? tableSamples(frame, nameField) : seriesSamples(frame);
+  nameField ? tableSamples(frame, nameField, visit) : seriesSamples(frame, visit);
 }

@@ -1,6 +1,7 @@
 import { DataFrame, FieldType, toDataFrame } from '@grafana/data';
 // The data source's own frame builder: the panel must read exactly what it produces.
 import { scorecardFrame } from '../../../datasource-plugin/src/frames.ts';
+import type { ScorecardResponse } from '../../../datasource-plugin/src/types.ts';
 import { ballastScorecardFrame, prometheusFrames } from '../demo/demo';
 import { DEFAULT_KPIS, KPI_BY_KEY } from '../kpis';
 import { parseScorecard, ScopeRow, ScorecardModel } from './scorecard';
@@ -89,26 +90,26 @@ describe('parseScorecard: Ballast long frame', () => {
 });
 
 describe('parseScorecard: the data source’s wide frame (datasource-plugin scorecardFrame)', () => {
-  const card = {
-    window: '30d' as const,
+  const card: ScorecardResponse = {
+    window: '30d',
     year: 2026,
     generatedAt: '2026-06-30T00:00:00Z',
     kpis: (['mttr_seconds', 'freeze_violations'] as const).map((key) => ({ ...KPI_BY_KEY.get(key)!, key })),
     scopes: [
       {
-        level: 'org' as const,
+        level: 'org',
         id: null,
         name: 'Organization',
         owner: null,
         businessLine: null,
         score: 71.5,
         cells: {
-          mttr_seconds: { value: 1800, target: 2700, status: 'met' as const, previous: 2000 },
-          freeze_violations: { value: 3, target: 1, status: 'missed' as const, previous: 1 },
+          mttr_seconds: { value: 1800, target: 2700, status: 'met', previous: 2000 },
+          freeze_violations: { value: 3, target: 1, status: 'missed', previous: 1 },
         },
       },
       {
-        level: 'business_line' as const,
+        level: 'business_line',
         id: 'payments',
         name: 'Payments',
         owner: 'A. Moreau',
@@ -116,12 +117,12 @@ describe('parseScorecard: the data source’s wide frame (datasource-plugin scor
         score: 90,
         cells: {
           // The exporter's status is kept even where the panel would judge otherwise.
-          mttr_seconds: { value: 2800, target: 2700, status: 'missed' as const, previous: null },
-          freeze_violations: { value: null, target: null, status: 'no_data' as const, previous: null },
+          mttr_seconds: { value: 2800, target: 2700, status: 'missed', previous: null },
+          freeze_violations: { value: null, target: null, status: 'no_data', previous: null },
         },
       },
       {
-        level: 'team' as const,
+        level: 'team',
         id: 'checkout',
         name: 'Checkout',
         owner: 'B. Okafor',

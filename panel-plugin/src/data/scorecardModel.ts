@@ -114,10 +114,6 @@ export class ScopeCollector {
     return row;
   }
 
-  get size() {
-    return this.rows.size;
-  }
-
   /** In the order first seen. */
   list(): ScopeRow[] {
     return [...this.rows.values()];

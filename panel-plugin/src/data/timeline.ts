@@ -242,8 +242,8 @@ function readChanges(frame: DataFrame, f: Fields): ReadChange[] {
 
 function readFreezes(frame: DataFrame, f: Fields): FreezeWindow[] {
   return readRows(frame, (row) => {
-    // Recurring windows come with a cron schedule and no instants: the panel does not expand
-    // schedules, so only fixed windows are drawn.
+    // A row is one occurrence (the data source has the exporter expand recurring windows); a row
+    // without instants (a schedule only, from an older data source) cannot be drawn.
     const start = timeAt(f.get('startsat'), row);
     const end = timeAt(f.get('endsat'), row);
     if (start === null || end === null) {

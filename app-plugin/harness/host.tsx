@@ -1,0 +1,137 @@
+/**
+ * Harness page: hosts the BUILT app (dist/module.js) the way Grafana does. Grafana's loader
+ * evaluates module.js as an AMD module and hands it Grafana's own shared modules; this page does
+ * the same with a small `define` whose dependencies are the real packages (React, @grafana/data,
+ * @grafana/ui, @grafana/runtime, ...), bundled here by esbuild. The app's root page renders inside
+ * the real ThemeContext and a router on locationService's (browser) history, as in Grafana; its
+ * config page renders at /plugins/ballast-stability-app.
+ *
+ * getBackendSrv().fetch() is a plain fetch to this page's origin: the harness server (scripts/harness.ts)
+ * plays Grafana's plugin proxy, forwarding /api/plugin-proxy/ballast-stability-app/ballast/* to
+ * the real exporter with the token it holds (the page never has it).
+ *
+ * Hash parameters: #theme=dark|light&role=Viewer|Editor|Admin
+ */
+import * as React from 'react';
+import * as ReactDOM from 'react-dom';
+import * as ReactDOMClient from 'react-dom/client';
+import * as jsxRuntime from 'react/jsx-runtime';
+import * as grafanaData from '@grafana/data';
+import * as grafanaUi from '@grafana/ui';
+import * as grafanaRuntime from '@grafana/runtime';
+import * as emotionCss from '@emotion/css';
+import * as rxjs from 'rxjs';
+import { GrafanaRouter } from '../src/testing/GrafanaRouter';
+
+const { createTheme, AppPlugin } = grafanaData;
+const { ThemeContext, GlobalStyles } = grafanaUi;
+const { config, setBackendSrv } = grafanaRuntime;
+
+const SHARED: Record<string, unknown> = {
+  react: React,
+  'react-dom': ReactDOM,
+  'react/jsx-runtime': jsxRuntime,
+  '@grafana/data': grafanaData,
+  '@grafana/ui': grafanaUi,
+  '@grafana/runtime': grafanaRuntime,
+  '@emotion/css': emotionCss,
+  rxjs,
+};
+
+function loadPlugin(url: string): Promise<Record<string, unknown>> {
+  return new Promise((resolve, reject) => {
+    const w = window as unknown as { define?: unknown };
+    const define = (deps: string[], factory: (...args: unknown[]) => Record<string, unknown>) => {
+      try {
+        const args = deps.map((d) => {
+          if (d === 'module') {
+            return { uri: url, id: url };
+          }
+          if (!(d in SHARED)) {
+            throw new Error(`module.js asks for "${d}", which this host does not provide`);
+          }
+          return SHARED[d];
+        });
+        resolve(factory(...args));
+      } catch (e) {
+        reject(e);
+      }
+    };
+    (define as unknown as { amd: object }).amd = {};
+    w.define = define;
+    const script = document.createElement('script');
+    script.src = url;
+    script.onerror = () => reject(new Error(`could not load ${url}`));
+    document.head.appendChild(script);
+  });
+}
+
+const hash = new URLSearchParams(location.hash.slice(1));
+const mode = (hash.get('theme') ?? 'dark') as 'dark' | 'light';
+const role = hash.get('role') ?? 'Viewer';
+const theme = createTheme({ colors: { mode } });
+(config as unknown as { theme2: unknown }).theme2 = theme;
+(config.bootData as unknown as { user: Record<string, unknown> }).user = { ...(config.bootData?.user ?? {}), orgRole: role, isGrafanaAdmin: false, login: 'harness' };
+
+/** Grafana's backendSrv.fetch, reduced to what the app uses: same-origin JSON calls; errors as FetchError. */
+setBackendSrv({
+  fetch: (options: { url: string; method?: string; data?: unknown }) =>
+    new rxjs.Observable((subscriber) => {
+      window
+        .fetch(options.url, {
+          method: options.method ?? 'GET',
+          headers: options.data === undefined ? {} : { 'Content-Type': 'application/json' },
+          body: options.data === undefined ? undefined : JSON.stringify(options.data),
+        })
+        .then(async (res) => {
+          const text = await res.text();
+          let data: unknown = text;
+          try {
+            data = text ? JSON.parse(text) : undefined;
+          } catch {
+            // not JSON
+          }
+          if (res.ok) {
+            subscriber.next({ data, status: res.status, statusText: res.statusText, ok: true, headers: res.headers, url: options.url, config: options });
+            subscriber.complete();
+          } else {
+            subscriber.error({ status: res.status, statusText: res.statusText, data, config: options });
+          }
+        })
+        .catch((e: Error) => subscriber.error({ status: 502, statusText: 'Bad Gateway', data: { message: e.message }, config: options }));
+    }),
+} as unknown as grafanaRuntime.BackendSrv);
+
+async function main() {
+  const exports = await loadPlugin('/public/plugins/ballast-stability-app/module.js');
+  const plugin = exports.plugin as InstanceType<typeof AppPlugin>;
+  if (!(plugin instanceof AppPlugin)) {
+    throw new Error('module.js does not export an AppPlugin');
+  }
+  const settings = await (await window.fetch('/api/plugins/ballast-stability-app/settings')).json();
+  const meta = { id: 'ballast-stability-app', name: 'Ballast', type: 'app', enabled: true, jsonData: settings.jsonData ?? {}, secureJsonFields: settings.secureJsonFields ?? {} };
+  const Root = plugin.root as unknown as React.ComponentType<Record<string, unknown>>;
+  const Config = plugin.configPages?.[0]?.body as unknown as React.ComponentType<Record<string, unknown>>;
+  const isConfig = location.pathname.startsWith('/plugins/');
+  const root = ReactDOMClient.createRoot(document.getElementById('root')!);
+  root.render(
+    <ThemeContext.Provider value={theme}>
+      <GlobalStyles />
+      <div style={{ padding: 16, minHeight: '100vh', background: theme.colors.background.canvas }}>
+        <GrafanaRouter>
+          {isConfig ? (
+            <Config plugin={{ meta }} query={{}} />
+          ) : (
+            <Root meta={meta} basename="/a/ballast-stability-app" path="/a/ballast-stability-app" query={{}} onNavChanged={() => {}} />
+          )}
+        </GrafanaRouter>
+      </div>
+    </ThemeContext.Provider>
+  );
+  (window as unknown as { __ready: boolean }).__ready = true;
+}
+
+main().catch((e) => {
+  (window as unknown as { __error: string }).__error = String(e?.stack ?? e);
+  document.body.textContent = `Harness error: ${e}`;
+});
