@@ -130,6 +130,8 @@ export interface Change extends Stored {
   result?: string | null;
   exemption?: string | null;
   gateCheck?: string | null;
+  /** Ids of the freeze windows the change started inside without an exemption (computed by the exporter). */
+  violatedFreezes: string[];
 }
 
 export interface FreezeScope {
@@ -145,6 +147,16 @@ export interface Freeze extends Stored {
   startsAt?: string | null;
   endsAt?: string | null;
   schedule?: { cron: string; durationMinutes: number; timezone: string } | null;
+}
+
+/** One time a freeze window is open (`GET /api/v1/freeze-occurrences`; recurring windows expanded by the exporter). */
+export interface FreezeOccurrence {
+  freeze: string;
+  name: string;
+  reason: string;
+  scope: FreezeScope;
+  startsAt: string;
+  endsAt: string;
 }
 
 export interface Alert extends Stored {

@@ -109,6 +109,12 @@ export function kpiSeriesFrames(refId: string, response: KpiSeriesResponse, def:
 }
 
 /** The scorecard as one table: a row per scope, the score, and per KPI its value (with unit) and status. */
+type ScorecardCell = ScorecardResponse['scopes'][number]['cells'][string];
+const CELL_NUMBERS: Array<[string, string, (cell: ScorecardCell) => number | null | undefined]> = [
+  ['target', 'target', (cell) => cell.target],
+  ['previous', 'previous window', (cell) => cell.previous],
+];
+
 export function scorecardFrame(refId: string, card: ScorecardResponse, scopes: ScorecardResponse['scopes']): DataFrame {
   const fields: Array<{ name: string; type: FieldType; values: unknown[]; config?: FieldConfig }> = [
     { name: 'level', type: FieldType.string, values: scopes.map((s) => s.level) },
@@ -136,6 +142,18 @@ export function scorecardFrame(refId: string, card: ScorecardResponse, scopes: S
       values: scopes.map((s) => s.cells[kpi.key]?.status ?? 'no_data'),
       config: { displayName: `${kpi.title} status` },
     });
+    // Target and the previous window's value: what the scorecard panel shows beside each value.
+    for (const [suffix, label, pick] of CELL_NUMBERS) {
+      fields.push({
+        name: `${kpi.key}_${suffix}`,
+        type: FieldType.number,
+        values: scopes.map((s) => {
+          const cell = s.cells[kpi.key];
+          return cell ? (pick(cell) ?? null) : null;
+        }),
+        config: { ...fieldConfigForUnit(kpi.unit), displayName: `${kpi.title} ${label}` },
+      });
+    }
   }
   return createDataFrame({ refId, name: `Scorecard ${card.window} ${card.year}`, fields, meta: { preferredVisualisationType: 'table' } });
 }

@@ -3,18 +3,26 @@ import userEvent from '@testing-library/user-event';
 import { list, mockBackend, PENDING, setRole } from '../testing/mockBackend';
 import { change, freeze, org } from '../testing/fixtures';
 import { renderApp } from '../testing/render';
-import { monthGrid, violationOf } from './freezes';
+import { Freeze, FreezeOccurrence } from '../types';
+import { monthGrid, nextDay, onDay } from './calendar';
 
 const base = [{ path: '/org', answer: org }];
 const gateOk = { path: '/gate', answer: { allowed: true, checkId: 'chk-1' } };
 const activeFreeze = { ...freeze, startsAt: new Date(Date.now() - 3600_000).toISOString(), endsAt: new Date(Date.now() + 86_400_000).toISOString() };
-const inFreeze = { ...change, startedAt: new Date(Date.now() - 1800_000).toISOString() };
+const inFreeze = { ...change, startedAt: new Date(Date.now() - 1800_000).toISOString(), violatedFreezes: ['frz-1'] };
+const occurrenceOf = (f: Freeze, startsAt = f.startsAt!, endsAt = f.endsAt!): FreezeOccurrence => ({ freeze: f.id, name: f.name, reason: f.reason, scope: f.scope, startsAt, endsAt });
+const occurrences = (items: FreezeOccurrence[]) => ({ path: '/freeze-occurrences', answer: { items, truncated: false } });
+/** `/freezes` answers the records, and with `active=true` the ones open now (the exporter's answer). */
+const freezesRoute = (all: Freeze[], active: Freeze[] = all) => ({
+  path: '/freezes',
+  answer: ({ query }: { query: URLSearchParams }) => list(query.get('active') === 'true' ? active : all),
+});
 
 beforeEach(() => setRole('Viewer'));
 
 describe('Change control', () => {
   test('loading', async () => {
-    mockBackend([...base, { path: '/freezes', ...PENDING }, { path: '/changes', ...PENDING }, { path: '/gate', ...PENDING }]);
+    mockBackend([...base, { path: '/freezes', ...PENDING }, { path: '/freeze-occurrences', ...PENDING }, { path: '/changes', ...PENDING }, { path: '/gate', ...PENDING }]);
     renderApp('changes');
     expect(await screen.findByText(/Loading changes/)).toBeInTheDocument();
     expect(screen.getByText(/Loading freeze windows/)).toBeInTheDocument();
@@ -22,23 +30,32 @@ describe('Change control', () => {
   });
 
   test('error', async () => {
-    mockBackend([...base, { path: '/freezes', error: { status: 503, message: 'store unavailable' } }, { path: '/changes', error: { status: 503, message: 'store unavailable' } }, gateOk]);
+    const down = { error: { status: 503, message: 'store unavailable' } };
+    mockBackend([...base, { path: '/freezes', ...down }, { path: '/freeze-occurrences', ...down }, { path: '/changes', ...down }, gateOk]);
     renderApp('changes');
     expect((await screen.findAllByText('store unavailable')).length).toBe(2);
   });
 
+  test('error of the occurrences shows the API message in the calendar', async () => {
+    mockBackend([...base, freezesRoute([activeFreeze]), { path: '/freeze-occurrences', error: { status: 400, message: 'from: is required' } }, { path: '/changes', answer: list([]) }, gateOk]);
+    renderApp('changes');
+    expect(await within(await screen.findByTestId('freeze-calendar')).findByText('from: is required')).toBeInTheDocument();
+  });
+
   test('empty', async () => {
-    mockBackend([...base, { path: '/freezes', answer: list([]) }, { path: '/changes', answer: list([]) }, gateOk]);
+    mockBackend([...base, freezesRoute([]), occurrences([]), { path: '/changes', answer: list([]) }, gateOk]);
     renderApp('changes?service=checkout-api');
     expect(await screen.findByText('No changes')).toBeInTheDocument();
     expect(await screen.findByText(/No freeze window in this month/)).toBeInTheDocument();
   });
 
-  test('data: changes, violations, systems, the calendar and the gate (423 = frozen)', async () => {
+  test('data: violations are asked of the exporter (violation=true) and labelled from violatedFreezes; systems, the calendar and the gate (423 = frozen)', async () => {
+    const controlledDeploy = { ...change, id: 'chg-2', title: 'Controlled deploy', system: 'argocd', controlled: true, startedAt: '2026-01-01T00:00:00Z', violatedFreezes: [] };
     const { requests } = mockBackend([
       ...base,
-      { path: '/freezes', answer: list([activeFreeze]) },
-      { path: '/changes', answer: list([inFreeze, { ...change, id: 'chg-2', title: 'Controlled deploy', system: 'argocd', controlled: true, startedAt: '2026-01-01T00:00:00Z' }]) },
+      freezesRoute([activeFreeze]),
+      occurrences([occurrenceOf(activeFreeze)]),
+      { path: '/changes', answer: ({ query }: { query: URLSearchParams }) => list(query.get('violation') === 'true' ? [inFreeze] : [inFreeze, controlledDeploy]) },
       {
         path: '/gate',
         answer: ({ query }: { query: URLSearchParams }) => {
@@ -52,14 +69,36 @@ describe('Change control', () => {
     renderApp('changes?control=violations');
     expect(await screen.findByText('in freeze Black Friday')).toBeInTheDocument();
     expect(screen.queryByText('Controlled deploy')).not.toBeInTheDocument();
+    const asked = requests.filter((r) => r.path === '/changes');
+    expect(asked.every((r) => r.query.get('violation') === 'true' && !r.query.has('controlled'))).toBe(true);
     expect(within(screen.getByTestId('systems-table')).getByText('not integrated')).toBeInTheDocument();
-    expect(within(screen.getByTestId('freeze-calendar')).getAllByText('Black Friday').length).toBeGreaterThan(1);
+    const calendar = screen.getByTestId('freeze-calendar');
+    expect(within(calendar).getAllByText('Black Friday').length).toBeGreaterThan(1);
+    expect(within(calendar).getByText('in force')).toBeInTheDocument();
     await waitFor(() => expect(screen.getAllByTestId('gate-answer')).toHaveLength(2));
     expect(requests.some((r) => r.path === '/gate' && r.query.get('service') === 'cart-gateway')).toBe(true);
+    expect(requests.some((r) => r.path === '/freezes' && r.query.get('active') === 'true')).toBe(true);
+  });
+
+  test('data: the mark comes from violatedFreezes only (no client-side rule), names fall back to the id; uncontrolled asks controlled=false', async () => {
+    const { requests } = mockBackend([
+      ...base,
+      freezesRoute([activeFreeze]),
+      occurrences([occurrenceOf(activeFreeze)]),
+      // Inside the window but not a violation by the exporter's rule, and a violation of a freeze the list does not hold.
+      { path: '/changes', answer: list([{ ...inFreeze, violatedFreezes: [] }, { ...change, id: 'chg-3', title: 'Late deploy', violatedFreezes: ['frz-gone'] }]) },
+      gateOk,
+    ]);
+    renderApp('changes?control=uncontrolled');
+    expect(await screen.findByText('Late deploy')).toBeInTheDocument();
+    expect(screen.getByText('in freeze frz-gone')).toBeInTheDocument();
+    expect(screen.queryByText('in freeze Black Friday')).not.toBeInTheDocument();
+    const asked = requests.filter((r) => r.path === '/changes');
+    expect(asked.every((r) => r.query.get('controlled') === 'false' && !r.query.has('violation'))).toBe(true);
   });
 
   test('role rules: Viewers see freezes read-only', async () => {
-    mockBackend([...base, { path: '/freezes', answer: list([activeFreeze]) }, { path: '/changes', answer: list([]) }, gateOk]);
+    mockBackend([...base, freezesRoute([activeFreeze]), occurrences([occurrenceOf(activeFreeze)]), { path: '/changes', answer: list([]) }, gateOk]);
     renderApp('changes');
     expect(await screen.findByText(/read-only/)).toBeInTheDocument();
     expect(screen.queryByText('New freeze')).not.toBeInTheDocument();
@@ -71,7 +110,8 @@ describe('Change control', () => {
     setRole('Editor');
     const { requests } = mockBackend([
       ...base,
-      { path: '/freezes', answer: list([]) },
+      freezesRoute([]),
+      occurrences([]),
       { path: '/changes', answer: list([]) },
       gateOk,
       { method: 'PUT', path: /^\/freezes\//, error: { status: 403, message: 'this needs the admin role; the token has read' } },
@@ -88,11 +128,12 @@ describe('Change control', () => {
     expect((put.body as { startsAt: string }).startsAt).toMatch(/Z$/);
   });
 
-  test('role rules: Editors end an active freeze (PUT with endsAt now)', async () => {
+  test('role rules: Editors end an active freeze (PUT with endsAt now), then the calendar is asked again', async () => {
     setRole('Admin');
     const { requests } = mockBackend([
       ...base,
-      { path: '/freezes', answer: list([activeFreeze]) },
+      freezesRoute([activeFreeze]),
+      occurrences([occurrenceOf(activeFreeze)]),
       { path: '/changes', answer: list([]) },
       gateOk,
       { method: 'PUT', path: '/freezes/frz-1', answer: activeFreeze },
@@ -104,32 +145,43 @@ describe('Change control', () => {
     const body = requests.find((r) => r.method === 'PUT')!.body as { endsAt: string; name: string };
     expect(body.name).toBe('Black Friday');
     expect(Math.abs(Date.parse(body.endsAt) - Date.now())).toBeLessThan(60_000);
+    await waitFor(() => expect(requests.filter((r) => r.path === '/freeze-occurrences').length).toBeGreaterThan(1));
   });
 
-  test('helpers: violations need a covering fixed window and no exemption; the grid starts on Monday', () => {
-    expect(violationOf(inFreeze, [activeFreeze], org)?.id).toBe('frz-1');
-    expect(violationOf({ ...inFreeze, exemption: 'hotfix' }, [activeFreeze], org)).toBeUndefined();
-    expect(violationOf({ ...inFreeze, service: 'cart-gateway', team: 'com-cart', businessLine: 'commerce' }, [activeFreeze], org)).toBeUndefined();
+  test('helpers: the grid starts on Monday; an occurrence marks each local day it is open on', () => {
     const days = monthGrid('2026-11');
     expect(days[0].getDay()).toBe(1);
     expect(days.length % 7).toBe(0);
+    expect(nextDay(new Date(2026, 9, 25)).getDate()).toBe(26);
+    const o = occurrenceOf(freeze, new Date(2026, 10, 6, 18).toISOString(), new Date(2026, 10, 9, 9).toISOString());
+    expect(days.filter((d) => onDay(o, d)).map((d) => d.getDate())).toEqual([6, 7, 8, 9]);
   });
 });
 
 describe('recurring freezes', () => {
-  test('cronStarts(): Friday 18:00 Berlin, and the calendar shows each occurrence', async () => {
-    const { cronStarts } = await import('./cron');
-    const starts = cronStarts('0 18 * * 5', 'Europe/Berlin', Date.parse('2026-11-01T00:00:00Z'), Date.parse('2026-12-01T00:00:00Z'));
-    expect(starts.map((s) => new Date(s).toISOString())).toEqual(['2026-11-06T17:00:00.000Z', '2026-11-13T17:00:00.000Z', '2026-11-20T17:00:00.000Z', '2026-11-27T17:00:00.000Z']);
-    const summer = cronStarts('30 9 1 7 *', 'Europe/Berlin', Date.parse('2026-01-01T00:00:00Z'), Date.parse('2027-01-01T00:00:00Z'));
-    expect(summer.map((s) => new Date(s).toISOString())).toEqual(['2026-07-01T07:30:00.000Z']);
-    const weekend = { ...freeze, id: 'wk', startsAt: null, endsAt: null, schedule: { cron: '0 18 * * 5', durationMinutes: 3780, timezone: 'Europe/Berlin' } };
-    expect(violationOf({ ...change, startedAt: '2026-11-07T12:00:00Z' }, [weekend], org)?.id).toBe('wk');
-    expect(violationOf({ ...change, startedAt: '2026-11-04T12:00:00Z' }, [weekend], org)).toBeUndefined();
-    mockBackend([...base, { path: '/freezes', answer: list([weekend]) }, { path: '/changes', answer: list([]) }, gateOk]);
-    renderApp('changes?month=2026-11');
+  test('the calendar shows the occurrences the exporter expanded (Friday 18:00 Berlin, 63 h), asked for the displayed month and scope', async () => {
+    const weekend: Freeze = { ...freeze, id: 'wk', name: 'Weekend freeze', startsAt: null, endsAt: null, schedule: { cron: '0 18 * * 5', durationMinutes: 3780, timezone: 'Europe/Berlin' } };
+    const starts = ['2026-10-30T17:00:00Z', '2026-11-06T17:00:00Z', '2026-11-13T17:00:00Z', '2026-11-20T17:00:00Z', '2026-11-27T17:00:00Z'];
+    const { requests } = mockBackend([
+      ...base,
+      freezesRoute([weekend], []),
+      occurrences(starts.map((s) => occurrenceOf(weekend, new Date(s).toISOString(), new Date(Date.parse(s) + 3780 * 60_000).toISOString()))),
+      { path: '/changes', answer: list([{ ...change, startedAt: '2026-11-07T12:00:00Z', violatedFreezes: ['wk'] }]) },
+      gateOk,
+    ]);
+    renderApp('changes?month=2026-11&team=pay-checkout');
     const cal = await screen.findByRole('grid', { name: 'Freeze calendar 2026-11' });
-    // Fri 6 → Mon 9 09:00, four weekends in November (plus the padding days of the grid)
-    expect(within(cal).getAllByText('Black Friday').length).toBeGreaterThanOrEqual(16);
+    // Fri → Mon 09:00, four weekends in November and one from October (the grid starts on Mon 26 October)
+    expect(within(cal).getAllByText('Weekend freeze').length).toBeGreaterThanOrEqual(18);
+    const day7 = cal.querySelector('[data-day="7"]') as HTMLElement;
+    expect(within(day7).getByText('Weekend freeze')).toBeInTheDocument();
+    expect(within(cal.querySelector('[data-day="4"]') as HTMLElement).queryByText('Weekend freeze')).not.toBeInTheDocument();
+    expect(within(screen.getByTestId('freezes-table')).getByText(/0 18 \* \* 5/)).toBeInTheDocument();
+    expect(screen.getByText('in freeze Weekend freeze')).toBeInTheDocument();
+    const asked = requests.find((r) => r.path === '/freeze-occurrences')!;
+    expect(asked.query.get('team')).toBe('pay-checkout');
+    const grid = monthGrid('2026-11');
+    expect(asked.query.get('from')).toBe(grid[0].toISOString());
+    expect(asked.query.get('to')).toBe(nextDay(grid[grid.length - 1]).toISOString());
   });
 });

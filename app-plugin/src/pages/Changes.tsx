@@ -12,9 +12,9 @@ import { canEdit } from '../components/roles';
 import { Section } from '../components/Section';
 import { Table } from '../components/Table';
 import { Filters, filtersKey, listParams, setQuery } from '../components/urlState';
-import { Change, Freeze, GateAnswer, Org } from '../types';
+import { Change, Freeze, FreezeOccurrence, GateAnswer, Org } from '../types';
 import { FreezeEditor, freezeInput } from './FreezeEditor';
-import { freezeRelevant, isActive, monthGrid, monthOf, overlapsDay, shiftMonth, violationOf } from './freezes';
+import { monthGrid, monthOf, nextDay, onDay, openAt, shiftMonth } from './calendar';
 
 type Control = 'all' | 'controlled' | 'uncontrolled' | 'violations';
 const CONTROL_OPTIONS: Array<{ label: string; value: Control }> = [
@@ -29,8 +29,10 @@ export function ChangesPage({ filters, query = {} }: { filters: Filters; query?:
   const org = useOrg();
   const control = (CONTROL_OPTIONS.find((o) => o.value === query.control)?.value ?? 'all') as Control;
   const freezes = useAsync(() => api.list<Freeze>('/freezes', {}, 1000), []);
+  // Control and freeze violations are the exporter's answers (`controlled`, `violatedFreezes`), filtered server-side.
   const controlled = control === 'controlled' ? true : control === 'uncontrolled' ? false : undefined;
-  const changes = useAsync(() => api.list<Change>('/changes', { ...listParams(filters), controlled }, 5000), [filtersKey(filters), controlled]);
+  const violation = control === 'violations' ? true : undefined;
+  const changes = useAsync(() => api.list<Change>('/changes', { ...listParams(filters), controlled, violation }, 5000), [filtersKey(filters), control]);
 
   return (
     <div data-testid="page-changes">
@@ -44,48 +46,40 @@ export function ChangesPage({ filters, query = {} }: { filters: Filters; query?:
       <Section title="Changes" testId="changes-section">
         <Loadable state={changes} what="changes" isEmpty={(d) => d.items.length === 0}>
           {(d) => {
-            const all = freezes.data?.items ?? [];
-            const rows = d.items
-              .map((c) => ({ ...c, violation: violationOf(c, all, org) }))
-              .filter((c) => control !== 'violations' || c.violation);
+            const names = new Map((freezes.data?.items ?? []).map((f) => [f.id, f.name]));
+            const rows = d.items.map((c) => ({ ...c, violation: (c.violatedFreezes ?? []).map((id) => names.get(id) ?? id) }));
             return (
               <>
                 <SystemsTable org={org} changes={d.items} />
-                {rows.length === 0 ? (
-                  <Alert severity="info" title="No changes">
-                    No change matches the control filter.
-                  </Alert>
-                ) : (
-                  <Table<Change & { violation?: Freeze }>
-                    testId="changes-table"
-                    rows={rows}
-                    cols={[
-                      { id: 'title', header: 'Change', cell: (c) => c.title ?? c.id },
-                      { id: 'system', header: 'System', cell: (c) => nameOf(org.changeSystems, c.system) },
-                      { id: 'kind', header: 'Kind', cell: (c) => c.kind },
-                      { id: 'service', header: 'Service / team', cell: (c) => (c.service ? nameOf(org.services, c.service) : nameOf(org.teams, c.team)) },
-                      { id: 'startedAt', header: 'Started', sortable: true, cell: (c) => fmtTime(c.startedAt) },
-                      {
-                        id: 'controlled',
-                        header: 'Control',
-                        cell: (c) => (
-                          <Stack gap={0.5}>
-                            {c.controlled ? <Badge color="green" text="controlled" /> : <Badge color="orange" text="uncontrolled" />}
-                            {c.violation && <Badge color="red" text={`in freeze ${c.violation.name}`} icon="lock" />}
-                            {c.exemption && (
-                              <Tooltip content={c.exemption}>
-                                <span>
-                                  <Badge color="blue" text="exempt" />
-                                </span>
-                              </Tooltip>
-                            )}
-                          </Stack>
-                        ),
-                      },
-                      { id: 'result', header: 'Result', cell: (c) => c.result ?? '–' },
-                    ]}
-                  />
-                )}
+                <Table<Change & { violation: string[] }>
+                  testId="changes-table"
+                  rows={rows}
+                  cols={[
+                    { id: 'title', header: 'Change', cell: (c) => c.title ?? c.id },
+                    { id: 'system', header: 'System', cell: (c) => nameOf(org.changeSystems, c.system) },
+                    { id: 'kind', header: 'Kind', cell: (c) => c.kind },
+                    { id: 'service', header: 'Service / team', cell: (c) => (c.service ? nameOf(org.services, c.service) : nameOf(org.teams, c.team)) },
+                    { id: 'startedAt', header: 'Started', sortable: true, cell: (c) => fmtTime(c.startedAt) },
+                    {
+                      id: 'controlled',
+                      header: 'Control',
+                      cell: (c) => (
+                        <Stack gap={0.5}>
+                          {c.controlled ? <Badge color="green" text="controlled" /> : <Badge color="orange" text="uncontrolled" />}
+                          {c.violation.length > 0 && <Badge color="red" text={`in freeze ${c.violation.join(', ')}`} icon="lock" />}
+                          {c.exemption && (
+                            <Tooltip content={c.exemption}>
+                              <span>
+                                <Badge color="blue" text="exempt" />
+                              </span>
+                            </Tooltip>
+                          )}
+                        </Stack>
+                      ),
+                    },
+                    { id: 'result', header: 'Result', cell: (c) => c.result ?? '–' },
+                  ]}
+                />
               </>
             );
           }}
@@ -122,13 +116,28 @@ function FreezeCalendar({ filters, month: monthParam, state }: { filters: Filter
   const month = monthParam && /^\d{4}-\d{2}$/.test(monthParam) ? monthParam : monthOf(new Date());
   const [editing, setEditing] = useState<Freeze | 'new' | undefined>();
   const [error, setError] = useState<string>();
+  // When the windows are open (recurring ones expanded in their timezone) is the exporter's answer.
+  const days = monthGrid(month);
+  const from = days[0].toISOString();
+  const to = nextDay(days[days.length - 1]).toISOString();
+  const open = useAsync(async () => {
+    const [occurrences, active] = await Promise.all([
+      api.get<{ items: FreezeOccurrence[]; truncated: boolean }>('/freeze-occurrences', { ...listParams(filters, false), from, to }),
+      api.list<Freeze>('/freezes', { active: true }, 1000),
+    ]);
+    return { ...occurrences, active: new Set(active.items.map((f) => f.id)) };
+  }, [filtersKey(filters), from, to]);
+  const reload = () => {
+    state.reload();
+    open.reload();
+  };
 
   const end = async (f: Freeze) => {
     setError(undefined);
     try {
       const now = new Date().toISOString();
       await api.put(`/freezes/${encodeURIComponent(f.id)}`, freezeInput({ ...f, endsAt: now }));
-      state.reload();
+      reload();
     } catch (e) {
       setError(`${f.name}: ${(e as ApiError).message}`);
     }
@@ -137,7 +146,7 @@ function FreezeCalendar({ filters, month: monthParam, state }: { filters: Filter
     setError(undefined);
     try {
       await api.delete(`/freezes/${encodeURIComponent(f.id)}`);
-      state.reload();
+      reload();
     } catch (e) {
       setError(`${f.name}: ${(e as ApiError).message}`);
     }
@@ -168,75 +177,88 @@ function FreezeCalendar({ filters, month: monthParam, state }: { filters: Filter
         </Alert>
       )}
       <Loadable state={state} what="freeze windows">
-        {(d) => {
-          const freezes = d.items.filter((f) => freezeRelevant(f, org, filters));
-          const days = monthGrid(month);
-          const scheduled = freezes.filter((f) => f.schedule);
-          const listed = freezes.filter((f) => !f.schedule && days.some((day) => overlapsDay(f, day)));
-          return (
-            <>
-              <div className={styles.grid} role="grid" aria-label={`Freeze calendar ${month}`}>
-                {['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].map((w) => (
-                  <div key={w} className={styles.weekday}>
-                    {w}
-                  </div>
-                ))}
-                {days.map((day) => {
-                  const on = freezes.filter((f) => overlapsDay(f, day));
-                  return (
-                    <div key={day.toISOString()} className={cx(styles.day, monthOf(day) !== month && styles.outside)} data-day={day.getDate()}>
-                      <div className={styles.dayNum}>{day.getDate()}</div>
-                      {on.map((f) => (
-                        <div key={f.id} className={cx(styles.freeze, isActive(f) && styles.active)} title={`${f.name}: ${f.reason}`}>
-                          {f.name}
+        {(d) => (
+          <Loadable state={open} what="freeze windows">
+            {(o) => {
+              const shown = new Set(o.items.map((x) => x.freeze));
+              const listed = d.items.filter((f) => shown.has(f.id));
+              const isActive = (f: Freeze) => o.active.has(f.id);
+              return (
+                <>
+                  <div className={styles.grid} role="grid" aria-label={`Freeze calendar ${month}`}>
+                    {['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].map((w) => (
+                      <div key={w} className={styles.weekday}>
+                        {w}
+                      </div>
+                    ))}
+                    {days.map((day) => {
+                      const on = o.items.filter((x) => onDay(x, day));
+                      return (
+                        <div key={day.toISOString()} className={cx(styles.day, monthOf(day) !== month && styles.outside)} data-day={day.getDate()}>
+                          <div className={styles.dayNum}>{day.getDate()}</div>
+                          {on.map((x) => (
+                            <div
+                              key={`${x.freeze}@${x.startsAt}`}
+                              className={cx(styles.freeze, openAt(x) && styles.active)}
+                              title={`${x.name}: ${x.reason} (${fmtTime(x.startsAt)} → ${fmtTime(x.endsAt)})`}
+                              data-testid="freeze-occurrence"
+                            >
+                              {x.name}
+                            </div>
+                          ))}
                         </div>
-                      ))}
-                    </div>
-                  );
-                })}
-              </div>
-              {[...listed, ...scheduled].length === 0 ? (
-                <p className={styles.muted}>No freeze window in this month for the filtered scope.</p>
-              ) : (
-                <Table<Freeze>
-                  testId="freezes-table"
-                  rows={[...listed, ...scheduled]}
-                  cols={[
-                    { id: 'name', header: 'Freeze', cell: (f) => <>{f.name} {isActive(f) && <Badge color="red" text="in force" />}</> },
-                    { id: 'reason', header: 'Reason', cell: (f) => f.reason },
-                    {
-                      id: 'scope',
-                      header: 'Scope',
-                      cell: (f) =>
-                        f.scope.service ? nameOf(org.services, f.scope.service) : f.scope.team ? nameOf(org.teams, f.scope.team) : f.scope.businessLine ? nameOf(org.businessLines, f.scope.businessLine) : 'whole org',
-                    },
-                    { id: 'window', header: 'Window', cell: (f) => (f.schedule ? `${f.schedule.cron} · ${f.schedule.durationMinutes} min (${f.schedule.timezone})` : `${fmtTime(f.startsAt)} → ${fmtTime(f.endsAt)}`) },
-                    {
-                      id: 'actions',
-                      header: '',
-                      cell: (f) =>
-                        editable ? (
-                          <Stack gap={1}>
-                            <Button size="sm" variant="secondary" icon="pen" onClick={() => setEditing(f)}>
-                              Edit
-                            </Button>
-                            {isActive(f) && !f.schedule && (
-                              <ConfirmButton size="sm" confirmText="End now" onConfirm={() => end(f)}>
-                                End
-                              </ConfirmButton>
-                            )}
-                            <ConfirmButton size="sm" confirmText="Delete" confirmVariant="destructive" onConfirm={() => remove(f)}>
-                              Delete
-                            </ConfirmButton>
-                          </Stack>
-                        ) : null,
-                    },
-                  ]}
-                />
-              )}
-            </>
-          );
-        }}
+                      );
+                    })}
+                  </div>
+                  {o.truncated && (
+                    <Alert severity="warning" title="Too many freeze windows">
+                      The exporter answered its first 5,000 occurrences of this month only.
+                    </Alert>
+                  )}
+                  {listed.length === 0 ? (
+                    <p className={styles.muted}>No freeze window in this month for the filtered scope.</p>
+                  ) : (
+                    <Table<Freeze>
+                      testId="freezes-table"
+                      rows={listed}
+                      cols={[
+                        { id: 'name', header: 'Freeze', cell: (f) => <>{f.name} {isActive(f) && <Badge color="red" text="in force" />}</> },
+                        { id: 'reason', header: 'Reason', cell: (f) => f.reason },
+                        {
+                          id: 'scope',
+                          header: 'Scope',
+                          cell: (f) =>
+                            f.scope.service ? nameOf(org.services, f.scope.service) : f.scope.team ? nameOf(org.teams, f.scope.team) : f.scope.businessLine ? nameOf(org.businessLines, f.scope.businessLine) : 'whole org',
+                        },
+                        { id: 'window', header: 'Window', cell: (f) => (f.schedule ? `${f.schedule.cron} · ${f.schedule.durationMinutes} min (${f.schedule.timezone})` : `${fmtTime(f.startsAt)} → ${fmtTime(f.endsAt)}`) },
+                        {
+                          id: 'actions',
+                          header: '',
+                          cell: (f) =>
+                            editable ? (
+                              <Stack gap={1}>
+                                <Button size="sm" variant="secondary" icon="pen" onClick={() => setEditing(f)}>
+                                  Edit
+                                </Button>
+                                {isActive(f) && !f.schedule && (
+                                  <ConfirmButton size="sm" confirmText="End now" onConfirm={() => end(f)}>
+                                    End
+                                  </ConfirmButton>
+                                )}
+                                <ConfirmButton size="sm" confirmText="Delete" confirmVariant="destructive" onConfirm={() => remove(f)}>
+                                  Delete
+                                </ConfirmButton>
+                              </Stack>
+                            ) : null,
+                        },
+                      ]}
+                    />
+                  )}
+                </>
+              );
+            }}
+          </Loadable>
+        )}
       </Loadable>
       {editing && (
         <FreezeEditor
@@ -244,7 +266,7 @@ function FreezeCalendar({ filters, month: monthParam, state }: { filters: Filter
           onClose={() => setEditing(undefined)}
           onSaved={() => {
             setEditing(undefined);
-            state.reload();
+            reload();
           }}
         />
       )}

@@ -54,6 +54,8 @@ describe('Overview', () => {
     expect(inc.query.get('businessLine')).toBe('payments');
     expect(inc.query.get('highPriority')).toBe('true');
     expect(inc.query.get('open')).toBe('true');
+    // Open freezes (recurring ones included) are the exporter's answer, not computed here.
+    expect(requests.find((r) => r.path === '/freezes')!.query.get('active')).toBe('true');
     expect(requests.find((r) => r.path === '/scorecard')!.query.get('window')).toBe('7d');
   });
 });

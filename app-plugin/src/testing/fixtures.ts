@@ -80,6 +80,7 @@ export const change: Change = {
   startedAt: '2026-11-29T06:30:00Z',
   controlled: false,
   result: 'failed',
+  violatedFreezes: [],
   service: 'checkout-api',
   team: 'pay-checkout',
   businessLine: 'payments',

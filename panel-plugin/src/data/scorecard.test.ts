@@ -140,14 +140,14 @@ describe('parseScorecard: the data source’s wide frame (datasource-plugin scor
     expect(model.kpis.map((k) => k.key)).toEqual(['mttr_seconds', 'freeze_violations']);
   });
 
-  it('reads ids, owners ("" is none), business lines, scores, values and statuses as the exporter gave them', () => {
+  it('reads ids, owners ("" is none), business lines, scores, values, targets, previous values and statuses as the exporter gave them', () => {
     expect(model.scopes.map((s) => [s.key, s.name, s.owner, s.businessLine, s.score])).toEqual([
       ['org:org', 'Organization', null, null, 71.5],
       ['business_line:payments', 'Payments', 'A. Moreau', 'payments', 90],
       ['team:checkout', 'Checkout', 'B. Okafor', 'payments', null],
     ]);
-    expect(model.scopes[0].cells.freeze_violations).toEqual({ value: 3, target: null, status: 'missed', previous: null });
-    expect(model.scopes[1].cells.mttr_seconds.status).toBe('missed');
+    expect(model.scopes[0].cells.freeze_violations).toEqual({ value: 3, target: 1, status: 'missed', previous: 1 });
+    expect(model.scopes[1].cells.mttr_seconds).toEqual({ value: 2800, target: 2700, status: 'missed', previous: null });
     expect(model.scopes[2].cells.mttr_seconds).toEqual({ value: null, target: null, status: 'no_data', previous: null });
   });
 
