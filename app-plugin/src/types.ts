@@ -1,7 +1,26 @@
 /**
- * App settings and the exporter's API shapes (docs/api.md; records as exporter/src/domain/records.ts
- * stores them, the same shapes as datasource-plugin/src/types.ts).
+ * App settings and the exporter's API shapes (docs/api.md). Record shapes come from the data
+ * source's types; what only the app reads (scorecard view model, reviews, gate) is declared here.
  */
+
+// The exporter's record shapes are declared once, by the data source (type-only: nothing of the
+// data source is bundled into the app).
+import type { Action, Freeze, Incident } from '../../datasource-plugin/src/types';
+export type {
+  Action,
+  Alert,
+  Change,
+  Drill,
+  Finding,
+  Freeze,
+  FreezeOccurrence,
+  HealthResponse,
+  Incident,
+  ListResponse,
+  Org,
+} from '../../datasource-plugin/src/types';
+export type IncidentStepRecord = NonNullable<Incident['steps']>[number];
+export type FreezeScope = Freeze['scope'];
 
 /** Non-secret settings (the app's jsonData). `url` is read by the plugin.json proxy route. */
 export interface AppSettings {
@@ -12,20 +31,6 @@ export interface AppSettings {
 /** Secret settings: encrypted by Grafana, added by its proxy as `Authorization: Bearer`, never sent to the browser. */
 export interface AppSecureSettings {
   apiToken?: string;
-}
-
-export interface HealthResponse {
-  status: string;
-  version: string;
-  apiVersion: string;
-}
-
-export interface Org {
-  businessLines: Array<{ id: string; name: string; owner: string }>;
-  teams: Array<{ id: string; name: string; businessLine: string; manager: string }>;
-  services: Array<{ id: string; name: string; team: string; owner: string }>;
-  changeSystems: Array<{ id: string; name: string; integrated: boolean }>;
-  revision?: number | string;
 }
 
 export type KpiUnit = 'count' | 'seconds' | 'ratio' | 'per_day' | 'score';
@@ -80,117 +85,6 @@ export interface KpiValuesResponse {
   from: string;
   to: string;
   values: KpiValue[];
-}
-
-export interface ListResponse<T> {
-  items: T[];
-  total: number;
-  limit: number;
-  offset: number;
-}
-
-interface Stored {
-  id: string;
-  service?: string | null;
-  team?: string | null;
-  businessLine?: string | null;
-  updatedAt?: string;
-}
-
-export interface IncidentStepRecord {
-  step: string;
-  at: string;
-  owner: string;
-  note?: string;
-}
-
-export interface Incident extends Stored {
-  title: string;
-  priority: string;
-  startedAt: string;
-  detectedAt: string;
-  acknowledgedAt?: string | null;
-  recoveredAt?: string | null;
-  resolvedAt?: string | null;
-  detectionSource: string;
-  cause: string;
-  causedByChange?: string | null;
-  postmortemUrl?: string | null;
-  drill: boolean;
-  steps?: IncidentStepRecord[];
-}
-
-export interface Change extends Stored {
-  title?: string | null;
-  system: string;
-  kind: string;
-  startedAt: string;
-  finishedAt?: string | null;
-  controlled: boolean;
-  result?: string | null;
-  exemption?: string | null;
-  gateCheck?: string | null;
-  /** Ids of the freeze windows the change started inside without an exemption (computed by the exporter). */
-  violatedFreezes: string[];
-}
-
-export interface FreezeScope {
-  businessLine?: string;
-  team?: string;
-  service?: string;
-}
-
-export interface Freeze extends Stored {
-  name: string;
-  reason: string;
-  scope: FreezeScope;
-  startsAt?: string | null;
-  endsAt?: string | null;
-  schedule?: { cron: string; durationMinutes: number; timezone: string } | null;
-}
-
-/** One time a freeze window is open (`GET /api/v1/freeze-occurrences`; recurring windows expanded by the exporter). */
-export interface FreezeOccurrence {
-  freeze: string;
-  name: string;
-  reason: string;
-  scope: FreezeScope;
-  startsAt: string;
-  endsAt: string;
-}
-
-export interface Alert extends Stored {
-  name: string;
-  severity: string;
-  startsAt: string;
-  endsAt?: string | null;
-  verdict: 'actionable' | 'noise' | null;
-  incident?: string | null;
-}
-
-export interface Finding extends Stored {
-  check: string;
-  targetType: string;
-  severity: string;
-  foundAt: string;
-  dueAt?: string | null;
-  closedAt?: string | null;
-}
-
-export interface Action extends Stored {
-  incident: string;
-  title: string;
-  owner: string;
-  dueAt: string;
-  completedAt?: string | null;
-}
-
-export interface Drill extends Stored {
-  scenario: string;
-  startedAt: string;
-  detectedAt?: string | null;
-  recoveredAt?: string | null;
-  score: number;
 }
 
 export interface GateAnswer {
