@@ -21,6 +21,7 @@ import * as grafanaUi from '@grafana/ui';
 import * as grafanaRuntime from '@grafana/runtime';
 import * as emotionCss from '@emotion/css';
 import * as rxjs from 'rxjs';
+import { loadPlugin as loadSharedPlugin } from '../../.config/harness/amd-loader';
 import { GrafanaRouter } from '../src/testing/GrafanaRouter';
 
 const { createTheme, AppPlugin } = grafanaData;
@@ -38,33 +39,7 @@ const SHARED: Record<string, unknown> = {
   rxjs,
 };
 
-function loadPlugin(url: string): Promise<Record<string, unknown>> {
-  return new Promise((resolve, reject) => {
-    const w = window as unknown as { define?: unknown };
-    const define = (deps: string[], factory: (...args: unknown[]) => Record<string, unknown>) => {
-      try {
-        const args = deps.map((d) => {
-          if (d === 'module') {
-            return { uri: url, id: url };
-          }
-          if (!(d in SHARED)) {
-            throw new Error(`module.js asks for "${d}", which this host does not provide`);
-          }
-          return SHARED[d];
-        });
-        resolve(factory(...args));
-      } catch (e) {
-        reject(e);
-      }
-    };
-    (define as unknown as { amd: object }).amd = {};
-    w.define = define;
-    const script = document.createElement('script');
-    script.src = url;
-    script.onerror = () => reject(new Error(`could not load ${url}`));
-    document.head.appendChild(script);
-  });
-}
+const loadPlugin = (url: string) => loadSharedPlugin(url, SHARED);
 
 const hash = new URLSearchParams(location.hash.slice(1));
 const mode = (hash.get('theme') ?? 'dark') as 'dark' | 'light';

@@ -16,6 +16,7 @@ import * as grafanaData from '@grafana/data';
 import * as grafanaUi from '@grafana/ui';
 import * as emotionCss from '@emotion/css';
 import * as rxjs from 'rxjs';
+import { loadPlugin as loadSharedPlugin } from '../../.config/harness/amd-loader';
 import { flushSync } from 'react-dom';
 import { ballastScorecardFrame, prometheusFrames, timelineFrames } from '../src/demo/demo';
 
@@ -32,34 +33,7 @@ const SHARED: Record<string, unknown> = {
   rxjs,
 };
 
-/** Loads an AMD module.js like Grafana's plugin loader: `define(deps, factory)`, deps from SHARED. */
-function loadPlugin(url: string): Promise<Record<string, unknown>> {
-  return new Promise((resolve, reject) => {
-    const w = window as unknown as { define?: unknown };
-    const define = (deps: string[], factory: (...args: unknown[]) => Record<string, unknown>) => {
-      try {
-        const args = deps.map((d) => {
-          if (d === 'module') {
-            return { uri: url, id: url };
-          }
-          if (!(d in SHARED)) {
-            throw new Error(`module.js asks for "${d}", which this host does not provide`);
-          }
-          return SHARED[d];
-        });
-        resolve(factory(...args));
-      } catch (e) {
-        reject(e);
-      }
-    };
-    (define as unknown as { amd: object }).amd = {};
-    w.define = define;
-    const script = document.createElement('script');
-    script.src = url;
-    script.onerror = () => reject(new Error(`could not load ${url}`));
-    document.head.appendChild(script);
-  });
-}
+const loadPlugin = (url: string) => loadSharedPlugin(url, SHARED);
 
 const params = new URLSearchParams(location.search);
 const view = params.get('view') ?? 'scorecard';
