@@ -9,7 +9,6 @@
  * `Editor`-only routes (PUT/POST/DELETE, plugin.json reqRole) are refused with 403 for a Viewer page,
  * as Grafana's proxy does. Opened in headless Chromium (playwright-core, /usr/bin/chromium).
  */
-import { build } from 'esbuild';
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -17,6 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { buildHarnessHost } from '../../.config/harness/build-host';
 
 const ROOT = path.resolve(__dirname, '..');
 const REPO = path.resolve(ROOT, '..');
@@ -25,22 +25,7 @@ export const ADMIN_TOKEN = 'harness-admin-token-0123456789';
 export const READ_TOKEN = 'harness-read-token-0123456789';
 const PLUGIN_ID = 'ballast-stability-app';
 
-export async function buildHost(): Promise<void> {
-  fs.mkdirSync(OUT, { recursive: true });
-  await build({
-    entryPoints: [path.join(ROOT, 'harness', 'host.tsx')],
-    bundle: true,
-    outfile: path.join(OUT, 'host.js'),
-    format: 'iife',
-    platform: 'browser',
-    target: 'es2020',
-    minify: true,
-    jsx: 'transform',
-    define: { 'process.env.NODE_ENV': '"production"', global: 'window' },
-    loader: { '.svg': 'text', '.woff': 'empty', '.woff2': 'empty', '.ttf': 'empty', '.png': 'empty', '.css': 'empty' },
-    logLevel: 'error',
-  });
-}
+export const buildHost = (): Promise<void> => buildHarnessHost(ROOT);
 
 export interface Exporter {
   url: string;

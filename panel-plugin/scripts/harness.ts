@@ -3,32 +3,17 @@
  * and serves it with the built dist/module.js on loopback; opens it in headless Chromium
  * (playwright-core with the system /usr/bin/chromium, as test/support/chromium.ts does).
  */
-import { build } from 'esbuild';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { buildHarnessHost } from '../../.config/harness/build-host';
 
 const ROOT = path.resolve(__dirname, '..');
 const OUT = path.join(ROOT, 'harness', '.build');
 
-export async function buildHost(): Promise<void> {
-  fs.mkdirSync(OUT, { recursive: true });
-  await build({
-    entryPoints: [path.join(ROOT, 'harness', 'host.tsx')],
-    bundle: true,
-    outfile: path.join(OUT, 'host.js'),
-    format: 'iife',
-    platform: 'browser',
-    target: 'es2020',
-    minify: true,
-    jsx: 'transform',
-    define: { 'process.env.NODE_ENV': '"production"', global: 'window' },
-    loader: { '.svg': 'text', '.woff': 'empty', '.woff2': 'empty', '.ttf': 'empty', '.png': 'empty', '.css': 'empty' },
-    logLevel: 'error',
-  });
-}
+export const buildHost = (): Promise<void> => buildHarnessHost(ROOT);
 
 export interface Harness {
   url: string;

@@ -12,8 +12,7 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { KPI_WINDOWS } from '../../src/domain/kpi-keys.js';
 import { windowRange } from '../../src/domain/windows.js';
-import { freezeWindow } from '../../src/service/records.js';
-import type { Row } from '../../src/store/collections.js';
+import { loadFreezeWindows } from '../../src/service/records.js';
 import type { BenchSection } from '../context.js';
 import { count, megabytes, seconds } from '../report.js';
 import { baselineQueries, runBaseline } from './kpi-baseline.js';
@@ -205,7 +204,7 @@ export const kpiLatencySection: BenchSection = {
         );
 
         if (factory.kind === 'postgres') {
-          const freezes = ((await store.services.store.db.selectFrom('freezes').selectAll().execute()) as unknown as Row[]).map(freezeWindow);
+          const freezes = await loadFreezeWindows(store.services.store.db);
           let total = 0;
           const perKpi = new Map<string, number>();
           for (const window of KPI_WINDOWS) {

@@ -8,11 +8,10 @@ import { randomUUID } from 'node:crypto';
 import { openOccurrence, type OpenWindow } from '../domain/freezes.js';
 import type { Issue } from '../domain/org.js';
 import { toIso } from '../domain/time.js';
-import type { Row } from '../store/collections.js';
 import type { Store } from '../store/store.js';
 import { NotFoundError, ValidationError } from './errors.js';
 import type { OrgService } from './org.js';
-import { freezeWindow, overlaps } from './records.js';
+import { loadFreezeWindows, overlaps } from './records.js';
 
 export interface GateTarget {
   service?: string;
@@ -52,9 +51,7 @@ export class GateService {
 
     const owner = target.service ? org.ownerOf({ service: target.service }) : org.ownerOf({ team: target.team });
     const resolved = { service: target.service, team: owner.team ?? undefined, businessLine: owner.businessLine ?? undefined };
-    const rows = (await this.store.db.selectFrom('freezes').selectAll().execute()) as unknown as Row[];
-    const open: OpenWindow[] = rows
-      .map(freezeWindow)
+    const open: OpenWindow[] = (await loadFreezeWindows(this.store.db))
       .filter((w) => overlaps(w.scope, [resolved], org))
       .map((w) => openOccurrence(w, at))
       .filter((w): w is OpenWindow => w !== null)

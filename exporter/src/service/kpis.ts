@@ -13,10 +13,9 @@ import { overallScore, status, windowTarget, yearlyTarget, type Status } from '.
 import { toIso } from '../domain/time.js';
 import { previousRange, windowRange, yearShare, type WindowRange } from '../domain/windows.js';
 import { overdueFindings, teamTallies, type Source } from '../store/kpi-queries.js';
-import type { Row } from '../store/collections.js';
 import type { Database } from '../store/schema.js';
 import type { Store } from '../store/store.js';
-import { freezeWindow } from './records.js';
+import { loadFreezeWindows } from './records.js';
 import type { OrgService } from './org.js';
 
 /** The store queries each KPI needs (for series, which compute one KPI at many moments). */
@@ -143,8 +142,8 @@ export class KpiService {
     return snapshot;
   }
 
-  private async freezes(): Promise<FreezeWindowSpec[]> {
-    return ((await this.reader.selectFrom('freezes').selectAll().execute()) as unknown as Row[]).map(freezeWindow);
+  private freezes(): Promise<FreezeWindowSpec[]> {
+    return loadFreezeWindows(this.reader);
   }
 
   /** Every scope's values for one window; `sources` limits the queries (series of one KPI). */

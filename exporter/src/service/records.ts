@@ -9,7 +9,8 @@ import type { Issue, OrgIndex } from '../domain/org.js';
 import { incidentStepSchema, recordId, recordSchemas, type Collection, type IncidentStepInput } from '../domain/records.js';
 import { toIso, toMs } from '../domain/time.js';
 import { fromRow, sameRow, SPECS, toRow, type ApiRecord, type CollectionSpec, type Row } from '../store/collections.js';
-import type { IncidentStepRow } from '../store/schema.js';
+import type { Kysely } from 'kysely';
+import type { Database, IncidentStepRow } from '../store/schema.js';
 import type { Condition, Executor, Store } from '../store/store.js';
 import { NotFoundError, prefixed, ValidationError, zodIssues } from './errors.js';
 import type { OrgService } from './org.js';
@@ -255,8 +256,8 @@ export class RecordService {
     };
   }
 
-  private async freezeWindows(): Promise<FreezeWindowSpec[]> {
-    return ((await this.store.db.selectFrom('freezes').selectAll().execute()) as unknown as Row[]).map(freezeWindow);
+  private freezeWindows(): Promise<FreezeWindowSpec[]> {
+    return loadFreezeWindows(this.store.db);
   }
 
   /** Freezes are few and recurring ones have no single start: filter them in memory. */
@@ -422,6 +423,11 @@ const changeMoment = (row: Row): ChangeMoment => ({
   businessLine: row.business_line as string | null,
   exemption: row.exemption as string | null,
 });
+
+/** Every freeze window in the store (they are few: the gate, the KPIs and the change lists read them all). */
+export async function loadFreezeWindows(db: Kysely<Database>): Promise<FreezeWindowSpec[]> {
+  return ((await db.selectFrom('freezes').selectAll().execute()) as unknown as Row[]).map(freezeWindow);
+}
 
 export function freezeWindow(row: Row): FreezeWindowSpec {
   return {
