@@ -6,8 +6,9 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { get } from 'node:http';
-import { gunzipSync } from 'node:zlib';
+import { createServer, get } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createGunzip } from 'node:zlib';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { KPI_WINDOWS } from '../../src/domain/kpi-keys.js';
@@ -24,6 +25,7 @@ const SCORECARD_REQUESTS = 30;
 const WRITES = 3;
 
 const ms = (v: number) => `${v.toFixed(1)} ms`;
+const durations = (d: { p50: number; p99: number; max: number }) => `${ms(d.p50)} / ${ms(d.p99)} / ${ms(d.max)}`;
 const quantile = (values: number[], q: number) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
@@ -92,26 +94,90 @@ async function timed(url: string, init?: RequestInit): Promise<{ ms: number; bod
 }
 
 /**
- * A scrape as Prometheus makes it: gzip asked for, the answer read to its last byte (`serverMs`:
- * the exporter's share) and then gunzipped to the exposition text (`ms`: what the scraper waits
- * for). fetch() is not used here: undici's streaming decompression costs the client several times
- * the exporter's time on 5 MB of text, which says nothing about the exporter.
+ * A scrape as Prometheus makes it: gzip asked for, the answer inflated as it streams in (Go's
+ * gzip reader does the same) to its last byte. `serverMs`: until the last compressed byte came,
+ * the exporter's share; `ms`: until the last byte of exposition text was inflated, what a scraper
+ * waits for before it parses. fetch() is not used: undici's decompression and a 5 MB JS string
+ * cost this client several times the exporter's time, which says nothing about the exporter.
  */
-function scrape(url: string): Promise<{ ms: number; serverMs: number; bytes: number; text: string }> {
+function scrape(url: string): Promise<{ ms: number; serverMs: number; bytes: number; textBytes: number; body: Buffer; text(): string }> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
     get(url, { headers: { 'accept-encoding': 'gzip' } }, (res) => {
+      if (res.headers['content-encoding'] !== 'gzip') return reject(new Error(`/metrics answered without gzip (${res.statusCode})`));
       const chunks: Buffer[] = [];
+      let serverMs = 0;
+      const text: Buffer[] = [];
       res.on('data', (d: Buffer) => chunks.push(d));
-      res.on('end', () => {
-        const serverMs = performance.now() - started;
+      res.on('end', () => (serverMs = performance.now() - started));
+      const inflate = res.pipe(createGunzip());
+      inflate.on('data', (d: Buffer) => text.push(d)); // kept as bytes: a JS string is made only when asked, after the clock stops
+      inflate.on('end', () => {
         const body = Buffer.concat(chunks);
-        const text = (res.headers['content-encoding'] === 'gzip' ? gunzipSync(body) : body).toString('utf8');
-        resolve({ ms: performance.now() - started, serverMs, bytes: body.length, text });
+        const ms = performance.now() - started;
+        const textBytes = text.reduce((n, d) => n + d.length, 0);
+        resolve({ ms, serverMs, bytes: body.length, textBytes, body, text: () => Buffer.concat(text).toString('utf8') });
       });
+      inflate.on('error', reject);
       res.on('error', reject);
     }).on('error', reject);
   });
+}
+
+interface PrometheusServer {
+  query(promql: string): Promise<{ metric: Record<string, string>; value: number }[]>;
+  waitFor(promql: string, predicate: (samples: { value: number }[]) => boolean, timeoutMs?: number): Promise<unknown>;
+  stop(): Promise<void>;
+}
+
+/** Seconds of real Prometheus scrapes (one a second per target) whose durations are read back. */
+const PROMETHEUS_SCRAPE_SECONDS = 60;
+type ScrapeDurations = { p50: number; p99: number; max: number };
+
+/** Serves one captured gzip exposition as it is: a scrape target that costs nothing to answer. */
+async function staticCopy(gzipBody: Buffer): Promise<{ url: string; close(): Promise<void> }> {
+  const server = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'content-encoding': 'gzip', 'content-length': gzipBody.length });
+    res.end(gzipBody);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+/**
+ * What a real Prometheus (Debian's package, started by the test harness) reports as
+ * scrape_duration_seconds: request, inflating, parsing and appending every sample to its TSDB.
+ * It scrapes the exporter and, as a floor, a static copy of the same exposition at the same time:
+ * the difference is what the exporter adds. Skipped with a reason where Prometheus cannot start.
+ */
+async function prometheusScrapes(exporterUrl: string, gzipBody: Buffer): Promise<{ exporter: ScrapeDurations; copy: ScrapeDurations } | string> {
+  const harness = '../../../test/support/prometheus.js'; // loaded on demand, as context.ts loads PostgreSQL's
+  const copy = await staticCopy(gzipBody);
+  let prometheus: PrometheusServer;
+  try {
+    const { startPrometheus } = (await import(harness)) as { startPrometheus(o: object): Promise<PrometheusServer> };
+    prometheus = await startPrometheus({
+      scrapeTargets: [{ url: `${exporterUrl}/metrics`, job: 'ballast' }, { url: `${copy.url}/metrics`, job: 'copy' }],
+      scrapeInterval: '1s',
+    });
+  } catch (error) {
+    await copy.close();
+    return `skipped (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`;
+  }
+  try {
+    // The first scrapes create ~50k series each; the steady state starts after them.
+    await prometheus.waitFor('count_over_time(scrape_duration_seconds{job=~"ballast|copy"}[10m]) >= 3', (s) => s.length === 2, 60_000);
+    await new Promise((r) => setTimeout(r, PROMETHEUS_SCRAPE_SECONDS * 1000));
+    const range = `scrape_duration_seconds{job=~"ballast|copy"}[${PROMETHEUS_SCRAPE_SECONDS}s]`;
+    const byJob = async (promql: string) => new Map((await prometheus.query(promql)).map((s) => [s.metric.job!, s.value * 1000]));
+    const [p50, p99, max] = await Promise.all([byJob(`quantile_over_time(0.5, ${range})`), byJob(`quantile_over_time(0.99, ${range})`), byJob(`max_over_time(${range})`)]);
+    const of = (job: string) => ({ p50: p50.get(job) ?? NaN, p99: p99.get(job) ?? NaN, max: max.get(job) ?? NaN });
+    return { exporter: of('ballast'), copy: of('copy') };
+  } finally {
+    await prometheus.stop();
+    await copy.close();
+  }
 }
 
 const sample = (text: string, name: string, labels: string) => {
@@ -143,10 +209,16 @@ export const kpiLatencySection: BenchSection = {
         const coldMs = performance.now() - startStarted;
         const series = first.body.split('\n').filter((l) => l.startsWith('stability_')).length;
 
-        const scrapes: { ms: number; serverMs: number; bytes: number }[] = [];
-        for (let i = 0; i < METRICS_REQUESTS; i++) scrapes.push(await scrape(`${child.url}/metrics`));
-        const metricsTimes = scrapes.map((s) => s.ms);
-        const serverTimes = scrapes.map((s) => s.serverMs);
+        // Only the times are kept: holding 200 inflated texts would make this client's GC the figure.
+        const firstScrape = await scrape(`${child.url}/metrics`);
+        const metricsTimes: number[] = [];
+        const serverTimes: number[] = [];
+        for (let i = 0; i < METRICS_REQUESTS; i++) {
+          const { ms, serverMs } = await scrape(`${child.url}/metrics`);
+          metricsTimes.push(ms);
+          serverTimes.push(serverMs);
+        }
+        const real = await prometheusScrapes(child.url, firstScrape.body);
         const scorecardTimes: number[] = [];
         for (let i = 0; i < SCORECARD_REQUESTS; i++) {
           const r = await timed(`${child.url}/api/v1/scorecard?window=ytd`);
@@ -155,13 +227,22 @@ export const kpiLatencySection: BenchSection = {
         }
         const kpisTimes: number[] = [];
         for (let i = 0; i < SCORECARD_REQUESTS; i++) kpisTimes.push((await timed(`${child.url}/api/v1/kpis?window=30d&level=team`)).ms);
+        // The violation filter is computed, not indexed: a year of changes is read for one page.
+        const violationTimes: number[] = [];
+        let violations = '';
+        for (let i = 0; i < 5; i++) {
+          const r = await timed(`${child.url}/api/v1/changes?violation=true&limit=100`);
+          if (r.status !== 200) throw new Error(`changes?violation ${r.status}: ${r.body.slice(0, 300)}`);
+          violationTimes.push(r.ms);
+          violations = `${count((JSON.parse(r.body) as { total: number }).total)} of ${count(LARGE.changes)} changes`;
+        }
 
         // Write-to-/metrics: one incident through the API, then poll /metrics until it counts.
         const writeTimes: number[] = [];
         const duringRefresh: number[] = []; // /metrics while the write's refresh runs
         const labels = 'window="7d",business_line="bl-3",team="team-3-3"';
         for (let i = 0; i < WRITES; i++) {
-          const before = sample((await timed(`${child.url}/metrics`)).body, 'stability_high_priority_incidents', labels) ?? 0;
+          const before = sample((await scrape(`${child.url}/metrics`)).text(), 'stability_high_priority_incidents', labels) ?? 0;
           const at = new Date(Date.now() - 60_000).toISOString();
           const started = performance.now();
           const put = await timed(`${child.url}/api/v1/incidents/bench-write-${i}`, {
@@ -171,16 +252,16 @@ export const kpiLatencySection: BenchSection = {
           });
           if (put.status !== 201) throw new Error(`write ${put.status}: ${put.body.slice(0, 300)}`);
           for (;;) {
-            const poll = await timed(`${child.url}/metrics`);
+            const poll = await scrape(`${child.url}/metrics`);
             duringRefresh.push(poll.ms);
-            const value = sample(poll.body, 'stability_high_priority_incidents', labels);
+            const value = sample(poll.text(), 'stability_high_priority_incidents', labels);
             if (value === before + 1) break;
             if (performance.now() - started > 30_000) throw new Error('written record not in /metrics after 30 s');
             await new Promise((r) => setTimeout(r, 25));
           }
           writeTimes.push(performance.now() - started);
         }
-        const metricsText = (await timed(`${child.url}/metrics`)).body;
+        const metricsText = (await scrape(`${child.url}/metrics`)).text();
         const refreshSeconds = sample(metricsText, 'ballast_kpi_refresh_duration_seconds', '') ?? NaN;
         const memory = child.memory();
         rows.push([
@@ -190,16 +271,19 @@ export const kpiLatencySection: BenchSection = {
           ms(refreshSeconds * 1000),
           ms(quantile(metricsTimes, 0.5)),
           ms(quantile(metricsTimes, 0.99)),
-          `${ms(quantile(serverTimes, 0.5))} / ${ms(quantile(serverTimes, 0.99))} (${megabytes(scrapes[0]!.bytes)} gz)`,
+          `${ms(quantile(serverTimes, 0.5))} / ${ms(quantile(serverTimes, 0.99))} (${megabytes(firstScrape.bytes)} gz → ${megabytes(firstScrape.textBytes)})`,
+          typeof real === 'string' ? real : durations(real.exporter),
+          typeof real === 'string' ? '' : durations(real.copy),
           `${ms(quantile(duringRefresh, 0.5))} / ${ms(Math.max(...duringRefresh))}`,
           ms(quantile(scorecardTimes, 0.5)),
           ms(quantile(kpisTimes, 0.5)),
           `${ms(quantile(writeTimes, 0.5))} / ${ms(Math.max(...writeTimes))}`,
           `${megabytes(memory.rss)} / ${megabytes(memory.peak)}`,
         ]);
+        report.line(`${factory.kind}: GET /api/v1/changes?violation=true&limit=100 (no time range: ${violations}) p50 ${ms(quantile(violationTimes, 0.5))}`);
         // Printed per store at once: a long run stopped half-way still reports what it measured.
         report.table(
-          ['store', 'KPI series', 'start→first /metrics', 'refresh', '/metrics p50', '/metrics p99', 'last byte p50 / p99', 'during refresh p50 / max', 'scorecard p50', '/kpis team p50', 'write→/metrics p50 / max', 'RSS now / peak'],
+          ['store', 'KPI series', 'start→first /metrics', 'refresh', '/metrics p50', '/metrics p99', 'last byte p50 / p99', 'Prometheus scrape p50 / p99 / max', 'same text from a static server', 'during refresh p50 / max', 'scorecard p50', '/kpis team p50', 'write→/metrics p50 / max', 'RSS now / peak'],
           rows.slice(-1),
         );
 
@@ -224,7 +308,9 @@ export const kpiLatencySection: BenchSection = {
         await store.close();
       }
     });
-    report.line('/metrics p50/p99: a scrape as Prometheus makes it (gzip), until the text is gunzipped; last byte: until the last gzip byte arrived; during refresh: polls (fetch) while the refresh after a write ran');
+    report.line('/metrics p50/p99: a scrape as Prometheus makes it (gzip), until the last byte of text is inflated; last byte: until the last gzip byte arrived');
+    report.line(`Prometheus scrape: scrape_duration_seconds of a real Prometheus scraping every second for ${PROMETHEUS_SCRAPE_SECONDS} s (request, inflate, parse, TSDB append), beside the same exposition served from memory by a static server at the same time`);
+    report.line('during refresh: scrapes while the refresh after a write ran');
     report.line('targets: /metrics p50 < 50 ms, p99 < 200 ms; scorecard p50 < 100 ms; write→/metrics < 5 s; RSS < 512 MB (exporter child process, /proc VmRSS/VmHWM)');
     if (baseline.length > 0) {
       report.line('\nBaseline on PostgreSQL: one hand-written SQL query per KPI (three levels via GROUPING SETS), ytd window');
