@@ -106,6 +106,10 @@ describe.each(STORE_TARGETS)('gate on $kind', (target) => {
       expect(only.total).toBe((await orgKpi('freeze_violations')).value);
       const others = await list('violation=false&limit=2');
       expect([others.total, others.items.length]).toEqual([all.total - 1, 2]);
+      // A page of the filtered list holds whole records, in the order of the unfiltered list.
+      const nonViolating = all.items.filter((c: { violatedFreezes: string[] }) => c.violatedFreezes.length === 0);
+      const paged = await list('violation=false&limit=2&offset=1');
+      expect(paged.items).toEqual(nonViolating.slice(1, 3));
       expect((await list('violation=true&service=checkout-api')).total).toBe(0);
       expect((await server.call('GET', '/api/v1/changes?violation=maybe', { role: 'read' })).status).toBe(400);
     });

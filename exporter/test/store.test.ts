@@ -129,6 +129,21 @@ describe.each(STORE_TARGETS)('store on $kind', (target) => {
     expect((await records.list('alerts', { businessLine: 'payments,commerce' })).total).toBe(30);
   });
 
+  it('scans matching rows a step at a time, in list order, ties split across steps included', async () => {
+    const { records, store } = await open();
+    const minute = (m: number) => new Date(Date.UTC(2026, 2, 1, 0, m)).toISOString();
+    await records.batch('alerts', { records: Array.from({ length: 7 }, (_, i) => alert(i, { startsAt: minute(Math.floor(i / 2)) })) });
+    const steps: string[][] = [];
+    const where = [{ column: 'starts_at', op: '>=' as const, value: Date.parse(minute(1)) }];
+    for await (const rows of store.scan('alerts', { where, orderBy: 'starts_at', columns: ['id'], step: 2 })) {
+      expect(Object.keys(rows[0]!).sort()).toEqual(['id', 'starts_at']); // the asked-for and order columns only
+      steps.push(rows.map((row) => row.id as string));
+    }
+    expect(steps).toEqual([['a-6', 'a-4'], ['a-5', 'a-2'], ['a-3']]);
+    const listed = await records.list('alerts', { from: minute(1) });
+    expect(listed.items.map((a) => a.id)).toEqual(steps.flat());
+  });
+
   it('appends incident steps once and keeps them in order', async () => {
     const { records } = await open();
     await records.put('incidents', 'inc-1', incident());

@@ -214,11 +214,18 @@ export class RecordService {
     const violation = collection === 'changes' ? boolParam(params, 'violation', issues) : undefined;
     if (issues.length > 0) throw new ValidationError(issues);
     if (violation !== undefined) {
-      // Freeze occurrences are computed, not stored: filter the matching changes in memory, then page.
-      const { rows } = await this.store.list(spec.table, { where, orderBy: spec.timeColumn, limit: Number.MAX_SAFE_INTEGER, offset: 0 });
-      const violated = violatedFreezes(await this.freezeWindows(), rows.map(changeMoment));
-      const matching = rows.filter((_, i) => violated[i]!.length > 0 === violation);
-      return { items: await this.present(spec, matching.slice(offset, offset + limit)), total: matching.length, limit, offset };
+      // Freeze occurrences are computed, not stored: every matching change is judged on the few
+      // columns the freeze rule reads, a step at a time, then only the page is read whole.
+      const windows = await this.freezeWindows();
+      const ids: string[] = [];
+      for await (const rows of this.store.scan(spec.table, { where, orderBy: spec.timeColumn, columns: CHANGE_MOMENT_COLUMNS })) {
+        const violated = violatedFreezes(windows, rows.map(changeMoment));
+        for (const [i, row] of rows.entries()) if (violated[i]!.length > 0 === violation) ids.push(row.id as string);
+      }
+      const pageIds = ids.slice(offset, offset + limit);
+      const byId = new Map<string, Row>((await this.store.rowsById(this.store.db, spec.table, pageIds)).map((row) => [row.id as string, row]));
+      const page = pageIds.map((id) => byId.get(id)).filter((row): row is Row => row !== undefined); // one deleted meanwhile is left out
+      return { items: await this.present(spec, page), total: ids.length, limit, offset };
     }
     const { rows, total } = await this.store.list(spec.table, { where, orderBy: spec.timeColumn, limit, offset });
     return { items: await this.present(spec, rows), total, limit, offset };
@@ -416,6 +423,7 @@ function buildConditions(spec: CollectionSpec, params: ListParams, org: OrgIndex
   return where;
 }
 
+const CHANGE_MOMENT_COLUMNS = ['id', 'started_at', 'service', 'team', 'business_line', 'exemption'];
 const changeMoment = (row: Row): ChangeMoment => ({
   startedAt: row.started_at as number,
   service: row.service as string | null,

@@ -22,6 +22,16 @@ export interface ListQuery {
   offset: number;
 }
 
+export interface ScanQuery {
+  where: Condition[];
+  /** A column without nulls: each step continues after the last (orderBy, id) read. */
+  orderBy: string;
+  /** The columns to read: a scan reads many rows, so only what the caller judges them by. */
+  columns: string[];
+  /** Rows a step (default 10,000): memory stays bounded however many rows match. */
+  step?: number;
+}
+
 // Stay under SQLite's 32,766 and PostgreSQL's 65,535 bound parameters per statement.
 const MAX_PARAMS = 30_000;
 const ID_CHUNK = 500;
@@ -121,6 +131,25 @@ export class Store {
       base.select((eb: any) => eb.fn.countAll().as('total')).executeTakeFirst(),
     ]);
     return { rows: rows as Row[], total: Number(count?.total ?? 0) };
+  }
+
+  /**
+   * Every matching row in list order, a step at a time: for filters computed outside SQL. Each
+   * step continues after the last row of the one before (keyset), so no step re-reads rows.
+   */
+  async *scan(table: string, query: ScanQuery): AsyncGenerator<Row[]> {
+    const step = query.step ?? 10_000;
+    const columns = [...new Set([...query.columns, query.orderBy, 'id'])];
+    const base = applyConditions((this.db as Kysely<any>).selectFrom(table), query.where).select(columns).orderBy(query.orderBy, 'desc').orderBy('id').limit(step);
+    let last: Row | undefined;
+    for (;;) {
+      const after = last;
+      const next = after === undefined ? base : base.where((eb: any) => eb.or([eb(query.orderBy, '<', after[query.orderBy]), eb.and([eb(query.orderBy, '=', after[query.orderBy]), eb('id', '>', after.id)])]));
+      const rows = (await next.execute()) as Row[];
+      if (rows.length > 0) yield rows;
+      if (rows.length < step) return;
+      last = rows[rows.length - 1];
+    }
   }
 }
 
