@@ -1,7 +1,9 @@
 /**
- * KPI latency on the issue's large org, on both stores: the exporter runs as a child process (so
- * its RSS is its own) against a store loaded with a year of records; we measure /metrics p50/p99,
- * scorecard p50, how soon a written record shows in /metrics, the KPI refresh time, RSS, and on
+ * KPI latency on the large org (large-org.ts), on both stores: the exporter runs as a child
+ * process (so its RSS is its own) against a store loaded with a year of records; we measure
+ * /metrics p50/p99 as a scraper sees it, what a real Prometheus reports as its scrape duration
+ * (beside a static server of the same text), scorecard p50, how soon a written record shows in
+ * /metrics, the violation filter over a year of changes, the KPI refresh time, RSS, and on
  * PostgreSQL the same KPIs as one hand-written SQL query each (the baseline).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
