@@ -113,6 +113,8 @@ export interface FilterSpec {
   kind: 'enum' | 'bool' | 'flag' | 'text';
   options?: readonly string[];
   tooltip?: string;
+  /** Label width in grid units, where the label is longer than the editor's default. */
+  labelWidth?: number;
 }
 
 export const RECORD_FILTERS: Record<RecordType, FilterSpec[]> = {
@@ -132,6 +134,7 @@ export const RECORD_FILTERS: Record<RecordType, FilterSpec[]> = {
     {
       key: 'violation',
       label: 'Freeze violation',
+      labelWidth: 20,
       kind: 'bool',
       tooltip: 'Started inside a freeze window covering it, without an exemption (judged by the exporter)',
     },

@@ -64,22 +64,23 @@ export function useKpiDefinitions(datasource: DataSource | undefined): KpiDefini
 
 function FilterField({ spec, value, onChange }: { spec: FilterSpec; value: string; onChange: (v: string) => void }) {
   const id = `ballast-filter-${spec.key}`;
+  const labelWidth = spec.labelWidth ?? LABEL_WIDTH;
   switch (spec.kind) {
     case 'flag':
       return (
-        <InlineField label={spec.label} tooltip={spec.tooltip} labelWidth={LABEL_WIDTH}>
+        <InlineField label={spec.label} tooltip={spec.tooltip} labelWidth={labelWidth}>
           <InlineSwitch id={id} aria-label={spec.label} value={value === 'true'} onChange={(e) => onChange(e.currentTarget.checked ? 'true' : '')} />
         </InlineField>
       );
     case 'bool':
       return (
-        <InlineField label={spec.label} tooltip={spec.tooltip} labelWidth={LABEL_WIDTH}>
+        <InlineField label={spec.label} tooltip={spec.tooltip} labelWidth={labelWidth}>
           <RadioButtonGroup options={BOOL_OPTIONS} value={value} onChange={(v) => onChange(v ?? '')} />
         </InlineField>
       );
     case 'enum':
       return (
-        <InlineField label={spec.label} tooltip={spec.tooltip} labelWidth={LABEL_WIDTH}>
+        <InlineField label={spec.label} tooltip={spec.tooltip} labelWidth={labelWidth}>
           <Select
             inputId={id}
             aria-label={spec.label}
@@ -95,7 +96,7 @@ function FilterField({ spec, value, onChange }: { spec: FilterSpec; value: strin
       );
     default:
       return (
-        <InlineField label={spec.label} tooltip={spec.tooltip} labelWidth={LABEL_WIDTH}>
+        <InlineField label={spec.label} tooltip={spec.tooltip} labelWidth={labelWidth}>
           <Input
             id={id}
             aria-label={spec.label}
