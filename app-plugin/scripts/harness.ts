@@ -15,7 +15,8 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { grafanaIcons, openChromium } from '../../.config/harness/browser';
 import { buildHarnessHost } from '../../.config/harness/build-host';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -86,16 +87,15 @@ export async function startHarness(exporterUrl: string, viewport = { width: 1440
     await buildHost();
   }
   const settings = { url: exporterUrl, token: ADMIN_TOKEN };
-  const icons = path.join(path.dirname(require.resolve('@grafana/ui/package.json')), 'dist', 'public', 'img', 'icons');
+  const icons = grafanaIcons(ROOT);
   const proxyPrefix = `/api/plugin-proxy/${PLUGIN_ID}/ballast`;
 
   const server = http.createServer((req, res) => {
     const full = req.url ?? '/';
     const url = full.split('?')[0];
     const send = (status: number, type: string, body: string | Buffer) => res.writeHead(status, { 'content-type': type }).end(body);
-    const icon = /^\/public\/build\/img\/icons\/([a-z]+)\/([a-z0-9-]+)\.svg$/.exec(url);
-    if (icon && fs.existsSync(path.join(icons, icon[1], `${icon[2]}.svg`))) {
-      return send(200, 'image/svg+xml', fs.readFileSync(path.join(icons, icon[1], `${icon[2]}.svg`)));
+    if (icons(url, res)) {
+      return;
     }
     if (url === '/harness/host.js') {
       return send(200, 'text/javascript', fs.readFileSync(path.join(OUT, 'host.js')));
@@ -152,12 +152,7 @@ export async function startHarness(exporterUrl: string, viewport = { width: 1440
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-  });
-  const page = await browser.newPage({ viewport });
+  const { browser, page } = await openChromium(viewport);
   return {
     url,
     browser,

@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { grafanaIcons, openChromium } from '../../.config/harness/browser';
 import { buildHarnessHost } from '../../.config/harness/build-host';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -35,13 +36,10 @@ export async function startHarness(viewport = { width: 1480, height: 800 }): Pro
     '/host.js': [path.join(OUT, 'host.js'), 'text/javascript'],
     '/plugin/module.js': [moduleJs, 'text/javascript'],
   };
-  // Grafana serves @grafana/ui's icons from public/build/img/icons/; so does this page.
-  const icons = path.join(path.dirname(require.resolve('@grafana/ui/package.json')), 'dist', 'public', 'img', 'icons');
+  const icons = grafanaIcons(ROOT);
   const server = http.createServer((req, res) => {
     const url = (req.url ?? '/').split('?')[0];
-    const icon = /^\/public\/build\/img\/icons\/([a-z]+)\/([a-z0-9-]+)\.svg$/.exec(url);
-    if (icon && fs.existsSync(path.join(icons, icon[1], `${icon[2]}.svg`))) {
-      res.writeHead(200, { 'content-type': 'image/svg+xml' }).end(fs.readFileSync(path.join(icons, icon[1], `${icon[2]}.svg`)));
+    if (icons(url, res)) {
       return;
     }
     const file = files[url];
@@ -53,12 +51,7 @@ export async function startHarness(viewport = { width: 1480, height: 800 }): Pro
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-  });
-  const page = await browser.newPage({ viewport });
+  const { browser, page } = await openChromium(viewport);
   return {
     url,
     browser,

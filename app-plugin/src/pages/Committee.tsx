@@ -2,7 +2,7 @@ import React, { useState } from 'react';
 import { css } from '@emotion/css';
 import { GrafanaTheme2 } from '@grafana/data';
 import { locationService } from '@grafana/runtime';
-import { Alert, Badge, Button, Field, InlineField, Input, LinkButton, Modal, RadioButtonGroup, Stack, TextArea, TextLink, useStyles2 } from '@grafana/ui';
+import { Badge, Button, Field, InlineField, Input, LinkButton, Modal, RadioButtonGroup, Stack, TextArea, TextLink, useStyles2 } from '@grafana/ui';
 import { api, ApiError } from '../api/client';
 import { useAsync } from '../api/useAsync';
 import { ROUTES } from '../constants';
@@ -10,6 +10,7 @@ import { FiltersBar } from '../components/FiltersBar';
 import { fmtDate, fmtDuration, fmtKpi, fmtTime, secondsBetween } from '../components/format';
 import { pageUrl } from '../components/links';
 import { Loadable } from '../components/Loadable';
+import { ModalSaveRow } from '../components/ModalSaveRow';
 import { nameOf, useOrg } from '../components/OrgContext';
 import { canEdit } from '../components/roles';
 import { ScorecardTable } from '../components/ScorecardTable';
@@ -253,19 +254,14 @@ function SaveReview({ period, at, defaultTitle, onClose, onSaved }: { period: Re
       <Field label="Notes and decisions">
         <TextArea aria-label="Review notes" rows={5} value={notes} onChange={(e) => setNotes(e.currentTarget.value)} />
       </Field>
-      {error && (
-        <Alert severity="error" title="The exporter refused to save the review">
-          {error}
-        </Alert>
-      )}
-      <Modal.ButtonRow>
-        <Button variant="secondary" onClick={onClose}>
-          Cancel
-        </Button>
-        <Button onClick={save} disabled={busy || !title.trim()}>
-          Save snapshot
-        </Button>
-      </Modal.ButtonRow>
+      <ModalSaveRow
+        error={error}
+        errorTitle="The exporter refused to save the review"
+        saveLabel="Save snapshot"
+        saveDisabled={busy || !title.trim()}
+        onSave={save}
+        onCancel={onClose}
+      />
     </Modal>
   );
 }

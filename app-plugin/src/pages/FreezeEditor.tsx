@@ -1,7 +1,8 @@
 import React, { useState } from 'react';
 import { dateTimeFormat } from '@grafana/data';
-import { Alert, Button, Field, Input, Modal, Select, Stack, TextArea } from '@grafana/ui';
+import { Alert, Field, Input, Modal, Select, Stack, TextArea } from '@grafana/ui';
 import { api, ApiError } from '../api/client';
+import { ModalSaveRow } from '../components/ModalSaveRow';
 import { useOrg } from '../components/OrgContext';
 import { Freeze } from '../types';
 
@@ -98,19 +99,7 @@ export function FreezeEditor({ freeze, onClose, onSaved }: { freeze?: Freeze; on
           </Field>
         </Stack>
       )}
-      {error && (
-        <Alert severity="error" title="The exporter refused the freeze" data-testid="freeze-error">
-          {error}
-        </Alert>
-      )}
-      <Modal.ButtonRow>
-        <Button variant="secondary" onClick={onClose}>
-          Cancel
-        </Button>
-        <Button onClick={save} disabled={saving}>
-          Save
-        </Button>
-      </Modal.ButtonRow>
+      <ModalSaveRow error={error} errorTitle="The exporter refused the freeze" saveLabel="Save" saveDisabled={saving} onSave={save} onCancel={onClose} />
     </Modal>
   );
 }
