@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { createRequire } from 'node:module';
+import { defaultServerConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
 
 const require = createRequire(import.meta.url);
@@ -13,6 +14,9 @@ const GRAFANA_CJS = ['@grafana/data', '@grafana/ui', '@grafana/runtime', '@grafa
 export default defineConfig({
   root: process.cwd(),
   resolve: {
+    // @ballast/contract from its TypeScript source, as the webpack build bundles it; the rest are
+    // Vitest's own defaults (Vite's server conditions without `module`).
+    conditions: ['source', ...defaultServerConditions.filter((c) => c !== 'module')],
     // The ESM builds of the @grafana packages import named exports from CommonJS packages
     // (moment-timezone, ...), which Node's ESM loader refuses; their CommonJS builds load fine.
     // Tests and the AMD bundle loader get the same (CommonJS) instance of each package.

@@ -98,6 +98,13 @@ describe('shipped Prometheus + Alertmanager + exporter', () => {
     await prometheus.waitFor('up{job="ballast"}', (s) => s.length === 1 && s[0]!.value === 1);
     const ratio = await prometheus.waitFor('stability:kpi_to_target:ratio{kpi="mttr_seconds", window="30d", team="checkout"}', (s) => s.length === 1);
     expect(ratio[0]!.value).toBeCloseTo(7200 / 1800, 5);
+    // The generic rules (label_replace on every windowed family, direction from stability_kpi_info)
+    // on real series: lower is better for MTTR, so 7200 s against 1800 s is off target.
+    const off = await prometheus.waitFor('stability:kpi_off_target:bool{kpi="mttr_seconds", window="30d", team="checkout"}', (s) => s.length === 1);
+    expect(off[0]!.value).toBe(1);
+    const rules = (await (await fetch(`${prometheus.url}/api/v1/rules?type=record`)).json()) as { data: { groups: { rules: { name: string; health: string; lastError?: string }[] }[] } };
+    const unhealthy = rules.data.groups.flatMap((g) => g.rules).filter((r) => r.health !== 'ok');
+    expect(unhealthy).toEqual([]);
   });
 
   it('fires StabilityMttrOverTarget, which reaches the exporter webhook and is recorded as an alert', async () => {

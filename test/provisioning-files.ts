@@ -41,7 +41,7 @@ export interface Dashboard {
   title: string;
   schemaVersion: number;
   panels: Panel[];
-  annotations: { list: { name: string; datasource?: { type?: string; uid?: string }; builtIn?: number; target?: { queryType?: string; annotationSource?: string } }[] };
+  annotations: { list: { name: string; iconColor?: string; datasource?: { type?: string; uid?: string }; builtIn?: number; target?: { queryType?: string; annotationSource?: string } }[] };
   templating: { list: { name: string; type: string; datasource?: { type?: string; uid?: string }; query?: unknown; definition?: string }[] };
 }
 export interface Panel {

@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { KPI_DEFINITIONS } from '../exporter/src/domain/kpis.js';
-import { INGEST_SOURCES } from '../exporter/src/ingest/routes.js';
+import { INGEST_SOURCES } from '../exporter/src/ingest/receivers.js';
 import { requireBinary } from './support/binaries.js';
 import { promtool } from './support/prometheus.js';
 import { alertRules, readText, readYaml, recordingRules, ruleFiles, ruleTestFiles, RULES_DIR } from './provisioning-files.js';
@@ -85,16 +85,29 @@ describe('rule files', () => {
     }
   });
 
-  it('records every non-count KPI against its target, with the KPI\'s direction', () => {
-    const nonCount = KPI_DEFINITIONS.filter((d) => d.unit !== 'count');
-    const ratio = recordingRules().filter((r) => r.record === 'stability:kpi_to_target:ratio');
-    const off = recordingRules().filter((r) => r.record === 'stability:kpi_off_target:bool');
-    expect(ratio.map((r) => r.labels?.kpi).sort()).toEqual(nonCount.map((d) => d.key).sort());
-    expect(off.map((r) => r.labels?.kpi).sort()).toEqual(nonCount.map((d) => d.key).sort());
-    for (const d of nonCount) {
-      const rule = off.find((r) => r.labels?.kpi === d.key)!;
-      expect(rule.expr, d.key).toContain(`stability_${d.key} ${d.direction === 'lower' ? '>' : '<'} bool`);
-      expect(rule.expr).toContain(`stability_kpi_target{kpi="${d.key}"}`);
+  it('records every KPI against its window target without naming one, the direction from stability_kpi_info', () => {
+    const recording = readText('provisioning/prometheus/rules/ballast-recording.rules.yml');
+    const byName = (name: string) => recordingRules().filter((r) => r.record === name);
+    // Generic: a KPI added to the registry is recorded without editing the rules.
+    for (const d of KPI_DEFINITIONS) expect(recording, d.key).not.toMatch(new RegExp(`\\b${d.key}\\b`));
+    // The exporter's targets, not re-derived ones: the window target (counts pro-rated), never the yearly one.
+    expect(recording).not.toContain('stability_kpi_target');
+    const [targeted] = byName('stability:kpi_value:targeted');
+    expect(targeted?.expr).toMatch(/label_replace\([\s\S]*"kpi", "\$1", "__name__", "stability_\(\.\+\)"/);
+    expect(targeted?.expr).toContain('stability_kpi_window_target');
+    const [ratio] = byName('stability:kpi_to_target:ratio');
+    expect(ratio?.expr).toContain('(stability_kpi_window_target > 0)');
+    const [off] = byName('stability:kpi_off_target:bool');
+    // lower is better: off above the target; higher is better: off below it.
+    expect(off?.expr.replace(/\s+/g, ' ')).toMatch(/> bool on\([^)]*\) stability_kpi_window_target \) and on\(job, instance, kpi\) stability_kpi_info\{direction="lower"\}/);
+    expect(off?.expr.replace(/\s+/g, ' ')).toMatch(/< bool on\([^)]*\) stability_kpi_window_target \) and on\(job, instance, kpi\) stability_kpi_info\{direction="higher"\}/);
+    expect(new Set(KPI_DEFINITIONS.map((d) => d.direction))).toEqual(new Set(['lower', 'higher']));
+  });
+
+  it('alerts compare KPIs with the window target the exporter exports', () => {
+    for (const rule of alertRules().filter((r) => r.expr.includes('target'))) {
+      expect(rule.expr, rule.alert).not.toContain('stability_kpi_target');
+      expect(rule.expr, rule.alert).toMatch(/on\(job, instance, window, business_line, team\)\s+stability_kpi_window_target\{kpi="/);
     }
   });
 });

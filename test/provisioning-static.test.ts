@@ -8,6 +8,8 @@ import Ajv2019 from 'ajv/dist/2019.js';
 import semver from 'semver';
 import { describe, expect, it } from 'vitest';
 import { ANNOTATION_SOURCES, QUERY_TYPES, RECORD_FILTERS, type RecordType } from '../datasource-plugin/src/types.js';
+import { ANNOTATION_LAYERS } from '../datasource-plugin/src/annotationLayers.js';
+import type { AnnotationSource } from '../datasource-plugin/src/types.js';
 import { allPanels, dashboards, readText, readYaml, ROOT } from './provisioning-files.js';
 
 const require = createRequire(import.meta.url);
@@ -163,6 +165,15 @@ describe('Grafana provisioning', () => {
     }
   });
 
+  it('are the dashboards’ one source: the app plugin includes none (Grafana’s app dashboard import would collide with them)', () => {
+    // pkg/services/plugindashboards/service/dashboard_updater.go imports included dashboards with Overwrite,
+    // and pkg/services/dashboards/service/dashboard_service.go refuses to save over a provisioned one.
+    const app = JSON.parse(readText('app-plugin/src/plugin.json')) as { includes: { type: string }[] };
+    expect(app.includes.filter((i) => i.type === 'dashboard')).toEqual([]);
+    const provider = readYaml('provisioning/grafana/dashboards/ballast.yml').providers[0];
+    expect(provider).toMatchObject({ type: 'file', allowUiUpdates: false, folder: 'Ballast' });
+  });
+
   it('refers only to provisioned data sources, with matching types, and to panel types that exist', () => {
     for (const { dashboard } of boards) {
       const refs = [
@@ -186,8 +197,15 @@ describe('Grafana provisioning', () => {
     expect(all.some((p) => p.type === 'ballast-scorecard-panel')).toBe(true);
     expect(all.some((p) => p.datasource?.uid === 'ballast' && p.type === 'table')).toBe(true);
     const changeControl = boards.find((b) => b.dashboard.uid === 'ballast-change-control')!.dashboard;
-    const annotations = changeControl.annotations.list.filter((a) => a.datasource?.uid === 'ballast').map((a) => a.target?.annotationSource);
-    expect(annotations.sort()).toEqual(['changes', 'freezes', 'incidents']);
+    const layers = changeControl.annotations.list.filter((a) => a.datasource?.uid === 'ballast');
+    expect(layers.map((a) => a.target?.annotationSource).sort()).toEqual([...ANNOTATION_SOURCES].sort());
+    // Grafana paints a layer's events in the layer's iconColor (postProcessQueryResult,
+    // public/app/features/query/state/DashboardQueryRunner/utils.ts): each meaning its own layer and colour.
+    for (const layer of layers) {
+      const declared = ANNOTATION_LAYERS[layer.target!.annotationSource as AnnotationSource];
+      expect({ name: layer.name, iconColor: layer.iconColor }).toEqual({ name: declared.name, iconColor: declared.iconColor });
+    }
+    expect(new Set(layers.map((a) => a.iconColor)).size).toBe(layers.length);
     expect(allPanels(changeControl).some((p) => p.type === 'timeseries')).toBe(true);
   });
 

@@ -18,7 +18,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { builtPlugin, requirePrerequisites } from './prerequisites.ts';
 import { GRAFANA_PROVIDED } from '../bundler/externals.ts';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -107,9 +108,11 @@ export interface PluginPackageOptions {
   pluginClass: abstract new (...args: never[]) => unknown;
   /** Upper bound for dist/module.js in KiB. */
   maxModuleKiB?: number;
+  /** A literal of @ballast/contract code the plugin uses, as the minified module.js holds it. */
+  contractMarker?: string;
 }
 
-export function describePluginPackage({ pluginClass, maxModuleKiB = 250 }: PluginPackageOptions) {
+export function describePluginPackage({ pluginClass, maxModuleKiB = 250, contractMarker = '"ApiError"' }: PluginPackageOptions) {
   const pluginDir = process.cwd();
   const srcPluginJson = JSON.parse(fs.readFileSync(path.join(pluginDir, 'src', 'plugin.json'), 'utf8'));
   const dist = path.join(pluginDir, 'dist');
@@ -133,10 +136,12 @@ export function describePluginPackage({ pluginClass, maxModuleKiB = 250 }: Plugi
     });
 
     it('dist/ was built (npm run build in this workspace)', () => {
-      expect(built, `no ${moduleJs}: run \`npm run build\` in ${path.basename(pluginDir)} first`).toBe(true);
+      expect(built, `no ${moduleJs}: run \`npm run build -w ${path.basename(pluginDir)}\` at the repository root first`).toBe(true);
     });
 
-    describe.runIf(built)('the built dist/', () => {
+    // Without a build each of these fails too, with the command (never skipped).
+    describe('the built dist/', () => {
+      beforeAll(() => requirePrerequisites([builtPlugin(pluginDir)]));
       it('holds what Grafana mounts: module.js, plugin.json, logos, README.md', () => {
         const distJson = JSON.parse(fs.readFileSync(path.join(dist, 'plugin.json'), 'utf8'));
         expect(fs.existsSync(path.join(dist, 'README.md'))).toBe(true);
@@ -162,6 +167,16 @@ export function describePluginPackage({ pluginClass, maxModuleKiB = 250 }: Plugi
           expect(GRAFANA_PROVIDED, `module.js asks for "${dep}", which Grafana does not provide`).toContain(dep);
         }
         expect(exports.plugin).toBeInstanceOf(pluginClass);
+      });
+
+      it('module.js bundles the @ballast/contract code it uses (never an AMD dependency), without zod', () => {
+        const code = fs.readFileSync(moduleJs, 'utf8');
+        const define = /define\((\[[^\]]*\])/.exec(code);
+        expect(define, 'module.js starts with define([...])').not.toBeNull();
+        expect(JSON.parse(define![1]) as string[]).not.toContain('@ballast/contract');
+        expect(code).toContain(contractMarker);
+        // The record schemas are zod; plugins only import their types, so no zod class may be bundled.
+        expect(code).not.toMatch(/"\$Zod[A-Z]\w*"/);
       });
 
       it(`module.js is small: ${sizeKiB.toFixed(1)} KiB (limit ${maxModuleKiB} KiB), no bundled React or Grafana packages`, () => {

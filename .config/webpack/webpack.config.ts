@@ -156,6 +156,10 @@ const config = async (env: Env): Promise<Configuration> => {
     ],
 
     resolve: {
+      // @ballast/contract is bundled from its TypeScript source (its `source` export condition);
+      // its relative imports carry NodeNext's `.js` suffix, which names the `.ts` file here.
+      conditionNames: ['source', '...'],
+      extensionAlias: { '.js': ['.ts', '.tsx', '.js'] },
       extensions: ['.js', '.jsx', '.ts', '.tsx'],
       modules: [path.resolve(process.cwd(), SOURCE_DIR), 'node_modules'],
       unsafeCache: true,

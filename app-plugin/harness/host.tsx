@@ -6,9 +6,10 @@
  * the real ThemeContext and a router on locationService's (browser) history, as in Grafana; its
  * config page renders at /plugins/ballast-stability-app.
  *
- * getBackendSrv().fetch() is a plain fetch to this page's origin: the harness server (scripts/harness.ts)
- * plays Grafana's plugin proxy, forwarding /api/plugin-proxy/ballast-stability-app/ballast/* to
- * the real exporter with the token it holds (the page never has it).
+ * getBackendSrv().fetch() behaves as Grafana's frontend (backend-srv.ts) over a fetch to this page's
+ * origin, where the harness server runs the Grafana host emulation: settings, and the app plugin
+ * proxy with the app's real plugin.json routes, forwarding to the real exporter with the tokens
+ * it holds (the page never has them).
  *
  * Hash parameters: #theme=dark|light&role=Viewer|Editor|Admin
  */
@@ -23,6 +24,7 @@ import * as emotionCss from '@emotion/css';
 import * as rxjs from 'rxjs';
 import { loadPlugin as loadSharedPlugin } from '../../.config/harness/amd-loader';
 import { GrafanaRouter } from '../src/testing/GrafanaRouter';
+import { createBackendSrv } from '../../.config/grafana-host/backend-srv';
 
 const { createTheme, AppPlugin } = grafanaData;
 const { ThemeContext, GlobalStyles } = grafanaUi;
@@ -48,34 +50,18 @@ const theme = createTheme({ colors: { mode } });
 (config as unknown as { theme2: unknown }).theme2 = theme;
 (config.bootData as unknown as { user: Record<string, unknown> }).user = { ...(config.bootData?.user ?? {}), orgRole: role, isGrafanaAdmin: false, login: 'harness' };
 
-/** Grafana's backendSrv.fetch, reduced to what the app uses: same-origin JSON calls; errors as FetchError. */
-setBackendSrv({
-  fetch: (options: { url: string; method?: string; data?: unknown }) =>
-    new rxjs.Observable((subscriber) => {
-      window
-        .fetch(options.url, {
-          method: options.method ?? 'GET',
-          headers: options.data === undefined ? {} : { 'Content-Type': 'application/json' },
-          body: options.data === undefined ? undefined : JSON.stringify(options.data),
-        })
-        .then(async (res) => {
-          const text = await res.text();
-          let data: unknown = text;
-          try {
-            data = text ? JSON.parse(text) : undefined;
-          } catch {
-            // not JSON
-          }
-          if (res.ok) {
-            subscriber.next({ data, status: res.status, statusText: res.statusText, ok: true, headers: res.headers, url: options.url, config: options });
-            subscriber.complete();
-          } else {
-            subscriber.error({ status: res.status, statusText: res.statusText, data, config: options });
-          }
-        })
-        .catch((e: Error) => subscriber.error({ status: 502, statusText: 'Bad Gateway', data: { message: e.message }, config: options }));
-    }),
-} as unknown as grafanaRuntime.BackendSrv);
+/**
+ * Grafana's backendSrv.fetch as the frontend behaves (.config/grafana-host/backend-srv.ts: body
+ * parsing, FetchError shape, processRequestError, the one retry of a 401), over window.fetch to
+ * this page's origin, where the harness server plays Grafana (the host emulation).
+ */
+const backendSrv = createBackendSrv(async (req) => {
+  const res = await window.fetch(req.url, { method: req.method, headers: req.headers, body: req.body, credentials: 'same-origin' });
+  const headers: Record<string, string> = {};
+  res.headers.forEach((v, k) => (headers[k] = v));
+  return { status: res.status, statusText: res.statusText, headers, body: await res.text() };
+});
+setBackendSrv({ fetch: backendSrv.fetch } as unknown as grafanaRuntime.BackendSrv);
 
 async function main() {
   const exports = await loadPlugin('/public/plugins/ballast-stability-app/module.js');

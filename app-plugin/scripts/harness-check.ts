@@ -4,7 +4,7 @@
  * saves docs/*.png.
  */
 import path from 'node:path';
-import { ADMIN_TOKEN, buildHost, openPage, settle, startExporter, startHarness } from './harness';
+import { ADMIN_TOKEN, buildHost, openPage, READ_TOKEN, settle, startExporter, startHarness } from './harness';
 
 const APP = '/a/ballast-stability-app';
 const shots = process.argv.includes('--screenshots');
@@ -65,8 +65,9 @@ async function main() {
     const stored = await api('/freezes/harness-freeze');
     seen.freezeStored = stored.name === 'Harness freeze';
     // Viewer write is refused by the proxy route's reqRole even if attempted
-    const viewerPut = (await fetch(`${h.url}/api/plugin-proxy/ballast-stability-app/ballast/api/v1/freezes/harness-freeze`, { method: 'DELETE', headers: { 'x-harness-role': 'Viewer' } })).status;
-    seen.viewerWriteStatus = viewerPut;
+    const viewerPut = await fetch(`${h.url}/api/plugin-proxy/ballast-stability-app/ballast/api/v1/freezes/harness-freeze`, { method: 'DELETE', headers: { cookie: 'grafana_session=viewer' } });
+    seen.viewerWriteStatus = viewerPut.status;
+    seen.viewerWriteMessage = ((await viewerPut.json()) as { message: string }).message;
 
     // Alert governance: a verdict through the proxy
     await openPage(h, `${APP}/alerts?from=now-90d`, { role: 'Editor' });
@@ -116,18 +117,35 @@ async function main() {
       await h.page.emulateMedia({ media: 'screen' });
     }
 
-    // Config page: the connection check through the proxy, then a bad token
+    // Which token each method travelled with, on the pages (before the config page probes tokens).
+    seen.tokensByMethod = [...new Set(h.host.log.filter((e) => e.forwarded).map((e) => `${e.method} ${e.forwarded!.authorization?.split('-')[1]}`))].sort();
+
+    // Config page: the connection check through the proxy (every token), then a bad read token
+    // saved: the page reloads, as the create-plugin template does, and the reloaded page checks.
     await openPage(h, '/plugins/ballast-stability-app', { role: 'Admin' });
     await h.page.click('button:has-text("Test connection")');
     await h.page.waitForSelector('[data-testid="connection-result"]');
-    seen.configOk = (await h.page.innerText('[data-testid="connection-result"]')).includes('Connected');
+    const configText = await h.page.innerText('[data-testid="connection-result"]');
+    seen.configOk = configText.includes('Connected to the Ballast exporter');
+    seen.configSteps = (configText.match(/✓/g) ?? []).length;
     await shot('config');
-    await h.page.click('button:has-text("Reset")');
-    await h.page.fill('input[aria-label="API token"]', 'not-a-known-token-000000');
+    await h.page.click('button:has-text("Reset") >> nth=0');
+    await h.page.fill('input[aria-label="Read token"]', 'not-a-known-token-000000');
+    const reloaded = h.page.waitForNavigation({ timeout: 30_000 });
     await h.page.click('button:has-text("Save and test")');
-    await h.page.waitForSelector('[data-testid="connection-result"]');
+    await reloaded;
+    await h.page.waitForFunction(() => (window as any).__ready, null, { timeout: 60_000 });
+    await h.page.waitForSelector('[data-testid="connection-result"]', { timeout: 30_000 });
+    seen.configReloaded = true;
     seen.configBadToken = await h.page.innerText('[data-testid="connection-result"]');
-    h.settings.token = ADMIN_TOKEN;
+    seen.savedReadToken = h.settings.secureJsonData.readToken === 'not-a-known-token-000000';
+    h.settings.secureJsonData.readToken = READ_TOKEN;
+
+    // Every request the pages made went through the app's declared routes (the one refusal is the
+    // Viewer DELETE above), and each reached the exporter with the token of its route.
+    seen.proxied = h.host.log.length;
+    seen.upstream5xx = h.host.log.filter((e) => e.status >= 500).map((e) => `${e.method} ${e.url}: ${e.status}`);
+    seen.refusals = h.host.log.filter((e) => e.refused).map((e) => `${e.method} ${e.url} as ${e.role}: ${e.refused!.status}`);
   } finally {
     await h.close();
     await exporter.close();

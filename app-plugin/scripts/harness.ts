@@ -1,30 +1,36 @@
 /**
  * The app's harness: builds the host page (esbuild: harness/host.tsx with the real React and
  * @grafana/* packages), starts a REAL exporter seeded with demo data (exporter/dist, `serve --demo`,
- * with an admin and a read token), and serves the host page and the built dist/ on loopback as
- * Grafana would: /a/ballast-stability-app/* and /plugins/ballast-stability-app answer the page,
- * /public/plugins/ballast-stability-app/* the built plugin, and
- * /api/plugin-proxy/ballast-stability-app/ballast/* is forwarded to the exporter with
- * `Authorization: Bearer <token>` added here (the plugin.json route; the page never sees the token).
- * `Editor`-only routes (PUT/POST/DELETE, plugin.json reqRole) are refused with 403 for a Viewer page,
- * as Grafana's proxy does. Opened in headless Chromium (playwright-core, /usr/bin/chromium).
+ * with a read, an ingest and an admin token), and serves the host page and the built dist/ on
+ * loopback in front of the ONE Grafana host emulation (.config/grafana-host): /api/plugins/:id/settings
+ * and /api/plugin-proxy/ballast-stability-app/* are Grafana's, with the app's real plugin.json
+ * routes (tree-matched paths, reqRole, templated URL and tokens; the page never sees a token).
+ * The signed-in user is the `grafana_session` cookie (one per org role), as in Grafana.
+ * Opened in headless Chromium (playwright-core, /usr/bin/chromium).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { grafanaIcons, openChromium } from '../../.config/harness/browser';
 import { buildHarnessHost } from '../../.config/harness/build-host';
+import { GrafanaHost, type AppSettings, type PluginRoute, type SignedInUser } from '../../.config/grafana-host';
 
 const ROOT = path.resolve(__dirname, '..');
 const REPO = path.resolve(ROOT, '..');
 const OUT = path.join(ROOT, 'harness', '.build');
 export const ADMIN_TOKEN = 'harness-admin-token-0123456789';
+export const INGEST_TOKEN = 'harness-ingest-token-0123456789';
 export const READ_TOKEN = 'harness-read-token-0123456789';
 const PLUGIN_ID = 'ballast-stability-app';
+/** Session cookie values of the harness's three signed-in users. */
+const USERS: Record<string, SignedInUser> = {
+  viewer: { login: 'harness-viewer', orgRole: 'Viewer' },
+  editor: { login: 'harness-editor', orgRole: 'Editor' },
+  admin: { login: 'harness-admin', orgRole: 'Admin' },
+};
 
 export const buildHost = (): Promise<void> => buildHarnessHost(ROOT);
 
@@ -41,7 +47,7 @@ export async function startExporter(): Promise<Exporter> {
   }
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ballast-app-harness-'));
   const child: ChildProcess = spawn(process.execPath, [main, 'serve', '--demo', '--data-dir', dataDir, '--host', '127.0.0.1', '--port', '0'], {
-    env: { ...process.env, BALLAST_TOKENS: `admin:${ADMIN_TOKEN},read:${READ_TOKEN}` },
+    env: { ...process.env, BALLAST_TOKENS: `admin:${ADMIN_TOKEN},ingest:${INGEST_TOKEN},read:${READ_TOKEN}` },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const url = await new Promise<string>((resolve, reject) => {
@@ -73,8 +79,10 @@ export interface Harness {
   url: string;
   browser: Browser;
   page: Page;
-  /** The app's settings as Grafana would hold them (jsonData.url, secureJsonData.apiToken). */
-  settings: { url: string; token: string };
+  /** Grafana's side: the app settings it holds and the log of every proxied request. */
+  host: GrafanaHost;
+  /** The app's settings row as Grafana holds it now (jsonData.url, the three secure tokens). */
+  readonly settings: AppSettings;
   close(): Promise<void>;
 }
 
@@ -86,90 +94,70 @@ export async function startHarness(exporterUrl: string, viewport = { width: 1440
   if (!fs.existsSync(path.join(OUT, 'host.js'))) {
     await buildHost();
   }
-  const settings = { url: exporterUrl, token: ADMIN_TOKEN };
+  // The BUILT plugin.json: what Grafana would load from the plugins folder.
+  const pluginJson = JSON.parse(fs.readFileSync(path.join(dist, 'plugin.json'), 'utf8')) as { routes: PluginRoute[] };
+  const settings: AppSettings = {
+    enabled: true,
+    pinned: true,
+    jsonData: { url: exporterUrl },
+    secureJsonData: { readToken: READ_TOKEN, ingestToken: INGEST_TOKEN, adminToken: ADMIN_TOKEN },
+  };
+  const host = new GrafanaHost({ plugins: [{ id: PLUGIN_ID, type: 'app', routes: pluginJson.routes }], appSettings: { [PLUGIN_ID]: settings } });
   const icons = grafanaIcons(ROOT);
-  const proxyPrefix = `/api/plugin-proxy/${PLUGIN_ID}/ballast`;
 
-  const server = http.createServer((req, res) => {
-    const full = req.url ?? '/';
-    const url = full.split('?')[0];
+  // What Grafana serves besides its API: the app's pages, the built plugin files, the harness bundle.
+  const serveOther = (req: http.IncomingMessage, res: http.ServerResponse): boolean => {
+    const url = (req.url ?? '/').split('?')[0];
     const send = (status: number, type: string, body: string | Buffer) => res.writeHead(status, { 'content-type': type }).end(body);
     if (icons(url, res)) {
-      return;
+      return true;
     }
     if (url === '/harness/host.js') {
-      return send(200, 'text/javascript', fs.readFileSync(path.join(OUT, 'host.js')));
+      send(200, 'text/javascript', fs.readFileSync(path.join(OUT, 'host.js')));
+      return true;
     }
     if (url.startsWith(`/public/plugins/${PLUGIN_ID}/`)) {
       const file = path.join(dist, url.slice(`/public/plugins/${PLUGIN_ID}/`.length));
       if (file.startsWith(dist) && fs.existsSync(file) && fs.statSync(file).isFile()) {
-        return send(200, file.endsWith('.js') ? 'text/javascript' : file.endsWith('.json') ? 'application/json' : 'application/octet-stream', fs.readFileSync(file));
+        send(200, file.endsWith('.js') ? 'text/javascript' : file.endsWith('.json') ? 'application/json' : 'application/octet-stream', fs.readFileSync(file));
+      } else {
+        send(404, 'text/plain', 'not found');
       }
-      return send(404, 'text/plain', 'not found');
-    }
-    if (url === `/api/plugins/${PLUGIN_ID}/settings`) {
-      if (req.method === 'POST') {
-        let body = '';
-        req.on('data', (c) => (body += c));
-        req.on('end', () => {
-          const s = JSON.parse(body || '{}');
-          settings.url = s.jsonData?.url ?? settings.url;
-          if (s.secureJsonData && 'apiToken' in s.secureJsonData) {
-            settings.token = s.secureJsonData.apiToken;
-          }
-          send(200, 'application/json', JSON.stringify({ message: 'Plugin settings updated' }));
-        });
-        return;
-      }
-      return send(200, 'application/json', JSON.stringify({ jsonData: { url: settings.url }, secureJsonFields: { apiToken: Boolean(settings.token) } }));
-    }
-    if (url.startsWith(proxyPrefix)) {
-      const role = String(req.headers['x-harness-role'] ?? '');
-      if (req.method !== 'GET' && role === 'Viewer') {
-        return send(403, 'application/json', JSON.stringify({ message: 'Permission denied' }));
-      }
-      let body = '';
-      req.on('data', (c) => (body += c));
-      req.on('end', () => {
-        const target = `${settings.url.replace(/\/$/, '')}${full.slice(proxyPrefix.length)}`;
-        const headers: Record<string, string> = { Accept: 'application/json' };
-        if (settings.token) {
-          headers.Authorization = `Bearer ${settings.token}`;
-        }
-        if (body) {
-          headers['Content-Type'] = 'application/json';
-        }
-        fetch(target, { method: req.method, headers, body: body || undefined })
-          .then(async (r) => send(r.status, r.headers.get('content-type') ?? 'application/json', Buffer.from(await r.arrayBuffer())))
-          .catch((e: Error) => send(502, 'application/json', JSON.stringify({ message: `Bad Gateway: ${e.message}` })));
-      });
-      return;
+      return true;
     }
     if (url.startsWith(`/a/${PLUGIN_ID}`) || url.startsWith(`/plugins/${PLUGIN_ID}`)) {
-      return send(200, 'text/html', fs.readFileSync(path.join(ROOT, 'harness', 'index.html')));
+      send(200, 'text/html', fs.readFileSync(path.join(ROOT, 'harness', 'index.html')));
+      return true;
     }
-    send(404, 'text/plain', 'not found');
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    return false;
+  };
+  const server = await host.listen(USERS, serveOther);
   const { browser, page } = await openChromium(viewport);
   return {
-    url,
+    url: server.url,
     browser,
     page,
-    settings,
+    host,
+    get settings() {
+      return host.appSettings[PLUGIN_ID]!;
+    },
     async close() {
       await browser.close();
-      await new Promise((r) => server.close(r));
+      await server.close();
     },
   };
+}
+
+/** Signs the harness page in as a user of `role` (Grafana's session cookie). */
+export async function signIn(h: Harness, role: string): Promise<void> {
+  await h.page.context().addCookies([{ name: 'grafana_session', value: role.toLowerCase(), url: h.url }]);
 }
 
 /** Opens an app URL (e.g. /a/ballast-stability-app/incidents) and waits until nothing is loading. */
 export async function openPage(h: Harness, pathAndQuery: string, opts: { theme?: 'dark' | 'light'; role?: string } = {}) {
   const role = opts.role ?? 'Editor';
-  // The page's role, for the proxy's reqRole check (Grafana knows it from the session).
-  await h.page.setExtraHTTPHeaders({ 'x-harness-role': role });
+  // The page's user, for the proxy's reqRole check (Grafana knows it from the session cookie).
+  await signIn(h, role);
   await h.page.goto('about:blank'); // a new document each time (a hash-only change would not reload the host)
   await h.page.goto(`${h.url}${pathAndQuery}#theme=${opts.theme ?? 'dark'}&role=${role}`);
   await h.page.waitForFunction(() => (window as any).__ready || (window as any).__error, null, { timeout: 60_000 });

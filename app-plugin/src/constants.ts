@@ -1,7 +1,11 @@
 /** The app's id, its base URL in Grafana and the proxy route (plugin.json `routes`) the API goes through. */
 export const PLUGIN_ID = 'ballast-stability-app';
 export const BASE_URL = `/a/${PLUGIN_ID}`;
-/** Grafana's app plugin proxy: the `ballast` route forwards to jsonData.url with the secure token added. */
+/**
+ * Grafana's app plugin proxy. plugin.json's routes match `ballast/api/v1/*` (Grafana's route tree:
+ * `*` forwards the rest to jsonData.url + /api/v1) per method and role, each adding the token of
+ * the exporter role it needs (docs/plugins.md, "How the plugins reach the exporter").
+ */
 export const PROXY_BASE = `/api/plugin-proxy/${PLUGIN_ID}/ballast`;
 
 export enum ROUTES {
@@ -24,14 +28,4 @@ export const PAGES: Array<{ route: ROUTES; title: string; icon: string }> = [
   { route: ROUTES.Committee, title: 'Committee review', icon: 'users-alt' },
 ];
 
-export const INCIDENT_STEPS = [
-  'response',
-  'judgment',
-  'notification',
-  'war_room',
-  'escalation',
-  'resolution',
-  'verification',
-  'postmortem',
-] as const;
-export type IncidentStep = (typeof INCIDENT_STEPS)[number];
+export { INCIDENT_STEPS, type IncidentStep } from '@ballast/contract';

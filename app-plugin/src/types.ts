@@ -1,11 +1,9 @@
 /**
- * App settings and the exporter's API shapes (docs/api.md). Record shapes come from the data
- * source's types; what only the app reads (scorecard view model, reviews, gate) is declared here.
+ * App settings and the view models only the app reads (reviews). The exporter's API shapes are
+ * the contract's (@ballast/contract), re-exported here for the app's modules.
  */
+import type { Action, Incident, KpiSummary, ScorecardScope } from '@ballast/contract';
 
-// The exporter's record shapes are declared once, by the data source (type-only: nothing of the
-// data source is bundled into the app).
-import type { Action, Freeze, Incident } from '../../datasource-plugin/src/types';
 export type {
   Action,
   Alert,
@@ -14,13 +12,22 @@ export type {
   Finding,
   Freeze,
   FreezeOccurrence,
+  FreezeScope,
+  GateAnswer,
   HealthResponse,
   Incident,
+  IncidentStepRecord,
+  KpiSummary as KpiColumn,
+  KpiValueItem as KpiValue,
+  KpiValuesResponse,
   ListResponse,
   Org,
-} from '../../datasource-plugin/src/types';
-export type IncidentStepRecord = NonNullable<Incident['steps']>[number];
-export type FreezeScope = Freeze['scope'];
+  ScorecardCell as Cell,
+  ScorecardResponse as Scorecard,
+  ScorecardScope as Scope,
+  Status as CellStatus,
+  Unit as KpiUnit,
+} from '@ballast/contract';
 
 /** Non-secret settings (the app's jsonData). `url` is read by the plugin.json proxy route. */
 export interface AppSettings {
@@ -28,69 +35,17 @@ export interface AppSettings {
   url?: string;
 }
 
-/** Secret settings: encrypted by Grafana, added by its proxy as `Authorization: Bearer`, never sent to the browser. */
+/**
+ * Secret settings: encrypted by Grafana, added by its proxy as `Authorization: Bearer`, never sent
+ * to the browser. One token per exporter role, each used only by the plugin.json routes that need it.
+ */
 export interface AppSecureSettings {
-  apiToken?: string;
-}
-
-export type KpiUnit = 'count' | 'seconds' | 'ratio' | 'per_day' | 'score';
-export type CellStatus = 'met' | 'at_risk' | 'missed' | 'no_data';
-
-export interface KpiColumn {
-  key: string;
-  title: string;
-  unit: KpiUnit;
-  direction: 'lower' | 'higher';
-}
-
-export interface Cell {
-  value: number | null;
-  target: number | null;
-  status: CellStatus;
-  previous: number | null;
-}
-
-export interface Scope {
-  level: 'org' | 'business_line' | 'team';
-  id: string | null;
-  name: string;
-  owner?: string | null;
-  businessLine?: string | null;
-  cells: Record<string, Cell>;
-  score: number | null;
-}
-
-export interface Scorecard {
-  window: string;
-  year?: number;
-  generatedAt: string;
-  from?: string;
-  to?: string;
-  kpis: KpiColumn[];
-  scopes: Scope[];
-}
-
-export interface KpiValue {
-  kpi: string;
-  level: 'org' | 'business_line' | 'team';
-  businessLine: string | null;
-  team: string | null;
-  value: number | null;
-  numerator?: number | null;
-  denominator?: number | null;
-}
-
-export interface KpiValuesResponse {
-  window: string;
-  from: string;
-  to: string;
-  values: KpiValue[];
-}
-
-export interface GateAnswer {
-  allowed: boolean;
-  checkId: string;
-  freezes?: Array<{ id: string; name: string; reason: string; startsAt: string; endsAt: string }>;
+  /** read role: every GET (Viewers and up). */
+  readToken?: string;
+  /** ingest role: alert verdicts (Editors). */
+  ingestToken?: string;
+  /** admin role: freeze windows and saved committee reviews (Editors). */
+  adminToken?: string;
 }
 
 export type ReviewPeriod = 'week' | 'month';
@@ -107,8 +62,8 @@ export interface Review {
   previousTo: string;
   generatedAt: string;
   revision?: number | string;
-  kpis: KpiColumn[];
-  scopes: Scope[];
+  kpis: KpiSummary[];
+  scopes: ScorecardScope[];
   topIncidents: Incident[];
   overdueActions: Action[];
 }

@@ -6,9 +6,12 @@
  *    a link to the post-mortem;
  *  - freeze windows as regions, each occurrence of a recurring window separately (the exporter
  *    expands the schedules: GET /api/v1/freeze-occurrences).
- * Colours come from the Grafana theme's visualization palette.
+ * No colour per event: Grafana paints every event of a layer with the layer's `iconColor`
+ * (postProcessQueryResult in public/app/features/query/state/DashboardQueryRunner/utils.ts sets
+ * `color` from `annotation.iconColor`), so meaning is carried by separate layers (ANNOTATION_LAYERS
+ * in queries/annotations.ts), each with its own colour.
  */
-import { AnnotationEvent, DataFrame, FieldType, GrafanaTheme2, createDataFrame } from '@grafana/data';
+import { AnnotationEvent, DataFrame, FieldType, createDataFrame } from '@grafana/data';
 import { Change, FreezeOccurrence, Incident } from './types';
 
 export interface EventRow {
@@ -17,7 +20,6 @@ export interface EventRow {
   title: string;
   text: string;
   tags: string[];
-  color: string;
   id: string;
 }
 
@@ -29,11 +31,9 @@ const join = (...parts: string[]) => parts.filter(Boolean).join('<br>');
  * Changes as points. `freezeNames` maps freeze ids to names for the text; a freeze it does not
  * know is named by its id.
  */
-export function changeEvents(changes: Change[], freezeNames: ReadonlyMap<string, string>, theme: GrafanaTheme2): EventRow[] {
-  const color = (name: string) => theme.visualization.getColorByName(name);
+export function changeEvents(changes: Change[], freezeNames: ReadonlyMap<string, string>): EventRow[] {
   return changes.map((c) => {
     const violated = c.violatedFreezes ?? [];
-    const failed = c.result === 'failed' || c.result === 'rolled_back';
     const title = c.title || `${c.kind} ${c.service ?? c.team ?? ''}`.trim();
     return {
       id: `change:${c.id}`,
@@ -56,14 +56,11 @@ export function changeEvents(changes: Change[], freezeNames: ReadonlyMap<string,
         ...(c.result ? [c.result] : []),
         ...(violated.length ? ['freeze-violation'] : []),
       ],
-      color: violated.length ? color('red') : failed ? color('orange') : c.result === 'success' ? color('green') : color('blue'),
     };
   });
 }
 
-export function incidentEvents(incidents: Incident[], now: number, theme: GrafanaTheme2): EventRow[] {
-  const color = (name: string) => theme.visualization.getColorByName(name);
-  const byPriority = (p: string) => (/^(P0|SEV0|SEV1|critical)$/i.test(p) ? 'red' : /^(P1|SEV2|high)$/i.test(p) ? 'orange' : 'yellow');
+export function incidentEvents(incidents: Incident[], now: number): EventRow[] {
   return incidents.map((i) => {
     const start = Date.parse(i.startedAt);
     const end = i.recoveredAt ? Date.parse(i.recoveredAt) : Math.max(now, start);
@@ -83,14 +80,12 @@ export function incidentEvents(incidents: Incident[], now: number, theme: Grafan
           : ''
       ),
       tags: ['incident', i.priority, ...(i.service ? [i.service] : []), ...(i.recoveredAt ? [] : ['open']), ...(i.drill ? ['drill'] : [])],
-      color: color(byPriority(i.priority)),
     };
   });
 }
 
 /** Freeze occurrences as regions, clipped to the range [from, to]. */
-export function freezeEvents(occurrences: FreezeOccurrence[], from: number, to: number, theme: GrafanaTheme2): EventRow[] {
-  const color = theme.visualization.getColorByName('purple');
+export function freezeEvents(occurrences: FreezeOccurrence[], from: number, to: number): EventRow[] {
   return occurrences.map((o) => {
     const start = Date.parse(o.startsAt);
     const end = Date.parse(o.endsAt);
@@ -104,12 +99,11 @@ export function freezeEvents(occurrences: FreezeOccurrence[], from: number, to: 
       title: `Freeze: ${o.name}`,
       text: join(`<b>Freeze</b>: ${escape(o.name)}`, escape(o.reason), scope ? `Scope: ${escape(scope)}` : 'Scope: everything'),
       tags: ['freeze', ...Object.values(o.scope ?? {})],
-      color,
     };
   });
 }
 
-/** Events as a data frame with the standard annotation field names (time, timeEnd, title, text, tags, color). */
+/** Events as a data frame with the standard annotation field names (time, timeEnd, title, text, tags, id). */
 export function eventsFrame(refId: string, rows: EventRow[]): DataFrame {
   return createDataFrame({
     refId,
@@ -121,7 +115,6 @@ export function eventsFrame(refId: string, rows: EventRow[]): DataFrame {
       { name: 'title', type: FieldType.string, values: rows.map((r) => r.title) },
       { name: 'text', type: FieldType.string, values: rows.map((r) => r.text) },
       { name: 'tags', type: FieldType.other, values: rows.map((r) => r.tags) },
-      { name: 'color', type: FieldType.string, values: rows.map((r) => r.color) },
       { name: 'id', type: FieldType.string, values: rows.map((r) => r.id) },
     ],
   });
@@ -132,7 +125,7 @@ export function framesToEvents(frames: DataFrame[]): AnnotationEvent[] {
   const events: AnnotationEvent[] = [];
   for (const frame of frames) {
     const get = (name: string) => frame.fields.find((f) => f.name === name)?.values ?? [];
-    const [time, timeEnd, title, text, tags, color, id] = ['time', 'timeEnd', 'title', 'text', 'tags', 'color', 'id'].map(get);
+    const [time, timeEnd, title, text, tags, id] = ['time', 'timeEnd', 'title', 'text', 'tags', 'id'].map(get);
     for (let i = 0; i < frame.length; i++) {
       const end = timeEnd![i] as number | null;
       events.push({
@@ -142,7 +135,6 @@ export function framesToEvents(frames: DataFrame[]): AnnotationEvent[] {
         title: title![i] as string,
         text: text![i] as string,
         tags: tags![i] as string[],
-        color: color![i] as string,
       });
     }
   }

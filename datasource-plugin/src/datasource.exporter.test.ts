@@ -10,14 +10,14 @@
  */
 import http from 'node:http';
 import { AnnotationQuery, DataFrame, FieldType } from '@grafana/data';
-import { config } from '@grafana/runtime';
 import { lastValueFrom } from 'rxjs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { autoStep, DataSource } from './datasource';
+import type { DataSource } from './datasource';
+import { autoStep } from './queries/kpi';
 import { installProxyBackendSrv, PROXY_URL } from './testing/backendSrv';
 import { makeDataSource, rangeOf, request } from './testing/dataSource';
 import { freePort, RunningExporter, startExporter } from './testing/exporter';
-import { installTemplateSrv } from './testing/templateSrv';
+import { installTemplateSrv } from './dashboards/templateSrv';
 import { BallastQuery, FreezeOccurrencesResponse, KpiValuesResponse, ListResponse, Org } from './types';
 import { BallastVariableSupport } from './variables';
 
@@ -134,14 +134,35 @@ describe('KPI queries', () => {
     }
   });
 
+  it('values: one number per scope by default (a stat panel shows every number field); numerator and denominator on request', async () => {
+    const q: BallastQuery = { refId: 'A', queryType: 'kpi', kpi: 'detection_ratio', level: 'team', window: '90d' };
+    const plain = await ds.query(request([q], rangeOf(now - DAY, now)));
+    expect(plain.data.length).toBe(org.teams.length);
+    for (const frame of plain.data as DataFrame[]) {
+      expect(frame.fields.filter((f) => f.type === FieldType.number).map((f) => f.name)).toEqual(['value']);
+    }
+    const direct = await api<KpiValuesResponse>('/api/v1/kpis?window=90d&kpi=detection_ratio&level=team');
+    const withParts = await ds.query(request([{ ...q, components: true }], rangeOf(now - DAY, now)));
+    for (const frame of withParts.data as DataFrame[]) {
+      const expected = direct.values.find((v) => v.team === field(frame, 'value').labels?.team)!;
+      expect(field(frame, 'numerator').values[0]).toBe(expected.numerator ?? null);
+      expect(field(frame, 'denominator').values[0]).toBe(expected.denominator ?? null);
+    }
+  });
+
   it('values of a ratio KPI use percentunit (0–1)', async () => {
     const res = await ds.query(request([{ refId: 'A', queryType: 'kpi', kpi: 'change_failure_ratio', level: 'org', window: '90d' }], rangeOf(now - DAY, now)));
     expect(res.data).toHaveLength(1);
     const value = field(res.data[0], 'value');
     expect(value.config.unit).toBe('percentunit');
     expect(value.config.max).toBe(1);
-    expect(value.values[0]).toBeGreaterThanOrEqual(0);
-    expect(value.values[0]).toBeLessThanOrEqual(1);
+    // Exactly the exporter's ratio, numerator / denominator as counted (not just "some value in [0, 1]").
+    const [direct] = (await api<KpiValuesResponse>('/api/v1/kpis?window=90d&kpi=change_failure_ratio&level=org')).values;
+    expect(direct!.denominator, 'the demo has changes in 90 days').toBeGreaterThan(0);
+    expect(direct!.numerator, 'and some failed, not all').toBeGreaterThan(0);
+    expect(direct!.numerator!).toBeLessThan(direct!.denominator!);
+    expect(value.values[0]).toBe(direct!.value);
+    expect(value.values[0]).toBeCloseTo(direct!.numerator! / direct!.denominator!, 12);
   });
 
   it('time series over the dashboard range: a time field and one point per step', async () => {
@@ -301,11 +322,21 @@ describe('annotations', () => {
     expect(events.every((e) => e.isRegion === false && e.tags!.includes('change'))).toBe(true);
     const violations = events.filter((e) => e.tags!.includes('freeze-violation'));
     expect(violations).toHaveLength(kpi.values[0]!.value!);
-    const red = config.theme2.visualization.getColorByName('red');
     for (const v of violations) {
       expect(v.text).toContain('Freeze violation');
-      expect(v.color).toBe(red);
     }
+    // The freeze violations layer's source: exactly the changes marked here.
+    const layer = await annotations({ refId: 'A', annotationSource: 'freezeViolations' }, from, to);
+    expect(layer.map((e) => e.id).sort()).toEqual(violations.map((e) => e.id).sort());
+  });
+
+  it('failed changes are the changes with result failed or rolled back', async () => {
+    const to = Date.now();
+    const from = to - 30 * DAY;
+    const events = await annotations({ refId: 'A', annotationSource: 'failedChanges' }, from, to);
+    const failed = await api<ListResponse<unknown>>(`/api/v1/changes?from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}&result=failed,rolled_back&limit=1`);
+    expect(events).toHaveLength(failed.total);
+    expect(events.every((e) => e.tags!.includes('failed') || e.tags!.includes('rolled_back'))).toBe(true);
   });
 
   it('changes filtered by kind and team', async () => {
@@ -328,16 +359,18 @@ describe('annotations', () => {
       expect(e.timeEnd!).toBeGreaterThanOrEqual(e.time!);
       expect(e.tags).toContain('incident');
       expect(e.title).toMatch(/^\S+ /);
-      expect(e.color).toMatch(/^#|^rgb/);
     }
     const incidents = await api<ListResponse<{ id: string; postmortemUrl?: string; recoveredAt?: string }>>(
       `/api/v1/incidents?from=${new Date(to - 30 * DAY).toISOString()}&to=${new Date(to).toISOString()}&limit=1000`
     );
-    const withLink = incidents.items.find((i) => i.postmortemUrl && i.recoveredAt);
-    if (withLink) {
-      const event = events.find((e) => e.id === `incident:${withLink.id}`)!;
-      expect(event.text).toContain(`href="${withLink.postmortemUrl}"`);
-      expect(event.isRegion).toBe(true);
+    const withLink = incidents.items.filter((i) => i.postmortemUrl && i.recoveredAt);
+    expect(withLink.length, 'the demo has recovered incidents with a post-mortem link in 30 days').toBeGreaterThan(0);
+    for (const incident of withLink) {
+      const event = events.find((e) => e.id === `incident:${incident.id}`);
+      expect(event, incident.id).toBeDefined();
+      expect(event!.text).toContain(`href="${incident.postmortemUrl}"`);
+      expect(event!.isRegion).toBe(true);
+      expect(event!.timeEnd).toBe(Date.parse(incident.recoveredAt!));
     }
   });
 
@@ -367,7 +400,8 @@ describe('variable queries', () => {
     const team = org.teams[0]!;
     const services = await ds.metricFindQuery(`services(${team.id})`);
     expect(services.map((s) => s.value)).toEqual(org.services.filter((s) => s.team === team.id).map((s) => s.id));
-    expect(await ds.metricFindQuery({ refId: 'v', variableType: 'kpis' })).toHaveLength(17);
+    const definitions = await api<Array<{ key: string; title: string }>>('/api/v1/kpis/definitions');
+    expect(await ds.metricFindQuery({ refId: 'v', variableType: 'kpis' })).toEqual(definitions.map((d) => ({ text: d.title, value: d.key })));
     expect((await ds.metricFindQuery('changeSystems')).map((c) => c.value)).toEqual(org.changeSystems.map((c) => c.id));
   });
 
@@ -463,7 +497,6 @@ describe('a recurring freeze and changes inside it (occurrences and violations f
     expect(inside.title).toBe('⚠ Saturday deploy');
     expect(inside.tags).toContain('freeze-violation');
     expect(inside.text).toMatch(new RegExp(`^<b>Freeze violation</b>: [^<]*${NAME}`));
-    expect(inside.color).toBe(config.theme2.visualization.getColorByName('red'));
     const exempt = byId.get('change:chg-ds-test-exempt')!;
     expect(exempt.tags).not.toContain('freeze-violation');
     expect(exempt.text).toContain('Exemption: approved hotfix');

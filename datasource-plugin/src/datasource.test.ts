@@ -5,12 +5,11 @@
  * against a real exporter: datasource.exporter.test.ts.
  */
 import { AnnotationQuery, DataFrame, FieldType } from '@grafana/data';
-import { config } from '@grafana/runtime';
 import { lastValueFrom } from 'rxjs';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { makeDataSource, rangeOf, request } from './testing/dataSource';
 import { FakeRequest, installFakeBackendSrv, page } from './testing/fakeBackendSrv';
-import { installTemplateSrv } from './testing/templateSrv';
+import { installTemplateSrv } from './dashboards/templateSrv';
 import { BallastQuery, Change, Freeze, FreezeOccurrence, FreezeOccurrencesResponse } from './types';
 
 const FROM = Date.parse('2026-10-19T00:00:00Z');
@@ -139,7 +138,8 @@ describe('freeze annotations', () => {
     expect(first!.title).toBe('Freeze: Payments weekend freeze');
     expect(first!.text).toBe('<b>Freeze</b>: Payments weekend freeze<br>settlement<br>Scope: businessLine payments');
     expect(first!.tags).toEqual(['freeze', 'payments']);
-    expect(first!.color).toBe(config.theme2.visualization.getColorByName('purple'));
+    // No colour of its own: Grafana paints the layer's events with its iconColor (postProcessQueryResult).
+    expect(first!.color).toBeUndefined();
     expect(fixed!.text).toBe('<b>Freeze</b>: Release &#60;freeze&#62;<br>big release<br>Scope: everything');
     expect(fixed!.tags).toEqual(['freeze']);
   });
@@ -166,12 +166,10 @@ describe('change annotations', () => {
       { path: '/api/v1/freezes', params: { from: FROM_ISO, to: TO_ISO, limit: '1000', offset: '0' } },
     ]);
     const byId = new Map(events.map((e) => [e.id, e]));
-    const red = config.theme2.visualization.getColorByName('red');
     const weekendOnly = byId.get('change:c-weekend')!;
     expect(weekendOnly.title).toBe('⚠ Deploy c-weekend');
     expect(weekendOnly.text).toMatch(/^<b>Freeze violation<\/b>: Payments weekend freeze<br>System: argo-cd/);
     expect(weekendOnly.tags).toContain('freeze-violation');
-    expect(weekendOnly.color).toBe(red);
     expect(byId.get('change:c-both')!.text).toContain('<b>Freeze violation</b>: Payments weekend freeze, Release &#60;freeze&#62;<br>');
     // A freeze the list does not hold (deleted since) is named by its id.
     expect(byId.get('change:c-gone')!.text).toContain('<b>Freeze violation</b>: frz-deleted-since<br>');
@@ -180,7 +178,6 @@ describe('change annotations', () => {
       expect(e.title).toBe(`Deploy ${id}`);
       expect(e.text).not.toContain('Freeze violation');
       expect(e.tags).not.toContain('freeze-violation');
-      expect(e.color).toBe(config.theme2.visualization.getColorByName('green'));
     }
     expect(events.every((e) => e.isRegion === false)).toBe(true);
   });
@@ -197,6 +194,26 @@ describe('change annotations', () => {
     expect(requests.map((r) => r.path)).toEqual(['/api/v1/changes']);
     expect(events).toHaveLength(2);
     expect(events.some((e) => e.tags!.includes('freeze-violation'))).toBe(false);
+  });
+});
+
+describe('failed changes and freeze violations: their own sources, for their own layers', () => {
+  it('freezeViolations asks the exporter for the violating changes only (violation=true) and names their freezes', async () => {
+    const events = await annotations({ refId: 'A', annotationSource: 'freezeViolations', team: 'payments-checkout' });
+    expect(requests[0]).toEqual({
+      path: '/api/v1/changes',
+      params: { from: FROM_ISO, to: TO_ISO, team: 'payments-checkout', violation: 'true', limit: '1000', offset: '0' },
+    });
+    expect(events.map((e) => e.id).sort()).toEqual(['change:c-both', 'change:c-gone', 'change:c-weekend']);
+    expect(events.every((e) => e.tags!.includes('freeze-violation'))).toBe(true);
+  });
+
+  it('failedChanges asks for the results failed and rolled_back, with the kind when one is set', async () => {
+    await annotations({ refId: 'A', annotationSource: 'failedChanges', kind: 'deploy' });
+    expect(requests[0]).toEqual({
+      path: '/api/v1/changes',
+      params: { from: FROM_ISO, to: TO_ISO, result: 'failed,rolled_back', kind: 'deploy', limit: '1000', offset: '0' },
+    });
   });
 });
 

@@ -1,7 +1,8 @@
 /**
  * The Ballast data source: KPI values and series, the scorecard, record tables, annotations and
  * template-variable values from the exporter's API (docs/api.md), all through Grafana's data
- * source proxy (see api/client.ts).
+ * source proxy (see api/client.ts). The class replaces variables and dispatches each query to its
+ * family's module in queries/ (kpi, scorecard, records, annotations) or to variables.ts.
  */
 import {
   AnnotationSupport,
@@ -15,60 +16,36 @@ import {
   MetricFindValue,
   ScopedVars,
   TestDataSourceResponse,
-  TimeRange,
-  dateTime,
 } from '@grafana/data';
-import { config } from '@grafana/runtime';
 import { of } from 'rxjs';
 import { ApiError, BallastClient } from './api/client';
-import { changeEvents, eventsFrame, framesToEvents, freezeEvents, incidentEvents } from './annotations';
+import { framesToEvents } from './annotations';
 import { AnnotationEditor } from './components/AnnotationEditor';
-import { FreezeRow, kpiSeriesFrames, kpiValueFrames, recordsFrame, scorecardFrame } from './frames';
-import { interpolate, interpolateList } from './template';
+import { runAnnotations } from './queries/annotations';
+import { QueryContext } from './queries/context';
+import { runKpi } from './queries/kpi';
+import { isRecordType, runRecords } from './queries/records';
+import { runScorecard } from './queries/scorecard';
+import { interpolate } from './template';
 import {
   BallastOptions,
   BallastQuery,
   BallastVariableQuery,
-  Change,
-  DEFAULT_LIMIT,
   DEFAULT_QUERY,
-  Freeze,
-  FreezeOccurrencesResponse,
   HealthResponse,
-  Incident,
   KpiDefinition,
-  KpiSeriesResponse,
-  KpiValue,
-  KpiValuesResponse,
-  MAX_LIMIT,
+  KpiWindow,
+  Level,
   Org,
-  RECORD_FILTERS,
-  RECORD_TYPES,
-  RecordType,
-  ScorecardResponse,
 } from './types';
-import { BallastVariableSupport, parseVariableQuery } from './variables';
+import { BallastVariableSupport, variableValues } from './variables';
 
 export const API_VERSION = 'v1';
-const STEPS: Array<[string, number]> = [
-  ['5m', 300_000],
-  ['15m', 900_000],
-  ['1h', 3_600_000],
-  ['6h', 21_600_000],
-  ['1d', 86_400_000],
-  ['7d', 604_800_000],
-];
-/** Each series point is a KPI computation on the exporter: keep series short. */
-const MAX_SERIES_POINTS = 200;
 
-/** The series step for a dashboard range: the finest that stays under MAX_SERIES_POINTS (and the panel interval). */
-export function autoStep(range: TimeRange, intervalMs = 0, maxPoints = MAX_SERIES_POINTS): string {
-  const span = range.to.valueOf() - range.from.valueOf();
-  const found = STEPS.find(([, ms]) => ms >= intervalMs && span / ms + 1 <= maxPoints);
-  return (found ?? STEPS[STEPS.length - 1]!)[0];
-}
+/** The query fields that may hold dashboard variables (every text field the exporter receives). */
+const TEXT_FIELDS = ['businessLine', 'team', 'service', 'kpi', 'kind', 'step', 'window', 'level'] as const;
 
-export class DataSource extends DataSourceApi<BallastQuery, BallastOptions> {
+export class DataSource extends DataSourceApi<BallastQuery, BallastOptions> implements QueryContext {
   readonly client: BallastClient;
   private readonly exporterUrl?: string;
   private definitions?: Promise<KpiDefinition[]>;
@@ -97,21 +74,22 @@ export class DataSource extends DataSourceApi<BallastQuery, BallastOptions> {
     return !query.hide;
   }
 
-  /** The query with its variables replaced (used by Grafana for inspection, and by query()). */
+  /**
+   * The query with its variables replaced (used by Grafana for inspection, and by query()): every
+   * text field and each filter value; a field left empty (or only "All") is no filter.
+   */
   applyTemplateVariables(query: BallastQuery, scopedVars: ScopedVars): BallastQuery {
     const filters = Object.fromEntries(
       Object.entries(query.filters ?? {})
         .map(([k, v]) => [k, interpolate(v, scopedVars)] as const)
         .filter((e): e is [string, string] => e[1] !== undefined)
     );
+    const fields = Object.fromEntries(TEXT_FIELDS.map((k) => [k, interpolate(query[k], scopedVars)]));
     return {
       ...query,
-      businessLine: interpolate(query.businessLine, scopedVars),
-      team: interpolate(query.team, scopedVars),
-      service: interpolate(query.service, scopedVars),
-      kpi: interpolate(query.kpi, scopedVars),
-      kind: interpolate(query.kind, scopedVars),
-      step: interpolate(query.step, scopedVars),
+      ...fields,
+      window: fields.window as KpiWindow | undefined,
+      level: fields.level as Level | undefined,
       filters,
     };
   }
@@ -134,23 +112,25 @@ export class DataSource extends DataSourceApi<BallastQuery, BallastOptions> {
     return { data: results.flatMap((r) => r.frames), ...(errors.length ? { errors, error: errors[0] } : {}) };
   }
 
-  private async runQuery(q: BallastQuery, request: DataQueryRequest<BallastQuery>): Promise<DataFrame[]> {
+  /** One query, by family. */
+  private runQuery(q: BallastQuery, request: DataQueryRequest<BallastQuery>): Promise<DataFrame[]> {
     const type = q.queryType ?? 'kpi';
-    if (type === 'kpi') {
-      return q.format === 'timeseries' ? this.kpiSeries(q, request) : this.kpiValues(q);
+    switch (type) {
+      case 'kpi':
+        return runKpi(this, q, request);
+      case 'scorecard':
+        return runScorecard(this, q);
+      case 'annotations':
+        return runAnnotations(this, q, request.range);
+      default:
+        if (isRecordType(type)) {
+          return runRecords(this, type, q, request.range);
+        }
+        throw new ApiError(0, `unknown query type "${type}"`, '');
     }
-    if (type === 'scorecard') {
-      return [await this.scorecard(q)];
-    }
-    if (type === 'annotations') {
-      return [await this.annotationFrame(q, request.range)];
-    }
-    if ((RECORD_TYPES as readonly string[]).includes(type)) {
-      return [await this.records(type as RecordType, q, request.range)];
-    }
-    throw new ApiError(0, `unknown query type "${type}"`, '');
   }
 
+  /** The exporter's KPI catalogue, asked for once per data source instance (again after a failure). */
   kpiDefinitions(): Promise<KpiDefinition[]> {
     if (!this.definitions) {
       this.definitions = this.client.get<KpiDefinition[]>('/api/v1/kpis/definitions');
@@ -163,215 +143,42 @@ export class DataSource extends DataSourceApi<BallastQuery, BallastOptions> {
     return this.client.get<Org>('/api/v1/org');
   }
 
-  private async kpiValues(q: BallastQuery): Promise<DataFrame[]> {
-    const lines = (q.businessLine ?? '').split(',').filter(Boolean);
-    const teams = (q.team ?? '').split(',').filter(Boolean);
-    // The KPI API takes one business line and one team: several are asked for all and filtered here.
-    const [answer, defs] = await Promise.all([
-      this.client.get<KpiValuesResponse>('/api/v1/kpis', {
-        window: q.window ?? '30d',
-        kpi: q.kpi || undefined,
-        level: q.level,
-        businessLine: lines.length === 1 ? lines[0] : undefined,
-        team: teams.length === 1 ? teams[0] : undefined,
-      }),
-      this.kpiDefinitions(),
-    ]);
-    const values = answer.values.filter(
-      (v: KpiValue) =>
-        (lines.length <= 1 || (v.businessLine !== null && lines.includes(v.businessLine))) &&
-        (teams.length <= 1 || (v.team !== null && teams.includes(v.team)))
-    );
-    return kpiValueFrames(q.refId, values, new Map(defs.map((d) => [d.key, d])));
-  }
-
-  private async kpiSeries(q: BallastQuery, request: DataQueryRequest<BallastQuery>): Promise<DataFrame[]> {
-    const kpis = (q.kpi ?? '').split(',').filter(Boolean);
-    if (kpis.length === 0) {
-      throw new ApiError(400, 'Choose a KPI', '/api/v1/kpis/series');
-    }
-    const lines = (q.businessLine ?? '').split(',').filter(Boolean);
-    const teams = (q.team ?? '').split(',').filter(Boolean);
-    const step = q.step || autoStep(request.range, request.intervalMs);
-    // One call per KPI and per business line or team asked for (the series API takes one of each).
-    const scopes: Array<{ businessLine?: string; team?: string }> = teams.length
-      ? teams.map((team) => ({ team }))
-      : lines.length
-        ? lines.map((businessLine) => ({ businessLine }))
-        : [{}];
-    const defs = new Map<string, KpiDefinition>((await this.kpiDefinitions()).map((d) => [d.key, d]));
-    const answers = await Promise.all(
-      kpis.flatMap((kpi) =>
-        scopes.map((scope) =>
-          this.client
-            .get<KpiSeriesResponse>('/api/v1/kpis/series', {
-              kpi,
-              window: q.window ?? '30d',
-              from: request.range.from.toISOString(),
-              to: request.range.to.toISOString(),
-              step,
-              level: q.level,
-              ...scope,
-            })
-            .then((r) => ({ kpi, r }))
-        )
-      )
-    );
-    return answers.flatMap(({ kpi, r }) => kpiSeriesFrames(q.refId, r, defs.get(kpi)));
-  }
-
-  private async scorecard(q: BallastQuery): Promise<DataFrame> {
-    const card = await this.client.get<ScorecardResponse>('/api/v1/scorecard', { window: q.window ?? 'ytd' });
-    const lines = (q.businessLine ?? '').split(',').filter(Boolean);
-    const teams = (q.team ?? '').split(',').filter(Boolean);
-    const scopes = card.scopes.filter((s) => {
-      if (q.level && s.level !== q.level) {
-        return false;
-      }
-      if (teams.length) {
-        return s.level === 'team' && s.id !== null && teams.includes(s.id);
-      }
-      if (lines.length) {
-        const line = s.level === 'business_line' ? s.id : s.businessLine;
-        return !!line && lines.includes(line);
-      }
-      return true;
-    });
-    return scorecardFrame(q.refId, card, scopes);
-  }
-
-  private listParams(q: BallastQuery, type: RecordType, range: TimeRange | undefined) {
-    const allowed = new Set(RECORD_FILTERS[type].map((f) => f.key));
-    return {
-      from: range?.from.toISOString(),
-      to: range?.to.toISOString(),
-      businessLine: q.businessLine,
-      team: q.team,
-      service: q.service,
-      ...Object.fromEntries(Object.entries(q.filters ?? {}).filter(([k, v]) => allowed.has(k) && v !== '')),
-    };
-  }
-
-  private async records(type: RecordType, q: BallastQuery, range: TimeRange): Promise<DataFrame> {
-    const max = Math.min(Math.max(1, q.limit ?? DEFAULT_LIMIT), MAX_LIMIT);
-    if (type === 'freezes') {
-      return this.freezeTable(q, range, max);
-    }
-    const { items, total } = await this.client.list<unknown>(`/api/v1/${type}`, this.listParams(q, type, range), max);
-    return recordsFrame(q.refId, type, items, total);
-  }
-
-  /**
-   * Each time a freeze window is open within the range, by start: the exporter expands recurring
-   * windows in their schedule's timezone (GET /api/v1/freeze-occurrences, at most 5,000).
-   */
-  private freezeOccurrences(q: Pick<BallastQuery, 'businessLine' | 'team' | 'service'>, range: TimeRange) {
-    return this.client.get<FreezeOccurrencesResponse>('/api/v1/freeze-occurrences', {
-      from: range.from.toISOString(),
-      to: range.to.toISOString(),
-      businessLine: q.businessLine,
-      team: q.team,
-      service: q.service,
-    });
-  }
-
-  /** The freeze windows (records) with an occurrence in the range, for their names and schedules. */
-  private async freezeWindows(q: Pick<BallastQuery, 'businessLine' | 'team' | 'service'>, range: TimeRange): Promise<Freeze[]> {
-    const { businessLine, team, service } = q;
-    const { items } = await this.client.list<Freeze>('/api/v1/freezes', this.listParams({ refId: '', businessLine, team, service }, 'freezes', range), MAX_LIMIT);
-    return items;
-  }
-
-  /** The freeze windows table: a row per occurrence in the range (time-range bands), with its window's schedule. */
-  private async freezeTable(q: BallastQuery, range: TimeRange, max: number): Promise<DataFrame> {
-    const [occurrences, windows] = await Promise.all([this.freezeOccurrences(q, range), this.freezeWindows(q, range)]);
-    const schedules = new Map(windows.map((w) => [w.id, w.schedule ?? undefined]));
-    let rows: FreezeRow[] = occurrences.items.map((o) => ({ ...o, schedule: schedules.get(o.freeze) }));
-    if (q.filters?.active === 'true') {
-      const now = Date.now();
-      rows = rows.filter((o) => Date.parse(o.startsAt) <= now && now < Date.parse(o.endsAt));
-    }
-    const notices = occurrences.truncated
-      ? [{ severity: 'warning' as const, text: `The exporter returned the first ${occurrences.items.length} freeze occurrences of this range only; narrow the range or the scope.` }]
-      : [];
-    return recordsFrame(q.refId, 'freezes', rows.slice(0, max), rows.length, notices);
-  }
-
-  /** Names of the freezes the changes violated (asked for only when some change did). */
-  private async violatedFreezeNames(changes: Change[], range: TimeRange): Promise<Map<string, string>> {
-    if (!changes.some((c) => c.violatedFreezes?.length)) {
-      return new Map();
-    }
-    // Freezes of the whole org: a change's freeze may be scoped wider than the change filter.
-    const windows = await this.freezeWindows({}, range);
-    return new Map(windows.map((w) => [w.id, w.name]));
-  }
-
-  private async annotationFrame(q: BallastQuery, range: TimeRange): Promise<DataFrame> {
-    const theme = config.theme2;
-    const from = range.from.valueOf();
-    const to = range.to.valueOf();
-    const source = q.annotationSource ?? 'changes';
-    if (source === 'changes') {
-      const filters: Record<string, string> = q.kind ? { kind: q.kind } : {};
-      const changes = await this.client.list<Change>('/api/v1/changes', this.listParams({ ...q, filters }, 'changes', range), MAX_LIMIT);
-      const names = await this.violatedFreezeNames(changes.items, range);
-      return eventsFrame(q.refId, changeEvents(changes.items, names, theme));
-    }
-    if (source === 'incidents') {
-      // Incidents that started before the range but recovered inside it are regions too: look back.
-      const lookBack = { ...range, from: dateTime(range.from.valueOf() - 30 * 86_400_000) } as TimeRange;
-      const incidents = await this.client.list<Incident>('/api/v1/incidents', this.listParams({ ...q, filters: {} }, 'incidents', lookBack), MAX_LIMIT);
-      const now = Math.min(Date.now(), to);
-      const visible = incidents.items.filter((i) => !i.recoveredAt || Date.parse(i.recoveredAt) >= from);
-      return eventsFrame(q.refId, incidentEvents(visible, now, theme));
-    }
-    const occurrences = await this.freezeOccurrences(q, range);
-    return eventsFrame(q.refId, freezeEvents(occurrences.items, from, to, theme));
-  }
-
   /** Template-variable values (also reachable as a string such as `teams(payments)`). */
-  async metricFindQuery(query: BallastVariableQuery | string, options?: { scopedVars?: ScopedVars }): Promise<MetricFindValue[]> {
-    const q = typeof query === 'string' ? parseVariableQuery(query) : query;
-    if (q.variableType === 'kpis') {
-      return (await this.kpiDefinitions()).map((d) => ({ text: d.title, value: d.key }));
-    }
-    const org = await this.getOrg();
-    switch (q.variableType) {
-      case 'businessLines':
-        return org.businessLines.map((b) => ({ text: b.name, value: b.id }));
-      case 'teams': {
-        const lines = interpolateList(q.businessLine, options?.scopedVars);
-        return org.teams.filter((t) => lines.length === 0 || lines.includes(t.businessLine)).map((t) => ({ text: t.name, value: t.id }));
-      }
-      case 'services': {
-        const teams = interpolateList(q.team, options?.scopedVars);
-        return org.services.filter((s) => teams.length === 0 || teams.includes(s.team)).map((s) => ({ text: s.name, value: s.id }));
-      }
-      case 'changeSystems':
-        return org.changeSystems.map((c) => ({ text: c.name, value: c.id }));
-      default:
-        return [];
-    }
+  metricFindQuery(query: BallastVariableQuery | string, options?: { scopedVars?: ScopedVars }): Promise<MetricFindValue[]> {
+    return variableValues(this, query, options?.scopedVars);
   }
 
   /**
    * "Save & test": reachability (GET /api/v1/health), the API version (health's apiVersion must be
    * v1) and the token (GET /api/v1/org needs the read role); the message says which one failed.
+   * Everything goes through Grafana's data source proxy, which hides some causes behind its own
+   * answers (.config/grafana-host/ds-proxy.ts, proxyutil.ts): an unreachable URL is a bare 502
+   * (504 on a timeout), and an exporter 401 becomes 400 "Authentication to data source failed".
    */
   async testDatasource(): Promise<TestDataSourceResponse> {
     if (!this.exporterUrl) {
       return { status: 'error', message: 'Set the exporter URL (for example http://ballast-exporter:9464) and save again.' };
     }
+    const failed = (e: ApiError) => `${e.status ? `HTTP ${e.status} ` : ''}${e.message}`.trim();
     let health: HealthResponse;
     try {
       health = await this.client.get<HealthResponse>('/api/v1/health');
     } catch (err) {
       const e = err as ApiError;
+      const cause =
+        e.status === 502
+          ? `Grafana's server could not connect (connection refused, unknown host or TLS error: Grafana answers 502 and writes the cause to its server log)`
+          : e.status === 504
+            ? `no answer in time (Grafana's proxy timed out: 504)`
+            : e.status === 503
+              ? `the exporter answers but its database is unavailable (${failed(e)})`
+              : e.status === 404
+                ? `something answers there, but has no Ballast API (${failed(e)}); is it the exporter's base URL?`
+                : failed(e);
       return {
         status: 'error',
-        message: `Cannot reach the exporter at ${this.exporterUrl}: ${e.status ? `HTTP ${e.status} ` : ''}${e.message}`.trim(),
-        details: { message: 'Reachability check (GET /api/v1/health) failed. Check the URL and that Grafana’s server can reach it.' },
+        message: `Cannot reach the exporter at ${this.exporterUrl}: ${cause}.`,
+        details: { message: 'Reachability check (GET /api/v1/health through Grafana’s data source proxy) failed. Check the URL as Grafana’s server sees it.' },
       };
     }
     if (!health || typeof health !== 'object' || !('apiVersion' in health)) {
@@ -391,13 +198,17 @@ export class DataSource extends DataSourceApi<BallastQuery, BallastOptions> {
       };
     } catch (err) {
       const e = err as ApiError;
-      if (e.status === 401) {
-        return { status: 'error', message: 'The exporter refused the API token (401): check the token, or set one if the exporter requires it.' };
+      if ((e.status === 400 && e.message === 'Authentication to data source failed') || e.status === 401) {
+        return {
+          status: 'error',
+          message:
+            'The exporter refused the API token (401), which Grafana’s data source proxy reports as 400 “Authentication to data source failed”: check the token, or set one if the exporter requires it.',
+        };
       }
       if (e.status === 403) {
-        return { status: 'error', message: 'The API token has no read role (403): use a token with read, ingest or admin.' };
+        return { status: 'error', message: `The API token has no read role (403: ${e.message}): use a token with read, ingest or admin.` };
       }
-      return { status: 'error', message: `Reading /api/v1/org failed: ${e.status ? `HTTP ${e.status} ` : ''}${e.message}` };
+      return { status: 'error', message: `Reading /api/v1/org failed: ${failed(e)}` };
     }
   }
 }

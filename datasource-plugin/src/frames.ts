@@ -64,11 +64,22 @@ function labelsOf(v: { level: string; businessLine: string | null; team: string 
   return labels;
 }
 
-/** KPI values: one frame per scope with a single number field, ready for stat, gauge and bar gauge. */
-export function kpiValueFrames(refId: string, values: KpiValue[], defs: Map<string, KpiDefinition>): DataFrame[] {
+/**
+ * KPI values: one frame per scope with a single number field, ready for stat, gauge and bar gauge
+ * (a stat panel shows every number field of a frame unless `reduceOptions.fields` says otherwise:
+ * getFieldDisplayValues in packages/grafana-data/src/field/fieldDisplay.ts matches numeric fields).
+ * The numerator and denominator are there only when asked for (`components`), e.g. for a table.
+ */
+export function kpiValueFrames(
+  refId: string,
+  values: KpiValue[],
+  defs: Map<string, KpiDefinition>,
+  { components = false }: { components?: boolean } = {}
+): DataFrame[] {
   return values.map((v) => {
     const def = defs.get(v.kpi);
     const name = `${def?.title ?? v.kpi} · ${scopeLabel(v)}`;
+    const labels = { kpi: v.kpi, ...labelsOf(v) };
     return createDataFrame({
       refId,
       name,
@@ -77,11 +88,15 @@ export function kpiValueFrames(refId: string, values: KpiValue[], defs: Map<stri
           name: 'value',
           type: FieldType.number,
           values: [v.value],
-          labels: { kpi: v.kpi, ...labelsOf(v) },
+          labels,
           config: { ...fieldConfigForUnit(def?.unit), displayNameFromDS: name, description: def?.description },
         },
-        { name: 'numerator', type: FieldType.number, values: [v.numerator ?? null], config: { custom: { hidden: true } } },
-        { name: 'denominator', type: FieldType.number, values: [v.denominator ?? null], config: { custom: { hidden: true } } },
+        ...(components
+          ? [
+              { name: 'numerator', type: FieldType.number, values: [v.numerator ?? null], labels, config: { displayNameFromDS: `${name} numerator` } },
+              { name: 'denominator', type: FieldType.number, values: [v.denominator ?? null], labels, config: { displayNameFromDS: `${name} denominator` } },
+            ]
+          : []),
       ],
     });
   });

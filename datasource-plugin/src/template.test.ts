@@ -1,13 +1,29 @@
+/**
+ * Query fields with dashboard variables, interpolated by a template service that does what
+ * Grafana's does (dashboards/templateSrv.ts: public/app/features/templating/template_srv.ts and its
+ * formats): every syntax, multi-value, All with and without a custom all value, scoped variables.
+ */
+import { installGrafanaTemplateSrv, VariableModel } from './dashboards/templateSrv';
 import { interpolate, interpolateList } from './template';
-import { installTemplateSrv } from './testing/templateSrv';
+
+const variable = (name: string, values: string[], current: string | string[], extra: Partial<VariableModel> = {}): VariableModel => ({
+  name,
+  type: 'query',
+  includeAll: true,
+  multi: Array.isArray(current),
+  current: { value: current, text: current },
+  options: [{ text: 'All', value: '$__all' }, ...values.map((v) => ({ text: v, value: v }))],
+  ...extra,
+});
 
 describe('template variables in query fields', () => {
   beforeEach(() =>
-    installTemplateSrv([
-      { name: 'team', options: ['a', 'b', 'c'], current: ['a', 'b'] },
-      { name: 'one', options: ['x', 'y'], current: 'x' },
-      { name: 'all', options: ['p', 'q'], current: '$__all' },
-      { name: 'allCustom', options: ['p', 'q'], current: '$__all', allValue: 'p,q,r' },
+    installGrafanaTemplateSrv([
+      variable('team', ['a', 'b', 'c'], ['a', 'b']),
+      variable('one', ['x', 'y'], 'x'),
+      variable('all', ['p', 'q'], ['$__all']),
+      variable('allCustom', ['p', 'q'], '$__all', { allValue: 'p,q,r' }),
+      { name: 'window', type: 'custom', current: { value: '90d', text: '90d' }, options: ['7d', '30d', '90d', 'ytd'].map((w) => ({ text: w, value: w })) },
     ])
   );
 
@@ -15,12 +31,19 @@ describe('template variables in query fields', () => {
     expect(interpolate('$team')).toBe('a,b');
     expect(interpolate('${team}')).toBe('a,b');
     expect(interpolate('[[team]]')).toBe('a,b');
+    expect(interpolate('${team:csv}')).toBe('a,b');
     expect(interpolateList('$team,$one')).toEqual(['a', 'b', 'x']);
+  });
+
+  it('a single-valued variable (the window) is its value', () => {
+    expect(interpolate('$window')).toBe('90d');
+    expect(interpolate('${window}')).toBe('90d');
   });
 
   it('a field that only names variables set to All is no filter', () => {
     expect(interpolate('$all')).toBeUndefined();
     expect(interpolate('${all}')).toBeUndefined();
+    expect(interpolate('${all:csv}')).toBeUndefined();
     expect(interpolateList('$all')).toEqual([]);
   });
 
@@ -33,10 +56,12 @@ describe('template variables in query fields', () => {
     expect(interpolate('$team', { team: { text: 'c', value: 'c' } })).toBe('c');
   });
 
-  it('plain values, blanks and empty strings', () => {
+  it('plain values, blanks, empty strings and unknown variables', () => {
     expect(interpolate('payments')).toBe('payments');
     expect(interpolate(' a , b ,')).toBe('a,b');
     expect(interpolate('')).toBeUndefined();
     expect(interpolate(undefined)).toBeUndefined();
+    // Grafana leaves a name it does not know as written; the exporter then refuses it by name
+    expect(interpolate('$nope')).toBe('$nope');
   });
 });

@@ -1,7 +1,9 @@
 /**
- * Query model, settings and the exporter's API shapes (docs/api.md; the record and org shapes are
- * those of exporter/src/domain/records.ts and org.ts, the KPI keys those of kpi-keys.ts).
+ * Query model and settings of the data source. The exporter's enums, KPI keys and API shapes
+ * (docs/api.md) are the contract's (@ballast/contract), re-exported here for the plugin's modules.
  */
+import type { Collection, KpiKey, KpiWindow, Level } from '@ballast/contract';
+import { CHANGE_KINDS, CHANGE_RESULTS, DETECTION_SOURCES, INCIDENT_CAUSES, TARGET_TYPES, VERDICT_FILTERS } from '@ballast/contract';
 import { DataSourceJsonData } from '@grafana/data';
 import { DataQuery } from '@grafana/schema';
 
@@ -21,45 +23,49 @@ export interface BallastSecureOptions {
 /** The plugin.json route the frontend calls through Grafana's data source proxy. */
 export const ROUTE_PATH = 'ballast';
 
-// ---------------------------------------------------------------- enums (kept in step with the exporter)
+// ---------------------------------------------------------------- the exporter's enums and API shapes (@ballast/contract)
 
-export const KPI_KEYS = [
-  'high_priority_incidents',
-  'mttr_seconds',
-  'mttr_p50_seconds',
-  'mttr_p90_seconds',
-  'mttd_seconds',
-  'detection_ratio',
-  'alert_accuracy_ratio',
-  'high_priority_alerts_per_day',
-  'inspection_closure_ratio',
-  'change_control_coverage_ratio',
-  'change_system_integration_ratio',
-  'freeze_violations',
-  'change_failure_ratio',
-  'action_completion_ratio',
-  'drill_score',
-  'drill_coverage_ratio',
-  'incident_data_quality_ratio',
-] as const;
-export type KpiKey = (typeof KPI_KEYS)[number];
-
-export const KPI_WINDOWS = ['7d', '30d', '90d', 'ytd'] as const;
-export type KpiWindow = (typeof KPI_WINDOWS)[number];
-
-export const LEVELS = ['org', 'business_line', 'team'] as const;
-export type Level = (typeof LEVELS)[number];
-
-export const DETECTION_SOURCES = ['monitoring', 'inspection', 'user', 'drill', 'other'] as const;
-export const INCIDENT_CAUSES = ['functional_defect', 'design_defect', 'process', 'change', 'capacity', 'third_party', 'unknown'] as const;
-export const TARGET_TYPES = ['server', 'middleware', 'network', 'application', 'database', 'other'] as const;
-export const CHANGE_KINDS = ['deploy', 'config', 'database', 'infrastructure', 'feature_flag', 'other'] as const;
-export const CHANGE_RESULTS = ['success', 'failed', 'rolled_back'] as const;
-export const VERDICT_FILTERS = ['actionable', 'noise', 'none'] as const;
+export {
+  CHANGE_KINDS,
+  CHANGE_RESULTS,
+  DETECTION_SOURCES,
+  INCIDENT_CAUSES,
+  KPI_KEYS,
+  KPI_WINDOWS,
+  LEVELS,
+  TARGET_TYPES,
+  VERDICT_FILTERS,
+} from '@ballast/contract';
+export type {
+  Action,
+  Alert,
+  BallastRecord,
+  Change,
+  Drill,
+  Finding,
+  Freeze,
+  FreezeOccurrence,
+  FreezeOccurrencesResponse,
+  HealthResponse,
+  Incident,
+  KpiDefinition,
+  KpiKey,
+  KpiSeriesResponse,
+  KpiValueItem as KpiValue,
+  KpiValuesResponse,
+  KpiWindow,
+  Level,
+  ListResponse,
+  Org,
+  ScorecardResponse,
+  Status as CellStatus,
+  Unit as KpiUnit,
+} from '@ballast/contract';
 
 // ---------------------------------------------------------------- queries
 
-export const RECORD_TYPES = ['incidents', 'changes', 'freezes', 'alerts', 'findings', 'actions', 'drills'] as const;
+/** The record collections, in the query editor's order. */
+export const RECORD_TYPES = ['incidents', 'changes', 'freezes', 'alerts', 'findings', 'actions', 'drills'] as const satisfies readonly Collection[];
 export type RecordType = (typeof RECORD_TYPES)[number];
 export type QueryType = 'kpi' | 'scorecard' | RecordType | 'annotations';
 /** The query types the query editor offers (annotations have their own editor). */
@@ -67,7 +73,8 @@ export const QUERY_TYPES: QueryType[] = ['kpi', 'scorecard', ...RECORD_TYPES];
 
 export type KpiFormat = 'value' | 'timeseries';
 
-export const ANNOTATION_SOURCES = ['changes', 'incidents', 'freezes'] as const;
+/** What an annotation query shows; each is meant for its own layer (queries/annotations.ts, ANNOTATION_LAYERS). */
+export const ANNOTATION_SOURCES = ['changes', 'failedChanges', 'freezeViolations', 'incidents', 'freezes'] as const;
 export type AnnotationSource = (typeof ANNOTATION_SOURCES)[number];
 
 export interface BallastQuery extends DataQuery {
@@ -83,8 +90,11 @@ export interface BallastQuery extends DataQuery {
   // KPI
   kpi?: KpiKey | string;
   level?: Level;
-  window?: KpiWindow;
+  /** A KPI window, or a dashboard variable holding one (`$window`). */
+  window?: KpiWindow | `$${string}`;
   format?: KpiFormat;
+  /** KPI values: add the numerator and denominator fields (off: one number per scope, as a stat panel wants). */
+  components?: boolean;
   /** Series step such as 1h or 1d; empty: chosen from the dashboard range. */
   step?: string;
   // records
@@ -175,182 +185,3 @@ export interface BallastVariableQuery extends DataQuery {
   /** services: only those of this team (may be a variable). */
   team?: string;
 }
-
-// ---------------------------------------------------------------- API shapes
-
-export interface HealthResponse {
-  status: string;
-  version: string;
-  apiVersion: string;
-  store?: { kind: string; migrations: number };
-}
-
-export interface Org {
-  businessLines: Array<{ id: string; name: string; owner: string }>;
-  teams: Array<{ id: string; name: string; businessLine: string; manager: string }>;
-  services: Array<{ id: string; name: string; team: string; owner: string }>;
-  changeSystems: Array<{ id: string; name: string; integrated: boolean }>;
-  revision?: number | string;
-}
-
-export type KpiUnit = 'count' | 'seconds' | 'ratio' | 'per_day' | 'score';
-
-export interface KpiDefinition {
-  key: KpiKey;
-  title: string;
-  unit: KpiUnit;
-  direction: 'lower' | 'higher';
-  description: string;
-}
-
-export interface KpiValue {
-  kpi: KpiKey;
-  level: Level;
-  businessLine: string | null;
-  team: string | null;
-  value: number | null;
-  numerator?: number | null;
-  denominator?: number | null;
-}
-
-export interface KpiValuesResponse {
-  window: KpiWindow;
-  from: string;
-  to: string;
-  values: KpiValue[];
-}
-
-export interface KpiSeriesResponse {
-  kpi: KpiKey;
-  window: KpiWindow;
-  step: string;
-  unit: KpiUnit;
-  series: Array<{ level: Level; businessLine: string | null; team: string | null; points: Array<{ at: string; value: number | null }> }>;
-}
-
-export type CellStatus = 'met' | 'at_risk' | 'missed' | 'no_data';
-
-export interface ScorecardResponse {
-  window: KpiWindow;
-  year: number;
-  generatedAt: string;
-  kpis: Array<{ key: KpiKey; title: string; unit: KpiUnit; direction: 'lower' | 'higher' }>;
-  scopes: Array<{
-    level: Level;
-    id: string | null;
-    name: string;
-    owner?: string | null;
-    businessLine?: string | null;
-    cells: Record<string, { value: number | null; target: number | null; status: CellStatus; previous: number | null }>;
-    score: number | null;
-  }>;
-}
-
-export interface ListResponse<T> {
-  items: T[];
-  total: number;
-  limit: number;
-  offset: number;
-}
-
-/** Fields every stored record has (its id, the resolved owner and the time it was last written). */
-interface Stored {
-  id: string;
-  service?: string | null;
-  team?: string | null;
-  businessLine?: string | null;
-  updatedAt?: string;
-}
-
-export interface Incident extends Stored {
-  title: string;
-  priority: string;
-  startedAt: string;
-  detectedAt: string;
-  acknowledgedAt?: string | null;
-  recoveredAt?: string | null;
-  resolvedAt?: string | null;
-  detectionSource: string;
-  cause: string;
-  causedByChange?: string | null;
-  postmortemUrl?: string | null;
-  drill: boolean;
-  steps?: Array<{ step: string; at: string; owner: string; note?: string }>;
-}
-
-export interface Change extends Stored {
-  title?: string | null;
-  system: string;
-  kind: string;
-  startedAt: string;
-  finishedAt?: string | null;
-  controlled: boolean;
-  result?: string | null;
-  exemption?: string | null;
-  gateCheck?: string | null;
-  /** Ids of the freeze windows the change started inside without an exemption (the exporter's freeze_violations rule). */
-  violatedFreezes?: string[];
-}
-
-export interface Freeze extends Stored {
-  name: string;
-  reason: string;
-  scope: { businessLine?: string; team?: string; service?: string };
-  startsAt?: string | null;
-  endsAt?: string | null;
-  schedule?: { cron: string; durationMinutes: number; timezone: string } | null;
-}
-
-/** One time a freeze window is open (`GET /api/v1/freeze-occurrences`); recurring windows expanded by the exporter. */
-export interface FreezeOccurrence {
-  /** The freeze window's id. */
-  freeze: string;
-  name: string;
-  reason: string;
-  scope: Freeze['scope'];
-  startsAt: string;
-  endsAt: string;
-}
-
-export interface FreezeOccurrencesResponse {
-  /** By start; at most 5,000. */
-  items: FreezeOccurrence[];
-  /** True when there were more occurrences than `items` holds. */
-  truncated: boolean;
-}
-
-export interface Alert extends Stored {
-  name: string;
-  severity: string;
-  startsAt: string;
-  endsAt?: string | null;
-  verdict: 'actionable' | 'noise' | null;
-  incident?: string | null;
-}
-
-export interface Finding extends Stored {
-  check: string;
-  targetType: string;
-  severity: string;
-  foundAt: string;
-  dueAt?: string | null;
-  closedAt?: string | null;
-}
-
-export interface Action extends Stored {
-  incident: string;
-  title: string;
-  owner: string;
-  dueAt: string;
-  completedAt?: string | null;
-}
-
-export interface Drill extends Stored {
-  scenario: string;
-  startedAt: string;
-  detectedAt?: string | null;
-  recoveredAt?: string | null;
-  score: number;
-}
-
-export type BallastRecord = Incident | Change | Freeze | Alert | Finding | Action | Drill;

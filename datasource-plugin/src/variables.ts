@@ -1,9 +1,11 @@
-/** Template-variable support: business lines, teams, services, KPIs and change systems. */
-import { CustomVariableSupport, DataQueryRequest, DataQueryResponse, MetricFindValue } from '@grafana/data';
+/** Template-variable values: business lines, teams, services, KPIs and change systems. */
+import { CustomVariableSupport, DataQueryRequest, DataQueryResponse, MetricFindValue, ScopedVars } from '@grafana/data';
 import { from, map, Observable } from 'rxjs';
 import { VariableQueryEditor } from './components/VariableQueryEditor';
 import type { DataSource } from './datasource';
-import { BallastVariableQuery, VariableQueryType } from './types';
+import type { QueryContext } from './queries/context';
+import { interpolateList } from './template';
+import { BallastVariableQuery, Org, VariableQueryType } from './types';
 
 const TYPES: VariableQueryType[] = ['businessLines', 'teams', 'services', 'kpis', 'changeSystems'];
 
@@ -18,6 +20,35 @@ export function parseVariableQuery(text: string): BallastVariableQuery {
     ...(type === 'teams' && arg ? { businessLine: arg } : {}),
     ...(type === 'services' && arg ? { team: arg } : {}),
   };
+}
+
+/** The values of a variable query; `teams` and `services` narrowed by their (interpolated) parent. */
+export async function variableValues(
+  ctx: QueryContext & { getOrg(): Promise<Org> },
+  query: BallastVariableQuery | string,
+  scopedVars?: ScopedVars
+): Promise<MetricFindValue[]> {
+  const q = typeof query === 'string' ? parseVariableQuery(query) : query;
+  if (q.variableType === 'kpis') {
+    return (await ctx.kpiDefinitions()).map((d) => ({ text: d.title, value: d.key }));
+  }
+  const org = await ctx.getOrg();
+  switch (q.variableType) {
+    case 'businessLines':
+      return org.businessLines.map((b) => ({ text: b.name, value: b.id }));
+    case 'teams': {
+      const lines = interpolateList(q.businessLine, scopedVars);
+      return org.teams.filter((t) => lines.length === 0 || lines.includes(t.businessLine)).map((t) => ({ text: t.name, value: t.id }));
+    }
+    case 'services': {
+      const teams = interpolateList(q.team, scopedVars);
+      return org.services.filter((s) => teams.length === 0 || teams.includes(s.team)).map((s) => ({ text: s.name, value: s.id }));
+    }
+    case 'changeSystems':
+      return org.changeSystems.map((c) => ({ text: c.name, value: c.id }));
+    default:
+      return [];
+  }
 }
 
 export class BallastVariableSupport extends CustomVariableSupport<DataSource, BallastVariableQuery> {

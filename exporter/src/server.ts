@@ -5,31 +5,28 @@
 import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
-import type { Router } from 'express';
 import type { Logger } from 'pino';
 import YAML from 'yaml';
 import { createApp } from './api/app.js';
-import type { OpenApiPaths } from './api/openapi.js';
 import { exposureProblem, type Config } from './config.js';
-import { createRegistry } from './metrics/registry.js';
-import { startKpiExport } from './metrics/kpi-metrics.js';
-import { kpiRoutes, KPI_OPENAPI_PATHS } from './api/kpi-routes.js';
-import { KpiService } from './service/kpis.js';
-import { readerFor } from './store/sqlite-reader.js';
-import { gateRoutes } from './api/gate-routes.js';
-import { reviewRoutes } from './api/review-routes.js';
-import { ingestRouter } from './ingest/routes.js';
 import { splitConfigFile, type IngestionConfig } from './ingest/mapping.js';
+import { startKpiExport } from './metrics/kpi-metrics.js';
+import { createRegistry } from './metrics/registry.js';
+import { AggregateService } from './service/aggregates.js';
+import { FreezeService } from './service/freezes.js';
 import { GateService } from './service/gate.js';
+import { KpiService } from './service/kpis.js';
 import { OrgService } from './service/org.js';
 import { RecordService } from './service/records.js';
 import { ReviewService } from './service/reviews.js';
+import { readerFor } from './store/sqlite-reader.js';
 import { Store } from './store/store.js';
 import { VERSION } from './version.js';
 
 export interface Services {
   store: Store;
   orgs: OrgService;
+  freezes: FreezeService;
   records: RecordService;
   /** The config file's `ingestion` section (defaults when absent). */
   ingestion?: IngestionConfig;
@@ -45,7 +42,8 @@ export interface RunningServer {
 export async function openServices(config: Pick<Config, 'dataDir' | 'databaseUrl' | 'configFile'>, logger: Logger): Promise<Services> {
   const store = await Store.open({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
   const orgs = new OrgService(store);
-  const records = new RecordService(store, orgs);
+  const freezes = new FreezeService(store, orgs);
+  const records = new RecordService(store, orgs, freezes);
   let ingestion: IngestionConfig | undefined;
   if (config.configFile) {
     try {
@@ -58,7 +56,7 @@ export async function openServices(config: Pick<Config, 'dataDir' | 'databaseUrl
       throw error;
     }
   }
-  return { store, orgs, records, ingestion };
+  return { store, orgs, freezes, records, ingestion };
 }
 
 async function applyOrgIfChanged(orgs: OrgService, document: unknown): Promise<number> {
@@ -68,33 +66,29 @@ async function applyOrgIfChanged(orgs: OrgService, document: unknown): Promise<n
   return orgs.replace(wanted);
 }
 
-export interface ServeOptions {
-  /** Routers of other parts, mounted under /api/v1. */
-  extraRouters?: { router: Router; paths?: OpenApiPaths }[];
-}
-
-export async function startServer(config: Config, logger: Logger, services: Services, options: ServeOptions = {}): Promise<RunningServer> {
+/** Builds the API's services over the opened ones, mounts the routes (api/app.ts) and listens. */
+export async function startServer(config: Config, logger: Logger, services: Services): Promise<RunningServer> {
   const problem = exposureProblem(config);
   if (problem) throw new Error(problem);
   const registry = createRegistry(VERSION, services.store.kind);
   const kpiReader = readerFor(services.store); // SQLite: KPI queries off the event loop
-  const kpis = new KpiService(services.store, services.orgs, { reader: kpiReader.db });
+  const { store, orgs, freezes, records } = services;
+  const kpis = new KpiService(store, orgs, { reader: kpiReader.db });
   const kpiExport = startKpiExport(kpis, registry, { intervalMs: config.refreshIntervalMs, logger });
   const app = createApp({
     version: VERSION,
     ...services,
+    kpis,
+    aggregates: new AggregateService(store, orgs, freezes, { reader: kpiReader.db }),
+    gate: new GateService(store, orgs),
+    reviews: new ReviewService(store, orgs, kpis, records),
     tokens: config.tokens,
-    logger,
+    registry,
+    githubSecret: config.githubWebhookSecret,
     bodyLimit: config.bodyLimit,
+    logger,
     metricsPublic: config.metricsPublic,
     metrics: (req, res) => kpiExport.respond(req, res),
-    extraRouters: [
-      ...(options.extraRouters ?? []),
-      { router: kpiRoutes(kpis, config.tokens), paths: KPI_OPENAPI_PATHS },
-      ingestRouter({ ...services, tokens: config.tokens, registry, githubSecret: config.githubWebhookSecret, bodyLimit: config.bodyLimit }),
-      gateRoutes(new GateService(services.store, services.orgs), config.tokens),
-      reviewRoutes(new ReviewService(services.store, services.orgs, kpis, services.records), config.tokens),
-    ],
   });
   const server: Server = createServer(app);
   await new Promise<void>((resolve, reject) => {

@@ -1,5 +1,6 @@
 /** The `ballast serve` process: start-up messages, refusal to expose itself, draining on SIGTERM. */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { request as httpRequest } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,19 +59,41 @@ describe('ballast serve', () => {
       teams: [{ id: 't', name: 'T', businessLine: 'bl', manager: 'M' }],
     };
     expect((await fetch(`${url}/api/v1/org`, { method: 'PUT', headers: auth, body: JSON.stringify(org) })).status).toBe(200);
-    const records = Array.from({ length: 10_000 }, (_, i) => ({
+    // The request is in flight for certain: headers and half the body are sent before SIGTERM, the
+    // rest only once the process has logged that it is draining. A process that exits at once (or
+    // closes open sockets) resets this connection; one that drains answers it.
+    const records = Array.from({ length: 3 }, (_, i) => ({
       id: `a-${i}`,
       name: 'Slow',
       severity: 'critical',
       team: 't',
       startsAt: new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString(),
     }));
-    const inFlight = fetch(`${url}/api/v1/alerts/batch`, { method: 'POST', headers: auth, body: JSON.stringify({ records }) });
-    await new Promise((r) => setTimeout(r, 30));
+    const body = Buffer.from(JSON.stringify({ records }));
+    const { hostname, port } = new URL(url);
+    const request = httpRequest({ hostname, port, method: 'POST', path: '/api/v1/alerts/batch', agent: false, headers: { ...auth, 'content-length': body.length } });
+    const inFlight = new Promise<{ status: number; text: string }>((resolve, reject) => {
+      request.on('response', (res) => {
+        let text = '';
+        res.on('data', (d) => (text += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+        res.on('error', reject);
+      });
+      request.on('error', reject);
+    });
+    request.write(body.subarray(0, body.length >> 1));
+    await new Promise((r) => setTimeout(r, 300)); // the server has read the headers and waits for the body
     proc.child.kill('SIGTERM');
+    for (let i = 0; i < 200 && !proc.output().stdout.includes('shutting down: draining requests'); i++) await new Promise((r) => setTimeout(r, 25));
+    expect(proc.output().stdout).toContain('shutting down: draining requests');
+    await new Promise((r) => setTimeout(r, 300)); // an exporter that does not drain is gone by now
+    expect(proc.child.exitCode, 'the exporter exited with a request in flight').toBeNull();
+    // It stops accepting while it drains: a new connection is refused.
+    await expect(fetch(`${url}/api/v1/health`)).rejects.toThrow();
+    request.end(body.subarray(body.length >> 1));
     const response = await inFlight;
-    expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ created: 10_000, updated: 0, unchanged: 0 });
+    expect(response.status, response.text).toBe(200);
+    expect(JSON.parse(response.text)).toEqual({ created: 3, updated: 0, unchanged: 0 });
     expect(await proc.exited).toBe(0);
     const lines = proc.output().stdout.split('\n').filter((l) => l.startsWith('{'));
     const messages = lines.map((l) => JSON.parse(l).msg);

@@ -13,6 +13,7 @@ import { OrgIndex, orgSchema } from '../src/domain/org.js';
 import { COLLECTIONS } from '../src/domain/records.js';
 import { DAY_MS, toMs } from '../src/domain/time.js';
 import { openServices, type Services } from '../src/server.js';
+import { recordQuery } from '../src/api/list-params.js';
 
 const NOW = Date.parse('2026-03-15T12:00:00Z');
 const logger = pino({ level: 'silent' });
@@ -168,7 +169,7 @@ describe('seeding through the API services (SQLite)', SLOW, () => {
     // The summary names the seed and end it used, so the expected data can be regenerated.
     const expected = generateDemo({ seed: summary!.seed, now: Date.parse(summary!.until) });
     for (const c of COLLECTIONS) {
-      const { total } = await services.records.list(c, { limit: '1' });
+      const { total } = await services.records.list(c, recordQuery(c, { limit: '1' }));
       expect({ collection: c, total }).toEqual({ collection: c, total: expected[c].length });
       expect(summary!.records[c]).toBe(expected[c].length);
     }

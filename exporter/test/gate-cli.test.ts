@@ -1,5 +1,7 @@
 /** `ballast gate`: exit codes and one-line reasons for allowed, frozen, unreachable (closed / --fail-open), refused. */
 import { execFile } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -60,6 +62,26 @@ describe('ballast gate', () => {
     const { io, err } = capture();
     expect(await gateCommand({ service: 'checkout-api', url: server.url, token: 'wrong-token-0123456789', failOpen: true }, io)).toBe(GATE_EXIT.noAnswer);
     expect(err[0]).toMatch(/refused the request \(401\)/);
+  });
+
+  it('names each invalid field of a 400 (the body\'s issues), not only "the request has invalid fields"', async () => {
+    const { io, out, err } = capture();
+    expect(await gateCommand({ service: 'no-such-service', url: server.url, token: TOKENS.read }, io)).toBe(GATE_EXIT.noAnswer);
+    expect(out).toEqual([]);
+    expect(err).toEqual(['ballast gate: the exporter refused the request (400): the request has invalid fields; service: unknown service "no-such-service"']);
+  });
+
+  it('says so when the URL answers but is not the exporter (HTML instead of a gate answer), even with --fail-open', async () => {
+    const other = createServer((_req, res) => res.writeHead(404, { 'content-type': 'text/html' }).end('<h1>Not found</h1>'));
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    try {
+      const { io, err } = capture();
+      const url = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
+      expect(await gateCommand({ service: 'checkout-api', url, failOpen: true }, io)).toBe(GATE_EXIT.noAnswer);
+      expect(err).toEqual([`ballast gate: ${url} refused the request (404) without a gate answer; is it the Ballast exporter?`]);
+    } finally {
+      other.close();
+    }
   });
 
   it('exits 2, never 1, on a usage error', async () => {

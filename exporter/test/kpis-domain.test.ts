@@ -62,7 +62,7 @@ describe('roll-up', () => {
       t.counts.incidents = incidents;
       t.counts.recovered = recovered.length;
       t.counts.recoveryMs = recovered.reduce((a, b) => a + b, 0);
-      t.recoveries.push(...recovered);
+      t.samples.recoveries.push(...recovered);
       t.counts.drills = drills;
       return t;
     };

@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { KpiKey } from '../src/domain/kpi-keys.js';
 import type { Org } from '../src/domain/org.js';
 import { openServices, type Services } from '../src/server.js';
+import { ValidationError } from '../src/service/errors.js';
 import { KpiService } from '../src/service/kpis.js';
 import { readerFor } from '../src/store/sqlite-reader.js';
 import { smallOrg } from './helpers/org.js';
@@ -138,11 +139,20 @@ describe.each(STORE_TARGETS)('KPIs on $kind', (target) => {
       change('c4', ago(1), { system: 'manual', gateCheck: 'chk-1' }),
       change('c5', iso(NOW), { result: 'failed' }), // exactly at the window's end: outside
     ]);
-    await batch('actions', [
+    // Actions of an unknown incident are refused as a whole, naming each record, and count nowhere.
+    const refused = batch('actions', [
       { id: 'x1', incident: 'i-none', title: 't', owner: 'o', dueAt: ago(2), completedAt: ago(3) },
       { id: 'x2', incident: 'i-none', title: 't', owner: 'o', dueAt: ago(2) },
       { id: 'x3', incident: 'i-none', title: 't', owner: 'o', dueAt: ago(-2) }, // due later: not yet due
-    ]).catch(() => undefined);
+    ]);
+    await expect(refused).rejects.toBeInstanceOf(ValidationError);
+    const issues = await refused.then(
+      () => [],
+      (error: ValidationError) => error.issues,
+    );
+    expect(issues.map((i) => i.message)).toEqual(Array(3).fill('unknown incident "i-none"'));
+    expect(issues.map((i) => i.path)).toEqual([0, 1, 2].map((n) => expect.stringMatching(new RegExp(`\\[${n}\\]\\.?incident$`))));
+    expect(await value('30d', 'action_completion_ratio')).toMatchObject({ value: null, denominator: 0 });
     await batch('incidents', [{ id: 'inc', title: 't', priority: 'P2', service: 'checkout-api', startedAt: ago(20), detectedAt: ago(20, 1), detectionSource: 'monitoring' }]);
     await batch('actions', [
       { id: 'x1', incident: 'inc', title: 't', owner: 'o', dueAt: ago(2), completedAt: ago(3) },

@@ -8,6 +8,7 @@ import { ConflictError, ValidationError } from '../src/service/errors.js';
 import { Store } from '../src/store/store.js';
 import { smallOrg } from './helpers/org.js';
 import { STORE_TARGETS } from './helpers/stores.js';
+import { recordQuery } from '../src/api/list-params.js';
 
 const logger = pino({ level: 'silent' });
 const incident = (over: Record<string, unknown> = {}) => ({
@@ -106,27 +107,27 @@ describe.each(STORE_TARGETS)('store on $kind', (target) => {
     const error = await records.batch('alerts', { records: bad }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as ValidationError).issues).toEqual([{ path: 'records[20].service', message: 'unknown service "nope"' }]);
-    expect((await records.list('alerts', {})).total).toBe(0);
+    expect((await records.list('alerts', recordQuery('alerts', {}))).total).toBe(0);
 
     expect(await records.batch('alerts', { records: good })).toEqual({ created: 50, updated: 0, unchanged: 0 });
     const retried = [...good.slice(0, 49), alert(49, { verdict: 'noise' })];
     expect(await records.batch('alerts', { records: retried })).toEqual({ created: 0, updated: 1, unchanged: 49 });
-    expect((await records.list('alerts', {})).total).toBe(50);
+    expect((await records.list('alerts', recordQuery('alerts', {}))).total).toBe(50);
   });
 
   it('lists with filters, newest first, paginated', async () => {
     const { records } = await open();
     await records.batch('alerts', { records: Array.from({ length: 30 }, (_, i) => alert(i, i === 3 ? { verdict: 'noise' } : {})) });
-    const page = await records.list('alerts', { limit: '10', offset: '5' });
+    const page = await records.list('alerts', recordQuery('alerts', { limit: '10', offset: '5' }));
     expect(page.total).toBe(30);
     expect(page.items.map((a) => a.id)).toEqual(Array.from({ length: 10 }, (_, i) => `a-${24 - i}`));
-    expect((await records.list('alerts', { severity: 'critical' })).total).toBe(15);
-    expect((await records.list('alerts', { highSeverity: 'true', verdict: 'none' })).total).toBe(14);
-    expect((await records.list('alerts', { verdict: 'noise' })).items.map((a) => a.id)).toEqual(['a-3']);
-    const window = await records.list('alerts', { from: '2026-03-01T00:10:00Z', to: '2026-03-01T00:20:00Z' });
+    expect((await records.list('alerts', recordQuery('alerts', { severity: 'critical' }))).total).toBe(15);
+    expect((await records.list('alerts', recordQuery('alerts', { highSeverity: 'true', verdict: 'none' }))).total).toBe(14);
+    expect((await records.list('alerts', recordQuery('alerts', { verdict: 'noise' }))).items.map((a) => a.id)).toEqual(['a-3']);
+    const window = await records.list('alerts', recordQuery('alerts', { from: '2026-03-01T00:10:00Z', to: '2026-03-01T00:20:00Z' }));
     expect(window.total).toBe(10);
-    expect((await records.list('alerts', { team: 'ledger' })).total).toBe(0);
-    expect((await records.list('alerts', { businessLine: 'payments,commerce' })).total).toBe(30);
+    expect((await records.list('alerts', recordQuery('alerts', { team: 'ledger' }))).total).toBe(0);
+    expect((await records.list('alerts', recordQuery('alerts', { businessLine: 'payments,commerce' }))).total).toBe(30);
   });
 
   it('scans matching rows a step at a time, in list order, ties split across steps included', async () => {
@@ -140,7 +141,7 @@ describe.each(STORE_TARGETS)('store on $kind', (target) => {
       steps.push(rows.map((row) => row.id as string));
     }
     expect(steps).toEqual([['a-6', 'a-4'], ['a-5', 'a-2'], ['a-3']]);
-    const listed = await records.list('alerts', { from: minute(1) });
+    const listed = await records.list('alerts', recordQuery('alerts', { from: minute(1) }));
     expect(listed.items.map((a) => a.id)).toEqual(steps.flat());
   });
 
@@ -177,7 +178,7 @@ describe.each(STORE_TARGETS)('store on $kind', (target) => {
     expect((await records.put('changes', 'c-1', change)).record.controlled).toBe(true);
     expect((await records.put('changes', 'c-2', { ...change, system: 'manual' })).record.controlled).toBe(false);
     expect((await records.put('changes', 'c-3', { ...change, system: 'manual', gateCheck: 'chk-1' })).record.controlled).toBe(true);
-    expect((await records.list('changes', { controlled: 'false' })).items.map((c) => c.id)).toEqual(['c-2']);
+    expect((await records.list('changes', recordQuery('changes', { controlled: 'false' }))).items.map((c) => c.id)).toEqual(['c-2']);
   });
 
   it('deletes freezes and lists the active ones', async () => {
@@ -197,9 +198,9 @@ describe.each(STORE_TARGETS)('store on $kind', (target) => {
       startsAt: new Date(now + 3_600_000).toISOString(),
       endsAt: new Date(now + 7_200_000).toISOString(),
     });
-    expect((await records.list('freezes', { active: 'true' })).items.map((f) => f.id)).toEqual(['f-now']);
-    expect((await records.list('freezes', { team: 'catalog' })).items.map((f) => f.id)).toEqual(['f-later']);
+    expect((await records.list('freezes', recordQuery('freezes', { active: 'true' }))).items.map((f) => f.id)).toEqual(['f-now']);
+    expect((await records.list('freezes', recordQuery('freezes', { team: 'catalog' }))).items.map((f) => f.id)).toEqual(['f-later']);
     await records.remove('freezes', 'f-now');
-    expect((await records.list('freezes', {})).total).toBe(1);
+    expect((await records.list('freezes', recordQuery('freezes', {}))).total).toBe(1);
   });
 });

@@ -1,15 +1,15 @@
 /**
  * Builds the harness page (esbuild: harness/host.tsx with the real React and @grafana/* packages)
- * and serves it with the built dist/module.js on loopback; opens it in headless Chromium
+ * and serves it with the built dist/module.js on loopback through the Grafana host emulation's
+ * server (.config/grafana-host); opens it in headless Chromium
  * (playwright-core with the system /usr/bin/chromium, as test/support/chromium.ts does).
  */
 import fs from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { grafanaIcons, openChromium } from '../../.config/harness/browser';
 import { buildHarnessHost } from '../../.config/harness/build-host';
+import { GrafanaHost } from '../../.config/grafana-host';
 
 const ROOT = path.resolve(__dirname, '..');
 const OUT = path.join(ROOT, 'harness', '.build');
@@ -37,20 +37,22 @@ export async function startHarness(viewport = { width: 1480, height: 800 }): Pro
     '/plugin/module.js': [moduleJs, 'text/javascript'],
   };
   const icons = grafanaIcons(ROOT);
-  const server = http.createServer((req, res) => {
-    const url = (req.url ?? '/').split('?')[0];
+  // The one Grafana host emulation serves the page (the panel makes no API calls of its own).
+  const host = new GrafanaHost({ plugins: [{ id: 'ballast-scorecard-panel', type: 'panel' }] });
+  const server = await host.listen({}, (req, res) => {
+    const url = (req.url ?? '/').split('?')[0]!;
     if (icons(url, res)) {
-      return;
+      return true;
     }
     const file = files[url];
     if (!file) {
       res.writeHead(404).end();
-      return;
+      return true;
     }
     res.writeHead(200, { 'content-type': file[1] }).end(fs.readFileSync(file[0]));
+    return true;
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  const url = `${server.url}/`;
   const { browser, page } = await openChromium(viewport);
   return {
     url,
@@ -58,7 +60,7 @@ export async function startHarness(viewport = { width: 1480, height: 800 }): Pro
     page,
     async close() {
       await browser.close();
-      await new Promise((r) => server.close(r));
+      await server.close();
     },
   };
 }

@@ -2,19 +2,20 @@
  * The BUILT panel in headless Chromium: the harness page (harness/host.tsx) loads dist/module.js
  * as an AMD module with the real React and @grafana/* packages and renders it in PanelChrome.
  * scripts/harness-check.ts drives the page in a child process (esbuild and playwright need plain
- * Node, not this jsdom environment). Skipped when Chromium or dist/ is missing.
+ * Node, not this jsdom environment). A missing Chromium or dist/ fails
+ * these tests, naming the command that provides it.
  */
 import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
+import { builtPlugin, CHROMIUM, requirePrerequisites } from '../../.config/vitest/prerequisites.ts';
 
 const root = path.join(__dirname, '..');
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ready = fs.existsSync(chromiumPath) && fs.existsSync(path.join(root, 'dist', 'module.js'));
 
-describe.runIf(ready)('the built panel in headless Chromium (harness page)', () => {
+describe('the built panel in headless Chromium (harness page)', () => {
   let seen: Record<string, any>;
   beforeAll(() => {
+    // A missing Chromium or build fails every test below with the command to fix it.
+    requirePrerequisites([CHROMIUM, builtPlugin(root)]);
     const tsx = require.resolve('tsx/cli');
     const stdout = execFileSync(process.execPath, [tsx, path.join(root, 'scripts', 'harness-check.ts')], {
       cwd: root,

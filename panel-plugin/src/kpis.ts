@@ -1,44 +1,21 @@
 /**
- * The KPIs the scorecard knows: key, title, unit and direction, as the exporter defines them
- * (exporter/src/domain/kpis.ts, KPI_DEFINITIONS; a test checks the two agree). The panel needs
- * them for Prometheus frames, which carry only `stability_<key>` names and values; Ballast frames
- * may carry title/unit/direction themselves and then win.
+ * The KPIs the scorecard knows, from the exporter's registry (@ballast/contract: key, title, unit,
+ * direction; the status rule). The panel needs them for Prometheus frames, which carry only
+ * `stability_<key>` names and values; Ballast frames may carry title/unit/direction themselves and
+ * then win. What is here is presentation: the default selection and the value formats.
  */
+import { KPI_SUMMARIES, type Direction as KpiDirection, type KpiSummary, type Unit as KpiUnit } from '@ballast/contract';
 import { getValueFormat, formattedValueToString } from '@grafana/data';
 
-export type KpiUnit = 'count' | 'seconds' | 'ratio' | 'per_day' | 'score';
-export type KpiDirection = 'lower' | 'higher';
-export type Status = 'met' | 'at_risk' | 'missed' | 'no_data';
-export const STATUSES: readonly Status[] = ['met', 'at_risk', 'missed', 'no_data'];
+export { STATUSES, statusOf, type Status } from '@ballast/contract';
+export type { KpiDirection, KpiUnit };
 
-export interface KpiInfo {
-  key: string;
-  title: string;
-  unit: KpiUnit;
-  direction: KpiDirection;
-}
+/** What the panel knows of a KPI (a newer exporter's KPI unknown to this build arrives with its frame). */
+export type KpiInfo = Omit<KpiSummary, 'key'> & { key: string };
 
-export const KPI_CATALOG: readonly KpiInfo[] = [
-  { key: 'high_priority_incidents', title: 'High-priority incidents', unit: 'count', direction: 'lower' },
-  { key: 'mttr_seconds', title: 'MTTR', unit: 'seconds', direction: 'lower' },
-  { key: 'mttr_p50_seconds', title: 'MTTR p50', unit: 'seconds', direction: 'lower' },
-  { key: 'mttr_p90_seconds', title: 'MTTR p90', unit: 'seconds', direction: 'lower' },
-  { key: 'mttd_seconds', title: 'MTTD', unit: 'seconds', direction: 'lower' },
-  { key: 'detection_ratio', title: 'Detected by us', unit: 'ratio', direction: 'higher' },
-  { key: 'alert_accuracy_ratio', title: 'Alert accuracy', unit: 'ratio', direction: 'higher' },
-  { key: 'high_priority_alerts_per_day', title: 'High-severity alerts per day', unit: 'per_day', direction: 'lower' },
-  { key: 'inspection_closure_ratio', title: 'Inspection closure', unit: 'ratio', direction: 'higher' },
-  { key: 'change_control_coverage_ratio', title: 'Change control coverage', unit: 'ratio', direction: 'higher' },
-  { key: 'change_system_integration_ratio', title: 'Change systems integrated', unit: 'ratio', direction: 'higher' },
-  { key: 'freeze_violations', title: 'Freeze violations', unit: 'count', direction: 'lower' },
-  { key: 'change_failure_ratio', title: 'Change failure rate', unit: 'ratio', direction: 'lower' },
-  { key: 'action_completion_ratio', title: 'Improvement actions completed', unit: 'ratio', direction: 'higher' },
-  { key: 'drill_score', title: 'Drill score', unit: 'score', direction: 'higher' },
-  { key: 'drill_coverage_ratio', title: 'Drill coverage', unit: 'ratio', direction: 'higher' },
-  { key: 'incident_data_quality_ratio', title: 'Incident data quality', unit: 'ratio', direction: 'higher' },
-];
+export const KPI_CATALOG: readonly KpiInfo[] = KPI_SUMMARIES;
 
-export const KPI_BY_KEY = new Map(KPI_CATALOG.map((k) => [k.key, k]));
+export const KPI_BY_KEY: ReadonlyMap<string, KpiInfo> = new Map(KPI_CATALOG.map((k) => [k.key, k]));
 
 /** The twelve KPIs the committee scorecard shows by default, in its order. */
 export const DEFAULT_KPIS: readonly string[] = [
@@ -55,24 +32,6 @@ export const DEFAULT_KPIS: readonly string[] = [
   'action_completion_ratio',
   'drill_score',
 ];
-
-/** KPIs whose yearly target is scaled to the window's share of the year (as the exporter does). */
-export const WINDOW_SCALED: ReadonlySet<string> = new Set(['high_priority_incidents', 'freeze_violations']);
-
-/** How far on the wrong side of the target still counts as at risk (the exporter's AT_RISK_SHARE). */
-export const AT_RISK_SHARE = 0.1;
-
-/** The exporter's status rule: met, at_risk (wrong side by at most 10 % of the target), missed, no_data. */
-export function statusOf(direction: KpiDirection, value: number | null, target: number | null): Status {
-  if (value === null || target === null || !Number.isFinite(value) || !Number.isFinite(target)) {
-    return 'no_data';
-  }
-  const shortfall = direction === 'lower' ? value - target : target - value;
-  if (shortfall <= 0) {
-    return 'met';
-  }
-  return shortfall <= Math.abs(target) * AT_RISK_SHARE ? 'at_risk' : 'missed';
-}
 
 /** Grafana unit id for a KPI unit (the same units the data source puts on its fields). */
 export function grafanaUnit(unit: KpiUnit): string {

@@ -24,9 +24,10 @@ test('the plugin is a PanelPlugin with the options of both views', () => {
   expect(list.find((i) => i.path === 'suspectMinutes')!.defaultValue).toBe(120);
 });
 
-test('the KPI catalogue matches the exporter’s KPI definitions', async () => {
-  const { KPI_DEFINITIONS } = await import('../../exporter/src/domain/kpis.ts');
-  expect(KPI_CATALOG.map(({ key, title, unit, direction }) => ({ key, title, unit, direction }))).toEqual(
-    KPI_DEFINITIONS.map(({ key, title, unit, direction }: { key: string; title: string; unit: string; direction: string }) => ({ key, title, unit, direction }))
-  );
+test('the KPI catalogue is the registry’s (@ballast/contract), not a copy', async () => {
+  const { KPI_REGISTRY } = await import('@ballast/contract');
+  expect(KPI_CATALOG.map((k) => k.key)).toEqual(KPI_REGISTRY.map((e) => e.key));
+  expect(KPI_CATALOG[0]).toEqual({ key: 'high_priority_incidents', title: 'High-priority incidents', unit: 'count', direction: 'lower' });
+  // Every default KPI exists in the registry.
+  expect(DEFAULT_KPIS.filter((k) => !KPI_CATALOG.some((c) => c.key === k))).toEqual([]);
 });

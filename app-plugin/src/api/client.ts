@@ -1,110 +1,36 @@
 /**
  * The exporter's REST API as the app reaches it: through Grafana's app plugin proxy at
  * `/api/plugin-proxy/ballast-stability-app/ballast/api/v1/...`. The plugin.json route forwards to
- * the configured exporter URL (jsonData.url) and adds `Authorization: Bearer <apiToken>` from
- * secureJsonData on Grafana's server: the token never reaches the browser.
+ * the configured exporter URL (jsonData.url) and adds `Authorization: Bearer <token>` from
+ * secureJsonData on Grafana's server (the read, ingest or admin token, by route): no token ever
+ * reaches the browser. The client itself is
+ * the contract's (@ballast/contract); this file plugs in Grafana's backendSrv.
  */
+import { ApiError, BallastApi, grafanaTransport, type GateAnswer } from '@ballast/contract';
 import { getBackendSrv, isFetchError } from '@grafana/runtime';
 import { lastValueFrom } from 'rxjs';
 import { PROXY_BASE } from '../constants';
-import { GateAnswer, ListResponse } from '../types';
 
-export type Params = Record<string, string | number | boolean | undefined | null>;
+export { ApiError } from '@ballast/contract';
 
-/** A refused or failed API call: HTTP status (0 when nothing answered) and the exporter's own message. */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly path: string
-  ) {
-    super(message);
-    this.name = 'ApiError';
-  }
-}
+const transport = grafanaTransport((options) => lastValueFrom(getBackendSrv().fetch(options)), isFetchError);
 
-export const PAGE_SIZE = 1000;
-
-export function queryString(params: Params): string {
-  const query = new URLSearchParams();
-  for (const [key, value] of Object.entries(params)) {
-    if (value !== undefined && value !== null && value !== '') {
-      query.set(key, String(value));
-    }
-  }
-  const qs = query.toString();
-  return qs ? `?${qs}` : '';
-}
-
-async function call<T>(method: string, path: string, params: Params = {}, body?: unknown): Promise<T> {
-  const url = `${PROXY_BASE}/api/v1${path}${queryString(params)}`;
-  try {
-    const response = await lastValueFrom(
-      getBackendSrv().fetch<T>({
-        url,
-        method,
-        data: body,
-        headers: body === undefined ? undefined : { 'Content-Type': 'application/json' },
-        showErrorAlert: false,
-        showSuccessAlert: false,
-      })
-    );
-    return response.data;
-  } catch (err) {
-    throw toApiError(err, path);
-  }
-}
-
-export function toApiError(err: unknown, path: string): ApiError {
-  if (err instanceof ApiError) {
-    return err;
-  }
-  if (isFetchError(err)) {
-    const data = err.data as { message?: string; error?: string; issues?: Array<{ path: string; message: string }> } | undefined;
-    const issues = data?.issues?.length ? `: ${data.issues.map((i) => `${i.path} ${i.message}`).join('; ')}` : '';
-    const message = (data?.message || data?.error || err.statusText || (err.status ? `HTTP ${err.status}` : 'no answer')) + issues;
-    return new ApiError(err.status ?? 0, message, path);
-  }
-  return new ApiError(0, err instanceof Error ? err.message : String(err), path);
-}
-
-export const api = {
-  get: <T>(path: string, params?: Params) => call<T>('GET', path, params),
-  put: <T>(path: string, body: unknown) => call<T>('PUT', path, {}, body),
-  post: <T>(path: string, body: unknown) => call<T>('POST', path, {}, body),
-  delete: (path: string) => call<unknown>('DELETE', path),
-
+class AppApi extends BallastApi {
   /** The change-freeze gate's answer for a service: 200 allowed, 423 refused (with the freezes in force). */
   async gate(service: string): Promise<GateAnswer> {
-    const url = `${PROXY_BASE}/api/v1/gate${queryString({ service })}`;
     try {
-      const response = await lastValueFrom(getBackendSrv().fetch<GateAnswer>({ url, method: 'GET', showErrorAlert: false, showSuccessAlert: false }));
-      return response.data;
+      return await this.get<GateAnswer>('/gate', { service });
     } catch (err) {
-      if (isFetchError(err) && err.status === 423 && err.data && typeof err.data === 'object') {
-        return err.data as GateAnswer;
+      if (err instanceof ApiError && err.status === 423 && err.body && typeof err.body === 'object') {
+        return { ...(err.body as GateAnswer), allowed: true };
       }
-      throw toApiError(err, '/gate');
+      throw err;
     }
-  },
+  }
+}
 
-  /** Every item of a list call, following pages, up to `max` items. */
-  async list<T>(path: string, params: Params = {}, max = PAGE_SIZE): Promise<{ items: T[]; total: number }> {
-    const items: T[] = [];
-    let total = 0;
-    for (let offset = 0; items.length < max; ) {
-      const limit = Math.min(PAGE_SIZE, max - items.length);
-      const page = await call<ListResponse<T>>('GET', path, { ...params, limit, offset });
-      items.push(...page.items);
-      total = page.total;
-      offset += page.items.length;
-      if (page.items.length === 0 || offset >= page.total) {
-        break;
-      }
-    }
-    return { items, total };
-  },
-};
+/** The exporter's API through the app's proxy route; the client core (paging, errors) is the contract's. */
+export const api = new AppApi(`${PROXY_BASE}/api/v1`, transport);
 
 /** The record as the API takes it back in a PUT: without the fields the exporter derives. */
 export function recordInput<T extends { id: string }>(record: T): Omit<T, 'id' | 'updatedAt' | 'businessLine'> {

@@ -1,5 +1,6 @@
 import React, { useState } from 'react';
 import { Alert as Notice, Badge, Button, Stack } from '@grafana/ui';
+import type { AlertNameStats, AlertsByNameResponse } from '@ballast/contract';
 import { api, ApiError, recordInput } from '../api/client';
 import { useAsync } from '../api/useAsync';
 import { FiltersBar } from '../components/FiltersBar';
@@ -12,37 +13,17 @@ import { Table } from '../components/Table';
 import { Filters, filtersKey, kpiWindowOf, listParams } from '../components/urlState';
 import { Alert, KpiValuesResponse } from '../types';
 
-export interface NameStats {
-  id: string;
-  name: string;
-  total: number;
-  actionable: number;
-  noise: number;
-  none: number;
-  accuracy: number | null;
-}
+/** Names the by-name table shows; the exporter counts every alert, the table pages its names. */
+const NAMES = 1000;
 
-/** High-severity alerts grouped by name: verdict counts and accuracy (actionable / judged). */
-export function byName(alerts: Alert[]): NameStats[] {
-  const map = new Map<string, NameStats>();
-  for (const a of alerts) {
-    const s = map.get(a.name) ?? { id: a.name, name: a.name, total: 0, actionable: 0, noise: 0, none: 0, accuracy: null };
-    s.total++;
-    if (a.verdict === 'actionable') {
-      s.actionable++;
-    } else if (a.verdict === 'noise') {
-      s.noise++;
-    } else {
-      s.none++;
-    }
-    map.set(a.name, s);
-  }
-  return [...map.values()]
-    .map((s) => ({ ...s, accuracy: s.actionable + s.noise ? s.actionable / (s.actionable + s.noise) : null }))
-    .sort((a, b) => b.total - a.total);
-}
+/** "5 (2 inferred)": a count and how much of it the exporter inferred without a human verdict. */
+const withInferred = (n: number, inferred: number) => (inferred ? `${n} (${inferred} inferred)` : String(n));
 
-/** Alert governance: accuracy by team and by alert name, the noisiest names and the verdict review queue. */
+/**
+ * Alert governance: accuracy by team (the KPI) and by alert name, the noisiest names, and the
+ * verdict review queue. The per-name numbers are the exporter's (`/alerts-by-name`), counted by
+ * alert_accuracy_ratio's own rules, so they add up to the team and org values.
+ */
 export function AlertsPage({ filters }: { filters: Filters; query?: Record<string, string> }) {
   const org = useOrg();
   const window = kpiWindowOf(filters);
@@ -51,7 +32,8 @@ export function AlertsPage({ filters }: { filters: Filters; query?: Record<strin
     () => api.get<KpiValuesResponse>('/kpis', { kpi: 'alert_accuracy_ratio', level: 'team', window, businessLine: filters.businessLine, team: filters.team }),
     [window, filters.businessLine, filters.team]
   );
-  const alerts = useAsync(() => api.list<Alert>('/alerts', { ...listParams(filters), highSeverity: true }, 5000), [key]);
+  const names = useAsync(() => api.get<AlertsByNameResponse>('/alerts-by-name', { ...listParams(filters), limit: NAMES }), [key]);
+  const noisiest = useAsync(() => api.get<AlertsByNameResponse>('/alerts-by-name', { ...listParams(filters), sort: 'noise', limit: 10 }), [key]);
   const queue = useAsync(() => api.list<Alert>('/alerts', { ...listParams(filters), highSeverity: true, verdict: 'none' }, 200), [key]);
 
   return (
@@ -72,43 +54,47 @@ export function AlertsPage({ filters }: { filters: Filters; query?: Record<strin
           )}
         </Loadable>
       </Section>
-      <Loadable state={alerts} what="high-severity alerts" isEmpty={(d) => d.items.length === 0}>
-        {(d) => {
-          const stats = byName(d.items);
-          const noisiest = [...stats].filter((s) => s.noise > 0).sort((a, b) => b.noise - a.noise || b.total - a.total).slice(0, 10);
-          return (
-            <>
-              <Section title="Noisiest alert names" testId="noisiest">
-                {noisiest.length === 0 ? (
-                  <p>No alert was judged noise in this range.</p>
-                ) : (
-                  <Table<NameStats>
-                    rows={noisiest}
-                    cols={[
-                      { id: 'name', header: 'Alert', cell: (s) => s.name },
-                      { id: 'noise', header: 'Noise', cell: (s) => String(s.noise) },
-                      { id: 'total', header: 'Fired', cell: (s) => String(s.total) },
-                      { id: 'accuracy', header: 'Accuracy', cell: (s) => fmtKpi(s.accuracy, 'ratio') },
-                    ]}
-                  />
-                )}
-              </Section>
-              <Section title={`Accuracy by alert name (${d.total > d.items.length ? `newest ${d.items.length} of ${d.total}` : d.items.length} high-severity alerts)`} testId="by-name">
-                <Table<NameStats>
-                  rows={stats}
-                  cols={[
-                    { id: 'name', header: 'Alert', cell: (s) => s.name },
-                    { id: 'total', header: 'Fired', cell: (s) => String(s.total) },
-                    { id: 'actionable', header: 'Actionable', cell: (s) => String(s.actionable) },
-                    { id: 'noise', header: 'Noise', cell: (s) => String(s.noise) },
-                    { id: 'none', header: 'No verdict', cell: (s) => String(s.none) },
-                    { id: 'accuracy', header: 'Accuracy', cell: (s) => fmtKpi(s.accuracy, 'ratio') },
-                  ]}
-                />
-              </Section>
-            </>
-          );
-        }}
+      <Section title="Noisiest alert names" testId="noisiest">
+        <Loadable state={noisiest} what="the noisiest alert names" isEmpty={(d) => d.items.length === 0} empty="No high-severity alert fired in this range.">
+          {(d) => {
+            const noisy = d.items.filter((s) => s.noise > 0);
+            return noisy.length === 0 ? (
+              <p>No alert was judged noise in this range.</p>
+            ) : (
+              <Table<AlertNameStats & { id?: string }>
+                rows={noisy}
+                rowId={(s) => s.name}
+                cols={[
+                  { id: 'name', header: 'Alert', cell: (s) => s.name },
+                  { id: 'noise', header: 'Noise', cell: (s) => withInferred(s.noise, s.inferredNoise) },
+                  { id: 'alerts', header: 'Fired', cell: (s) => String(s.alerts) },
+                  { id: 'accuracy', header: 'Accuracy', cell: (s) => fmtKpi(s.accuracy, 'ratio') },
+                ]}
+              />
+            );
+          }}
+        </Loadable>
+      </Section>
+      <Loadable state={names} what="high-severity alerts" isEmpty={(d) => d.items.length === 0}>
+        {(d) => (
+          <Section
+            title={`Accuracy by alert name (${d.total > d.items.length ? `the ${d.items.length} most fired of ${d.total} names` : `${d.total} names`})`}
+            testId="by-name"
+          >
+            <Table<AlertNameStats & { id?: string }>
+              rows={d.items}
+              rowId={(s) => s.name}
+              cols={[
+                { id: 'name', header: 'Alert', cell: (s) => s.name },
+                { id: 'alerts', header: 'Fired', cell: (s) => String(s.alerts) },
+                { id: 'actionable', header: 'Actionable', cell: (s) => withInferred(s.actionable, s.inferredActionable) },
+                { id: 'noise', header: 'Noise', cell: (s) => withInferred(s.noise, s.inferredNoise) },
+                { id: 'unreviewed', header: 'Unreviewed', cell: (s) => String(s.unreviewed) },
+                { id: 'accuracy', header: 'Accuracy', cell: (s) => fmtKpi(s.accuracy, 'ratio') },
+              ]}
+            />
+          </Section>
+        )}
       </Loadable>
     </div>
   );

@@ -1,12 +1,13 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { list, mockBackend, PENDING, setRole } from '../testing/mockBackend';
-import { change, freeze, org } from '../testing/fixtures';
+import { change, changesBySystem, freeze, org } from '../testing/fixtures';
 import { renderApp } from '../testing/render';
 import { Freeze, FreezeOccurrence } from '../types';
 import { monthGrid, nextDay, onDay } from './calendar';
 
 const base = [{ path: '/org', answer: org }];
+const systems = { path: '/changes-by-system', answer: changesBySystem };
 const gateOk = { path: '/gate', answer: { allowed: true, checkId: 'chk-1' } };
 const activeFreeze = { ...freeze, startsAt: new Date(Date.now() - 3600_000).toISOString(), endsAt: new Date(Date.now() + 86_400_000).toISOString() };
 const inFreeze = { ...change, startedAt: new Date(Date.now() - 1800_000).toISOString(), violatedFreezes: ['frz-1'] };
@@ -22,28 +23,30 @@ beforeEach(() => setRole('Viewer'));
 
 describe('Change control', () => {
   test('loading', async () => {
-    mockBackend([...base, { path: '/freezes', ...PENDING }, { path: '/freeze-occurrences', ...PENDING }, { path: '/changes', ...PENDING }, { path: '/gate', ...PENDING }]);
+    mockBackend([...base, { path: '/freezes', ...PENDING }, { path: '/freeze-occurrences', ...PENDING }, { path: '/changes', ...PENDING }, { path: '/gate', ...PENDING }, { path: '/changes-by-system', ...PENDING }]);
     renderApp('changes');
     expect(await screen.findByText(/Loading changes/)).toBeInTheDocument();
+    expect(screen.getByText(/Loading change systems/)).toBeInTheDocument();
     expect(screen.getByText(/Loading freeze windows/)).toBeInTheDocument();
     expect(screen.getByText(/Loading the gate's answers/)).toBeInTheDocument();
   });
 
   test('error', async () => {
     const down = { error: { status: 503, message: 'store unavailable' } };
-    mockBackend([...base, { path: '/freezes', ...down }, { path: '/freeze-occurrences', ...down }, { path: '/changes', ...down }, gateOk]);
+    mockBackend([...base, { path: '/freezes', ...down }, { path: '/freeze-occurrences', ...down }, { path: '/changes', ...down }, { path: '/changes-by-system', ...down }, gateOk]);
     renderApp('changes');
-    expect((await screen.findAllByText('store unavailable')).length).toBe(2);
+    // The calendar, the systems and the changes each say why.
+    expect((await screen.findAllByText('store unavailable')).length).toBe(3);
   });
 
   test('error of the occurrences shows the API message in the calendar', async () => {
-    mockBackend([...base, freezesRoute([activeFreeze]), { path: '/freeze-occurrences', error: { status: 400, message: 'from: is required' } }, { path: '/changes', answer: list([]) }, gateOk]);
+    mockBackend([...base, systems, freezesRoute([activeFreeze]), { path: '/freeze-occurrences', error: { status: 400, message: 'from: is required' } }, { path: '/changes', answer: list([]) }, gateOk]);
     renderApp('changes');
     expect(await within(await screen.findByTestId('freeze-calendar')).findByText('from: is required')).toBeInTheDocument();
   });
 
   test('empty', async () => {
-    mockBackend([...base, freezesRoute([]), occurrences([]), { path: '/changes', answer: list([]) }, gateOk]);
+    mockBackend([...base, systems, freezesRoute([]), occurrences([]), { path: '/changes', answer: list([]) }, gateOk]);
     renderApp('changes?service=checkout-api');
     expect(await screen.findByText('No changes')).toBeInTheDocument();
     expect(await screen.findByText(/No freeze window in this month/)).toBeInTheDocument();
@@ -53,6 +56,7 @@ describe('Change control', () => {
     const controlledDeploy = { ...change, id: 'chg-2', title: 'Controlled deploy', system: 'argocd', controlled: true, startedAt: '2026-01-01T00:00:00Z', violatedFreezes: [] };
     const { requests } = mockBackend([
       ...base,
+      systems,
       freezesRoute([activeFreeze]),
       occurrences([occurrenceOf(activeFreeze)]),
       { path: '/changes', answer: ({ query }: { query: URLSearchParams }) => list(query.get('violation') === 'true' ? [inFreeze] : [inFreeze, controlledDeploy]) },
@@ -60,9 +64,11 @@ describe('Change control', () => {
         path: '/gate',
         answer: ({ query }: { query: URLSearchParams }) => {
           if (query.get('service') === 'checkout-api') {
-            throw Object.assign(new Error('locked'), { status: 423 });
+            // The exporter's 423 body (exporter/src/api/gate-routes.ts): a refused answer with the freezes in force.
+            const frozen = { allowed: false, checkId: 'chk-frozen', at: new Date().toISOString(), service: 'checkout-api', freezes: [{ id: activeFreeze.id, name: activeFreeze.name, reason: activeFreeze.reason, startsAt: activeFreeze.startsAt, endsAt: activeFreeze.endsAt }] };
+            throw Object.assign(new Error('Locked'), { status: 423, data: frozen });
           }
-          return { allowed: true, checkId: 'c1' };
+          return { allowed: true, checkId: 'c1', at: new Date().toISOString(), service: query.get('service'), freezes: [] };
         },
       },
     ]);
@@ -77,12 +83,52 @@ describe('Change control', () => {
     expect(within(calendar).getByText('in force')).toBeInTheDocument();
     await waitFor(() => expect(screen.getAllByTestId('gate-answer')).toHaveLength(2));
     expect(requests.some((r) => r.path === '/gate' && r.query.get('service') === 'cart-gateway')).toBe(true);
+    // Which answer is which: checkout-api frozen (423), cart-gateway allowed (200).
+    const answers = Object.fromEntries(screen.getAllByTestId('gate-answer').map((el) => [el.textContent, el.getAttribute('data-allowed')]));
+    expect(answers).toEqual({ 'checkout-api': 'false', 'cart-gateway': 'true' });
+    const frozen = screen.getAllByTestId('gate-answer').find((el) => el.textContent === 'checkout-api')!;
+    fireEvent.mouseEnter(frozen);
+    fireEvent.focus(frozen);
+    expect(await screen.findByText('Frozen by Black Friday')).toBeInTheDocument();
     expect(requests.some((r) => r.path === '/freezes' && r.query.get('active') === 'true')).toBe(true);
+  });
+
+  test('data: per-system coverage, failures and violations are the exporter\'s (/changes-by-system), asked for the filters and range', async () => {
+    const stray = { system: 'old-ci', name: 'old-ci', integrated: null, changes: 1, controlled: 0, coverage: 0, withResult: 0, failed: 0, failureRatio: null, freezeViolations: 0 };
+    const { requests } = mockBackend([
+      ...base,
+      { path: '/changes-by-system', answer: { ...changesBySystem, items: [...changesBySystem.items, stray] } },
+      freezesRoute([]),
+      occurrences([]),
+      // The change list holds nothing: the system numbers do not come from it.
+      { path: '/changes', answer: list([]) },
+      gateOk,
+    ]);
+    renderApp('changes?team=pay-checkout');
+    const table = await screen.findByTestId('systems-table');
+    const manual = within(table).getByText('Manual').closest('tr')!;
+    expect(within(manual).getByText('not integrated')).toBeInTheDocument();
+    expect(within(manual).getByText('25.0% (1 / 4)')).toBeInTheDocument();
+    expect(within(manual).getByText('50.0% (1 / 2)')).toBeInTheDocument();
+    expect(within(manual).getByText('2')).toBeInTheDocument();
+    const argo = within(table).getByText('Argo CD').closest('tr')!;
+    expect(within(argo).getByText('integrated')).toBeInTheDocument();
+    expect(within(argo).getByText('100.0% (8 / 8)')).toBeInTheDocument();
+    expect(within(within(table).getByText('old-ci').closest('tr')!).getByText('not in the org config')).toBeInTheDocument();
+    expect(screen.getByTestId('systems-integration')).toHaveTextContent('1 of 2 change systems integrated with the gate (50.0%).');
+    const asked = requests.filter((r) => r.path === '/changes-by-system');
+    expect(asked.length).toBeGreaterThan(0);
+    for (const r of asked) {
+      expect(r.query.get('team')).toBe('pay-checkout');
+      expect(r.query.get('from')).toMatch(/^\d{4}-\d\d-\d\dT/);
+      expect(r.query.get('to')).toMatch(/^\d{4}-\d\d-\d\dT/);
+    }
   });
 
   test('data: the mark comes from violatedFreezes only (no client-side rule), names fall back to the id; uncontrolled asks controlled=false', async () => {
     const { requests } = mockBackend([
       ...base,
+      systems,
       freezesRoute([activeFreeze]),
       occurrences([occurrenceOf(activeFreeze)]),
       // Inside the window but not a violation by the exporter's rule, and a violation of a freeze the list does not hold.
@@ -98,7 +144,7 @@ describe('Change control', () => {
   });
 
   test('role rules: Viewers see freezes read-only', async () => {
-    mockBackend([...base, freezesRoute([activeFreeze]), occurrences([occurrenceOf(activeFreeze)]), { path: '/changes', answer: list([]) }, gateOk]);
+    mockBackend([...base, systems, freezesRoute([activeFreeze]), occurrences([occurrenceOf(activeFreeze)]), { path: '/changes', answer: list([]) }, gateOk]);
     renderApp('changes');
     expect(await screen.findByText(/read-only/)).toBeInTheDocument();
     expect(screen.queryByText('New freeze')).not.toBeInTheDocument();
@@ -110,6 +156,7 @@ describe('Change control', () => {
     setRole('Editor');
     const { requests } = mockBackend([
       ...base,
+      systems,
       freezesRoute([]),
       occurrences([]),
       { path: '/changes', answer: list([]) },
@@ -132,6 +179,7 @@ describe('Change control', () => {
     setRole('Admin');
     const { requests } = mockBackend([
       ...base,
+      systems,
       freezesRoute([activeFreeze]),
       occurrences([occurrenceOf(activeFreeze)]),
       { path: '/changes', answer: list([]) },
@@ -164,6 +212,7 @@ describe('recurring freezes', () => {
     const starts = ['2026-10-30T17:00:00Z', '2026-11-06T17:00:00Z', '2026-11-13T17:00:00Z', '2026-11-20T17:00:00Z', '2026-11-27T17:00:00Z'];
     const { requests } = mockBackend([
       ...base,
+      systems,
       freezesRoute([weekend], []),
       occurrences(starts.map((s) => occurrenceOf(weekend, new Date(s).toISOString(), new Date(Date.parse(s) + 3780 * 60_000).toISOString()))),
       { path: '/changes', answer: list([{ ...change, startedAt: '2026-11-07T12:00:00Z', violatedFreezes: ['wk'] }]) },

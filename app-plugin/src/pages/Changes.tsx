@@ -2,17 +2,18 @@ import React, { useState } from 'react';
 import { css, cx } from '@emotion/css';
 import { GrafanaTheme2 } from '@grafana/data';
 import { Alert, Badge, Button, ConfirmButton, InlineField, RadioButtonGroup, Stack, Tooltip, useStyles2 } from '@grafana/ui';
+import type { ChangesBySystemResponse, ChangeSystemStats } from '@ballast/contract';
 import { api, ApiError } from '../api/client';
 import { useAsync } from '../api/useAsync';
 import { FiltersBar } from '../components/FiltersBar';
-import { fmtTime } from '../components/format';
+import { fmtKpi, fmtTime } from '../components/format';
 import { Loadable } from '../components/Loadable';
 import { nameOf, useOrg } from '../components/OrgContext';
 import { canEdit } from '../components/roles';
 import { Section } from '../components/Section';
 import { Table } from '../components/Table';
 import { Filters, filtersKey, listParams, setQuery } from '../components/urlState';
-import { Change, Freeze, FreezeOccurrence, GateAnswer, Org } from '../types';
+import { Change, Freeze, FreezeOccurrence, GateAnswer } from '../types';
 import { FreezeEditor, freezeInput } from './FreezeEditor';
 import { monthGrid, monthOf, nextDay, onDay, openAt, shiftMonth } from './calendar';
 
@@ -24,7 +25,7 @@ const CONTROL_OPTIONS: Array<{ label: string; value: Control }> = [
   { label: 'Violations', value: 'violations' },
 ];
 
-/** Change control: changes and their control, per-system integration, the freeze calendar (editable by Editors) and the gate. */
+/** Change control: per-system coverage and integration, the freeze calendar (editable by Editors), the gate, and the changes with their control. */
 export function ChangesPage({ filters, query = {} }: { filters: Filters; query?: Record<string, string> }) {
   const org = useOrg();
   const control = (CONTROL_OPTIONS.find((o) => o.value === query.control)?.value ?? 'all') as Control;
@@ -43,15 +44,14 @@ export function ChangesPage({ filters, query = {} }: { filters: Filters; query?:
       </FiltersBar>
       <FreezeCalendar filters={filters} month={query.month} state={freezes} />
       <GateSection filters={filters} />
+      <SystemsSection filters={filters} />
       <Section title="Changes" testId="changes-section">
         <Loadable state={changes} what="changes" isEmpty={(d) => d.items.length === 0}>
           {(d) => {
             const names = new Map((freezes.data?.items ?? []).map((f) => [f.id, f.name]));
             const rows = d.items.map((c) => ({ ...c, violation: (c.violatedFreezes ?? []).map((id) => names.get(id) ?? id) }));
             return (
-              <>
-                <SystemsTable org={org} changes={d.items} />
-                <Table<Change & { violation: string[] }>
+              <Table<Change & { violation: string[] }>
                   testId="changes-table"
                   rows={rows}
                   cols={[
@@ -80,7 +80,6 @@ export function ChangesPage({ filters, query = {} }: { filters: Filters; query?:
                     { id: 'result', header: 'Result', cell: (c) => c.result ?? '–' },
                   ]}
                 />
-              </>
             );
           }}
         </Loadable>
@@ -89,23 +88,47 @@ export function ChangesPage({ filters, query = {} }: { filters: Filters; query?:
   );
 }
 
-function SystemsTable({ org, changes }: { org: Org; changes: Change[] }) {
-  const rows = org.changeSystems.map((s) => {
-    const mine = changes.filter((c) => c.system === s.id);
-    return { ...s, count: mine.length, controlled: mine.filter((c) => c.controlled).length };
-  });
+/**
+ * Per change system: control coverage, failures and freeze violations of the changes in range, as
+ * the change-control KPIs count them (the exporter's `/changes-by-system`), and gate integration.
+ */
+function SystemsSection({ filters }: { filters: Filters }) {
+  const state = useAsync(() => api.get<ChangesBySystemResponse>('/changes-by-system', listParams(filters)), [filtersKey(filters)]);
   return (
-    <div data-testid="systems-table" style={{ marginBottom: 16 }}>
-      <Table
-        rows={rows}
-        cols={[
-          { id: 'name', header: 'Change system', cell: (s) => s.name },
-          { id: 'integrated', header: 'Integrated with the gate', cell: (s) => (s.integrated ? <Badge color="green" text="integrated" /> : <Badge color="orange" text="not integrated" />) },
-          { id: 'count', header: 'Changes', cell: (s) => String(s.count) },
-          { id: 'controlled', header: 'Controlled', cell: (s) => (s.count ? `${Math.round((100 * s.controlled) / s.count)}%` : '–') },
-        ]}
-      />
-    </div>
+    <Section title="Change systems" testId="systems-section">
+      <Loadable state={state} what="change systems" isEmpty={(d) => d.items.length === 0} empty="The org config lists no change system.">
+        {(d) => (
+          <div data-testid="systems-table">
+            <Table<ChangeSystemStats & { id?: string }>
+              rows={d.items}
+              rowId={(s) => s.system}
+              cols={[
+                { id: 'name', header: 'Change system', cell: (s) => s.name },
+                {
+                  id: 'integrated',
+                  header: 'Integrated with the gate',
+                  cell: (s) =>
+                    s.integrated === null ? (
+                      <Badge color="darkgrey" text="not in the org config" />
+                    ) : s.integrated ? (
+                      <Badge color="green" text="integrated" />
+                    ) : (
+                      <Badge color="orange" text="not integrated" />
+                    ),
+                },
+                { id: 'changes', header: 'Changes', cell: (s) => String(s.changes) },
+                { id: 'coverage', header: 'Controlled', cell: (s) => (s.changes ? `${fmtKpi(s.coverage, 'ratio')} (${s.controlled} / ${s.changes})` : '–') },
+                { id: 'failed', header: 'Failed', cell: (s) => (s.withResult ? `${fmtKpi(s.failureRatio, 'ratio')} (${s.failed} / ${s.withResult})` : '–') },
+                { id: 'violations', header: 'Freeze violations', cell: (s) => (s.freezeViolations ? <Badge color="red" icon="lock" text={String(s.freezeViolations)} /> : '0') },
+              ]}
+            />
+            <p data-testid="systems-integration">
+              {d.integration.integrated} of {d.integration.total} change systems integrated with the gate ({fmtKpi(d.integration.ratio, 'ratio')}).
+            </p>
+          </div>
+        )}
+      </Loadable>
+    </Section>
   );
 }
 

@@ -1,3 +1,4 @@
+import type { AlertsByNameResponse, ChangesBySystemResponse } from '@ballast/contract';
 import { Action, Alert, Change, Drill, Finding, Freeze, Incident, Org, Review, Scorecard } from '../types';
 
 export const org: Org = {
@@ -140,4 +141,28 @@ export const review: Review = {
   scopes: scorecard.scopes,
   topIncidents: [incident],
   overdueActions: [action],
+};
+
+/** `/alerts-by-name` as the exporter answers it (inferred verdicts counted, as alert_accuracy_ratio counts them). */
+export const alertsByName: AlertsByNameResponse = {
+  from: '2026-10-31T00:00:00.000Z',
+  to: '2026-11-30T00:00:00.000Z',
+  items: [
+    { name: 'HighErrorRate', alerts: 12, actionable: 5, inferredActionable: 2, noise: 5, inferredNoise: 1, unreviewed: 2, accuracy: 0.5 },
+    { name: 'DiskFull', alerts: 3, actionable: 3, inferredActionable: 0, noise: 0, inferredNoise: 0, unreviewed: 0, accuracy: 1 },
+  ],
+  total: 2,
+  limit: 1000,
+  offset: 0,
+};
+
+/** `/changes-by-system`: every system of the org, counted by the change-control KPIs' rules. */
+export const changesBySystem: ChangesBySystemResponse = {
+  from: '2026-10-31T00:00:00.000Z',
+  to: '2026-11-30T00:00:00.000Z',
+  integration: { integrated: 1, total: 2, ratio: 0.5 },
+  items: [
+    { system: 'argocd', name: 'Argo CD', integrated: true, changes: 8, controlled: 8, coverage: 1, withResult: 8, failed: 1, failureRatio: 0.125, freezeViolations: 0 },
+    { system: 'manual', name: 'Manual', integrated: false, changes: 4, controlled: 1, coverage: 0.25, withResult: 2, failed: 1, failureRatio: 0.5, freezeViolations: 2 },
+  ],
 };

@@ -1,17 +1,23 @@
 /**
- * Test stand-in for Grafana's backend service: `getBackendSrv().fetch()` answers from a table of
- * routes on the exporter's API path (after the app proxy prefix). A route answers data, throws
- * Grafana's FetchError shape ({status, data}) or never answers (loading state).
+ * Test backend for the app's pages: getBackendSrv().fetch() behaves as Grafana's frontend does
+ * (.config/grafana-host/backend-srv.ts) and every request goes through the emulated Grafana app
+ * proxy with the app's real plugin.json routes and the current user's role (grafanaHost.ts).
+ * Only what would reach the EXPORTER is canned: a table of routes on the exporter's API path
+ * (after /api/v1) that answer data, fail with the exporter's error shape, or never answer.
+ *
+ * A request Grafana itself would refuse (no route matches: 404, role too low: 403) fails the test
+ * after it ends, unless the test says it expects that ({ allowRefusals: true }): so every page
+ * test also proves its URLs reach the exporter through the declared routes.
  */
-import { BackendSrv, BackendSrvRequest, config, FetchError, setBackendSrv } from '@grafana/runtime';
-import { Observable } from 'rxjs';
-import { PROXY_BASE } from '../constants';
+import { BackendSrv, config, setBackendSrv } from '@grafana/runtime';
+import { createBackendSrv, inProcessTransport, type GrafanaHost, type HostResponse, type OutgoingRequest } from '../../../.config/grafana-host';
+import { appHost, currentUser } from './grafanaHost';
 
 export type Answer = unknown | ((req: { path: string; query: URLSearchParams; body: unknown; method: string }) => unknown);
 
 export interface MockRoute {
   method?: string;
-  /** Matched against the path after /api/v1, without the query, e.g. /incidents. */
+  /** Matched against the exporter path after /api/v1, without the query, e.g. /incidents. */
   path: string | RegExp;
   answer?: Answer;
   error?: { status: number; message: string; data?: unknown };
@@ -20,55 +26,77 @@ export interface MockRoute {
 
 export interface Recorded {
   method: string;
+  /** The URL the app asked Grafana for. */
   url: string;
+  /** The exporter path after /api/v1 as Grafana's proxy forwarded it. */
   path: string;
   query: URLSearchParams;
   body: unknown;
+  /** The Authorization header Grafana added. */
+  authorization?: string;
 }
 
 export const PENDING = { pending: true } as const;
 
-export function mockBackend(routes: MockRoute[]): { requests: Recorded[] } {
+let active: { host: GrafanaHost; allowRefusals: boolean } | undefined;
+
+afterEach(() => {
+  const current = active;
+  active = undefined;
+  if (!current || current.allowRefusals) {
+    return;
+  }
+  const refused = refusals(current.host);
+  if (refused.length) {
+    throw new Error(`Grafana's app proxy refused: ${refused.map((e) => `${e.method} ${e.url} as ${e.role} → ${e.refused!.status} ${e.refused!.message}`).join('; ')}`);
+  }
+});
+
+/** The requests Grafana's app proxy answered itself (404 no route, 403 role), never forwarded. */
+export function refusals(host: GrafanaHost) {
+  return host.log.filter((e) => e.refused && e.url.startsWith('/api/plugin-proxy/'));
+}
+
+const json = (status: number, data: unknown): HostResponse => ({ status, headers: { 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify(data) ?? '') });
+
+export function mockBackend(routes: MockRoute[], options: { allowRefusals?: boolean; secureJsonData?: Record<string, string> } = {}): { requests: Recorded[]; host: GrafanaHost } {
   const requests: Recorded[] = [];
-  const fetch = (options: BackendSrvRequest) =>
-    new Observable((subscriber) => {
-      const method = (options.method ?? 'GET').toUpperCase();
-      const [full, qs = ''] = options.url.split('?');
-      const api = `${PROXY_BASE}/api/v1`;
-      const path = full.startsWith(api) ? full.slice(api.length) : full;
-      const query = new URLSearchParams(qs);
-      requests.push({ method, url: options.url, path, query, body: options.data });
-      const route = routes.find(
-        (r) => (r.method ?? 'GET') === method && (typeof r.path === 'string' ? r.path === path : r.path.test(path))
-      );
-      const fail = (status: number, message: string, data?: unknown) => {
-        const error: FetchError = { status, statusText: message, data: data ?? { error: 'Error', message }, config: options };
-        subscriber.error(error);
-      };
-      if (!route) {
-        fail(404, `no mock for ${method} ${path}`);
-        return;
-      }
-      if (route.pending) {
-        return;
-      }
-      if (route.error) {
-        fail(route.error.status, route.error.message, route.error.data);
-        return;
-      }
+  const exporter = (out: OutgoingRequest): Promise<HostResponse> => {
+    const [full, qs = ''] = out.path.split('?');
+    const path = full.startsWith('/api/v1') ? full.slice('/api/v1'.length) : full;
+    const query = new URLSearchParams(qs);
+    const text = out.body?.toString();
+    const body = text ? JSON.parse(text) : undefined;
+    const method = out.method;
+    // The host logs a request before it calls the upstream, synchronously: the last entry is this one.
+    requests.push({ method, url: host.log[host.log.length - 1].url, path, query, body, authorization: out.headers.Authorization });
+    const route = routes.find((r) => (r.method ?? 'GET') === method && (typeof r.path === 'string' ? r.path === path : r.path.test(path)));
+    if (!route) {
+      return Promise.resolve(json(404, { error: 'Not Found', message: `no mock for ${method} ${path}` }));
+    }
+    if (route.pending) {
+      return new Promise(() => {});
+    }
+    if (route.error) {
+      return Promise.resolve(json(route.error.status, route.error.data ?? { error: 'Error', message: route.error.message }));
+    }
+    return new Promise((resolve) =>
       setTimeout(() => {
         try {
-          const data = typeof route.answer === 'function' ? (route.answer as Function)({ path, query, body: options.data, method }) : route.answer;
-          subscriber.next({ data, status: 200, ok: true, config: options });
-          subscriber.complete();
+          resolve(json(200, typeof route.answer === 'function' ? (route.answer as Function)({ path, query, body, method }) : route.answer));
         } catch (e) {
-          const err = e as { status?: number; message?: string };
-          fail(err.status ?? 500, err.message ?? String(e));
+          // A thrown { status, data } answers that status with `data` as the body (e.g. the gate's 423 answer).
+          const err = e as { status?: number; message?: string; data?: unknown };
+          resolve(json(err.status ?? 500, err.data ?? { error: 'Error', message: err.message ?? String(e) }));
         }
-      }, 0);
-    });
-  setBackendSrv({ fetch } as unknown as BackendSrv);
-  return { requests };
+      }, 0)
+    );
+  };
+  const host = appHost(exporter, options.secureJsonData);
+  const srv = createBackendSrv(inProcessTransport(host, currentUser));
+  setBackendSrv({ fetch: srv.fetch } as unknown as BackendSrv);
+  active = { host, allowRefusals: Boolean(options.allowRefusals) };
+  return { requests, host };
 }
 
 export function setRole(role: 'Viewer' | 'Editor' | 'Admin') {

@@ -4,6 +4,7 @@
  * headless-Chromium screenshot per view into datasource-plugin/docs/img/. The page is served from
  * a loopback HTTP server together with @grafana/ui's icon SVGs (which Icon fetches at run time).
  *   npm run screenshots -w datasource-plugin      (CHROMIUM=/path/to/chromium to override)
+ *   npm run screenshots -w datasource-plugin -- annotation query-kpi   (only those views)
  */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
@@ -26,7 +27,7 @@ const VIEWS = {
   'query-kpi': [1280, 250],
   'query-incidents': [1280, 310],
   'query-changes': [1280, 270],
-  annotation: [1100, 200],
+  annotation: [1400, 200],
   variable: [1000, 160],
 };
 
@@ -66,7 +67,12 @@ const base = `http://127.0.0.1:${server.address().port}`;
 
 fs.mkdirSync(out, { recursive: true });
 try {
-  for (const [view, [w, h]] of Object.entries(VIEWS)) {
+  const only = process.argv.slice(2);
+  const unknown = only.filter((v) => !(v in VIEWS));
+  if (unknown.length) {
+    throw new Error(`unknown view(s) ${unknown.join(', ')}: choose from ${Object.keys(VIEWS).join(', ')}`);
+  }
+  for (const [view, [w, h]] of Object.entries(VIEWS).filter(([v]) => only.length === 0 || only.includes(v))) {
     const file = path.join(out, `${view}.png`);
     await promisify(execFile)(chromium, [
       '--headless',

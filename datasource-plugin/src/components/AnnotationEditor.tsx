@@ -1,32 +1,57 @@
 import React from 'react';
 import { css } from '@emotion/css';
-import { GrafanaTheme2, QueryEditorProps, SelectableValue } from '@grafana/data';
+import { AnnotationQuery, GrafanaTheme2, QueryEditorProps, SelectableValue } from '@grafana/data';
 import { InlineField, InlineFieldRow, RadioButtonGroup, Select, useStyles2 } from '@grafana/ui';
 import type { DataSource } from '../datasource';
-import { AnnotationSource, BallastOptions, BallastQuery, CHANGE_KINDS } from '../types';
+import { ANNOTATION_LAYERS } from '../annotationLayers';
+import { ANNOTATION_SOURCES, AnnotationSource, BallastOptions, BallastQuery, CHANGE_KINDS } from '../types';
 import { LABEL_WIDTH, ScopeFields, useOrg } from './ScopeFields';
 
-type Props = QueryEditorProps<DataSource, BallastQuery, BallastOptions>;
+/**
+ * What Grafana passes an annotation editor (AnnotationSupport.QueryEditor): the query, and the layer
+ * around it (public/app/features/annotations/components/StandardAnnotationQueryEditor.tsx passes
+ * `annotation` and `onAnnotationChange`, which replaces the whole layer, target included).
+ */
+type Props = QueryEditorProps<DataSource, BallastQuery, BallastOptions> & {
+  annotation?: AnnotationQuery<BallastQuery>;
+  onAnnotationChange?: (annotation: AnnotationQuery<BallastQuery>) => void;
+};
 
-const SOURCES: Array<SelectableValue<AnnotationSource>> = [
-  { label: 'Changes', value: 'changes', description: 'Points; freeze violations are marked' },
-  { label: 'Incidents', value: 'incidents', description: 'Regions from start to recovery' },
-  { label: 'Freeze windows', value: 'freezes', description: 'Regions, each occurrence of a recurring window' },
-];
+const SOURCES: Array<SelectableValue<AnnotationSource>> = ANNOTATION_SOURCES.map((s) => ({
+  label: ANNOTATION_LAYERS[s].name,
+  value: s,
+  description: ANNOTATION_LAYERS[s].description,
+}));
 
-/** Annotation query editor: which records become events, filtered by business line, team, service and change kind. */
-export function AnnotationEditor({ query, onChange, datasource }: Props) {
+const isLayerName = (name: string | undefined) => !name || Object.values(ANNOTATION_LAYERS).some((l) => l.name === name);
+
+/**
+ * Annotation query editor: which records become events, filtered by business line, team, service
+ * and change kind. Choosing a source also gives the layer that source's colour (and name, unless
+ * the user named it), since Grafana draws every event of a layer in the layer's iconColor.
+ */
+export function AnnotationEditor({ query, onChange, datasource, annotation, onAnnotationChange }: Props) {
   const styles = useStyles2(getStyles);
   const org = useOrg(datasource);
   const source = query.annotationSource ?? 'changes';
+  const isChangeSource = source === 'changes' || source === 'failedChanges' || source === 'freezeViolations';
   const update = (patch: Partial<BallastQuery>) => onChange({ ...query, queryType: 'annotations', ...patch });
+  const chooseSource = (next: AnnotationSource) => {
+    const target: BallastQuery = { ...query, queryType: 'annotations', annotationSource: next };
+    if (annotation && onAnnotationChange) {
+      const layer = ANNOTATION_LAYERS[next];
+      onAnnotationChange({ ...annotation, iconColor: layer.iconColor, name: isLayerName(annotation.name) ? layer.name : annotation.name, target });
+    } else {
+      onChange(target);
+    }
+  };
   return (
     <div className={styles.editor} data-testid="ballast-annotation-editor">
       <InlineFieldRow>
         <InlineField label="Show" labelWidth={LABEL_WIDTH}>
-          <RadioButtonGroup options={SOURCES} value={source} onChange={(v) => update({ annotationSource: v })} />
+          <RadioButtonGroup options={SOURCES} value={source} onChange={chooseSource} />
         </InlineField>
-        {source === 'changes' && (
+        {isChangeSource && (
           <InlineField label="Kind" labelWidth={7}>
             <Select
               inputId="ballast-anno-kind"

@@ -4,8 +4,10 @@ import userEvent from '@testing-library/user-event';
 import { AnnotationEditor } from './AnnotationEditor';
 import { QueryEditor } from './QueryEditor';
 import { VariableQueryEditor } from './VariableQueryEditor';
+import type { AnnotationQuery } from '@grafana/data';
 import type { DataSource } from '../datasource';
-import { installTemplateSrv } from '../testing/templateSrv';
+import { ANNOTATION_LAYERS } from '../annotationLayers';
+import { installTemplateSrv } from '../dashboards/templateSrv';
 import { BallastQuery, BallastVariableQuery, KpiDefinition, Org } from '../types';
 
 const ORG: Org = {
@@ -25,7 +27,7 @@ const DEFS: KpiDefinition[] = [
 /** The editors only use getOrg and kpiDefinitions from the data source. */
 const datasource = { getOrg: () => Promise.resolve(ORG), kpiDefinitions: () => Promise.resolve(DEFS) } as unknown as DataSource;
 
-function Harness({ initial, changes, runs }: { initial: BallastQuery; changes: BallastQuery[]; runs: { count: number } }) {
+function Harness({ initial, changes, onRun }: { initial: BallastQuery; changes: BallastQuery[]; onRun: () => void }) {
   const [query, setQuery] = useState(initial);
   return (
     <QueryEditor
@@ -35,7 +37,7 @@ function Harness({ initial, changes, runs }: { initial: BallastQuery; changes: B
         changes.push(q);
         setQuery(q);
       }}
-      onRunQuery={() => runs.count++}
+      onRunQuery={onRun}
     />
   );
 }
@@ -50,7 +52,7 @@ async function renderEditor(initial: BallastQuery) {
   const changes: BallastQuery[] = [];
   const runs = { count: 0 };
   await act(async () => {
-    render(<Harness initial={initial} changes={changes} runs={runs} />);
+    render(<Harness initial={initial} changes={changes} onRun={() => runs.count++} />);
   });
   return { changes, runs };
 }
@@ -59,6 +61,7 @@ beforeEach(() => {
   installTemplateSrv([
     { name: 'team', options: ['payments-checkout', 'payments-ledger'], current: '$__all' },
     { name: 'businessLine', options: ['payments'], current: 'payments' },
+    { name: 'window', options: ['7d', '30d', '90d', 'ytd'], current: '30d' },
   ]);
 });
 
@@ -87,6 +90,21 @@ describe('QueryEditor', () => {
     expect(changes.at(-1)!.kpi).toBe('detection_ratio');
     await userEvent.click(screen.getByRole('radio', { name: '90d' }));
     expect(changes.at(-1)!.window).toBe('90d');
+  });
+
+  it('the window can be a dashboard variable ($window), and a query saved with one shows it chosen', async () => {
+    const { changes } = await renderEditor({ refId: 'A', queryType: 'scorecard' });
+    await userEvent.click(screen.getByRole('radio', { name: '$window' }));
+    expect(changes.at(-1)!.window).toBe('$window');
+    expect(screen.getByRole('radio', { name: '$window' })).toBeChecked();
+  });
+
+  it('a KPI value query offers its numerator and denominator, off by default (one number per scope)', async () => {
+    const { changes } = await renderEditor({ refId: 'A', queryType: 'kpi', kpi: 'mttr_seconds', format: 'value' });
+    const toggle = screen.getByLabelText('Numerator and denominator');
+    expect(toggle).not.toBeChecked();
+    await userEvent.click(toggle);
+    expect(changes.at(-1)!.components).toBe(true);
   });
 
   it('offers the dashboard’s template variables and the org’s teams as team filters', async () => {
@@ -163,6 +181,43 @@ describe('AnnotationEditor', () => {
     await userEvent.click(screen.getByRole('radio', { name: 'Incidents' }));
     expect(changes.at(-1)!.annotationSource).toBe('incidents');
     expect(screen.queryByLabelText('Change kind')).not.toBeInTheDocument();
+  });
+});
+
+describe('AnnotationEditor in a layer (Grafana passes annotation and onAnnotationChange)', () => {
+  it('choosing a source gives the layer that source’s colour and name; a name the user chose stays', async () => {
+    const layers: Array<AnnotationQuery<BallastQuery>> = [];
+    function L({ name }: { name: string }) {
+      const [a, setA] = useState<AnnotationQuery<BallastQuery>>({
+        name,
+        enable: true,
+        iconColor: 'blue',
+        target: { refId: 'Anno', queryType: 'annotations', annotationSource: 'changes' },
+      });
+      return (
+        <AnnotationEditor
+          datasource={datasource}
+          query={a.target!}
+          annotation={a}
+          onAnnotationChange={(n) => (layers.push(n), setA(n))}
+          onChange={(t) => setA({ ...a, target: t })}
+          onRunQuery={() => {}}
+        />
+      );
+    }
+    const { unmount } = render(<L name="Changes" />);
+    await userEvent.click(screen.getByRole('radio', { name: ANNOTATION_LAYERS.freezeViolations.name }));
+    expect(layers.at(-1)).toMatchObject({
+      name: 'Freeze violations',
+      iconColor: ANNOTATION_LAYERS.freezeViolations.iconColor,
+      target: { annotationSource: 'freezeViolations' },
+    });
+    // Changes of the violation source still filter by kind.
+    expect(screen.getByLabelText('Change kind')).toBeInTheDocument();
+    unmount();
+    render(<L name="Deploys of my team" />);
+    await userEvent.click(screen.getByRole('radio', { name: ANNOTATION_LAYERS.incidents.name }));
+    expect(layers.at(-1)).toMatchObject({ name: 'Deploys of my team', iconColor: ANNOTATION_LAYERS.incidents.iconColor });
   });
 });
 

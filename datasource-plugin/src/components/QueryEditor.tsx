@@ -35,6 +35,15 @@ export const QUERY_TYPE_OPTIONS: Array<SelectableValue<QueryType>> = [
 ].filter((o) => QUERY_TYPES.includes(o.value as QueryType)) as Array<SelectableValue<QueryType>>;
 
 const WINDOW_OPTIONS = KPI_WINDOWS.map((w) => ({ label: w, value: w }));
+
+/** Dashboard variables that can stand for a window (e.g. `$window` of the provisioned dashboards), and the query's own. */
+function windowVariableOptions(current: string | undefined): Array<SelectableValue<string>> {
+  const options = variableOptions().filter((o) => o.value === current || /window/i.test(o.value ?? ''));
+  if (current?.startsWith('$') && !options.some((o) => o.value === current)) {
+    options.push({ label: current, value: current });
+  }
+  return options.map((o) => ({ label: o.label, value: o.value, description: 'Template variable' }));
+}
 const LEVEL_LABELS: Record<string, string> = { org: 'Org', business_line: 'Business lines', team: 'Teams' };
 const LEVEL_OPTIONS = LEVELS.map((l) => ({ label: LEVEL_LABELS[l], value: l }));
 const FORMAT_OPTIONS = [
@@ -175,6 +184,20 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
             <InlineField label="Format" labelWidth={9}>
               <RadioButtonGroup options={FORMAT_OPTIONS} value={query.format ?? 'value'} onChange={(v) => update({ format: v as BallastQuery['format'] })} />
             </InlineField>
+            {query.format !== 'timeseries' && (
+              <InlineField
+                label="Numerator and denominator"
+                labelWidth={26}
+                tooltip="Add the KPI's numerator and denominator as fields (for a table). Off: one number per scope, as a stat panel shows it."
+              >
+                <InlineSwitch
+                  id="ballast-components"
+                  aria-label="Numerator and denominator"
+                  value={query.components === true}
+                  onChange={(e) => update({ components: e.currentTarget.checked || undefined })}
+                />
+              </InlineField>
+            )}
           </>
         )}
       </InlineFieldRow>
@@ -183,9 +206,9 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
         <InlineFieldRow>
           <InlineField label="Window" labelWidth={LABEL_WIDTH} tooltip="The window each value covers (ytd: the calendar year so far)">
             <RadioButtonGroup
-              options={WINDOW_OPTIONS}
+              options={[...WINDOW_OPTIONS, ...windowVariableOptions(query.window)]}
               value={query.window ?? (type === 'scorecard' ? 'ytd' : '30d')}
-              onChange={(v) => update({ window: v })}
+              onChange={(v) => update({ window: v as BallastQuery['window'] })}
             />
           </InlineField>
           <InlineField label="Level" labelWidth={8} tooltip="Which scopes: the whole org, each business line, or each team (empty: all)">

@@ -51,7 +51,7 @@ function withCurrent(options: Array<SelectableValue<string>>, value: string | un
 
 /** Business line, team and (optionally) service filters; each takes an id, a list or a `$variable`. */
 export function ScopeFields({ org, businessLine, team, service, showService = true, onChange }: ScopeProps) {
-  const vars = useMemo(variableOptions, []);
+  const vars = useMemo(() => variableOptions(), []);
   const lines = withCurrent([...vars, ...(org?.businessLines ?? []).map((b) => ({ label: b.name, value: b.id, description: b.id }))], businessLine);
   const teams = withCurrent(
     [

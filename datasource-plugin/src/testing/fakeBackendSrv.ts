@@ -1,12 +1,13 @@
 /**
- * A canned stand-in for Grafana's backend service in unit tests: `getBackendSrv().fetch()` answers
- * from a function of the API path and query parameters (the part after `<proxy url>/ballast`),
- * and every request is recorded, so tests can assert what was asked for and build on the answer.
- * A thrown `{status, data}` becomes Grafana's FetchError.
+ * Canned EXPORTER answers for unit tests, behind the Grafana host emulation (grafanaHost.ts): the
+ * plugin's request goes through Grafana's data source proxy as Grafana runs it, and `answer` gets
+ * the exporter path and query parameters as the proxy forwarded them. Every forwarded request is
+ * recorded; a thrown `{status, data}` is the exporter's error answer (a 401 then reaches the
+ * plugin as Grafana's 400, as in Grafana).
  */
-import { BackendSrv, BackendSrvRequest, FetchError, FetchResponse, setBackendSrv } from '@grafana/runtime';
-import { Observable } from 'rxjs';
-import { PROXY_URL } from './backendSrv';
+import { dsHost, installHost } from './grafanaHost';
+
+export { PROXY_URL } from './grafanaHost';
 
 export interface FakeRequest {
   /** API path, e.g. /api/v1/freeze-occurrences. */
@@ -18,26 +19,23 @@ export type Answer = (request: FakeRequest) => unknown;
 
 export function installFakeBackendSrv(answer: Answer): { requests: FakeRequest[] } {
   const requests: FakeRequest[] = [];
-  const prefix = `${PROXY_URL}/ballast`;
-  const fetchFn = <T>(options: BackendSrvRequest): Observable<FetchResponse<T>> =>
-    new Observable<FetchResponse<T>>((subscriber) => {
-      const url = new URL(options.url, 'http://grafana.invalid');
-      const request: FakeRequest = { path: url.pathname.slice(prefix.length), params: Object.fromEntries(url.searchParams) };
+  const host = dsHost({
+    exporterUrl: 'http://ballast-exporter:9464',
+    token: 'test-read-token-0123456789',
+    upstream: async (out) => {
+      const url = new URL(out.path, 'http://exporter.invalid');
+      const request: FakeRequest = { path: decodeURIComponent(url.pathname), params: Object.fromEntries(url.searchParams) };
       requests.push(request);
       try {
-        if (!url.pathname.startsWith(prefix)) {
-          throw { status: 404, data: { message: `no proxy route for ${options.url}` } };
-        }
-        const data = answer(request) as T;
-        subscriber.next({ data, status: 200, ok: true, url: options.url, config: options } as FetchResponse<T>);
-        subscriber.complete();
+        const data = answer(request);
+        return { status: 200, headers: { 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify(data) ?? '') };
       } catch (err) {
         const e = err as { status?: number; data?: unknown };
-        const error: FetchError = { status: e.status ?? 500, statusText: 'error', data: e.data ?? { message: String(err) }, config: options };
-        subscriber.error(error);
+        return { status: e.status ?? 500, headers: { 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify(e.data ?? { message: String(err) })) };
       }
-    });
-  setBackendSrv({ fetch: fetchFn } as unknown as BackendSrv);
+    },
+  });
+  installHost(host);
   return { requests };
 }
 

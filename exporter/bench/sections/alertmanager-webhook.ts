@@ -9,6 +9,7 @@ import { startServer } from '../../src/server.js';
 import type { BenchSection } from '../context.js';
 import { demoData } from '../fixtures.js';
 import { count, perSecond } from '../report.js';
+import { recordQuery } from '../../src/api/list-params.js';
 
 const NOTIFICATIONS = 1000;
 const ALERTS_PER_NOTIFICATION = 10;
@@ -83,7 +84,7 @@ export const alertmanagerWebhookSection: BenchSection = {
           const alerts = NOTIFICATIONS * ALERTS_PER_NOTIFICATION;
           rows.push([factory.kind, name, perSecond(alerts, ms), perSecond(NOTIFICATIONS, ms), `${percentile(latencies, 50).toFixed(1)} ms`, `${percentile(latencies, 99).toFixed(1)} ms`]);
         }
-        const { total } = await store.services.records.list('alerts', { limit: '1' });
+        const { total } = await store.services.records.list('alerts', recordQuery('alerts', { limit: '1' }));
         if (total !== NOTIFICATIONS * ALERTS_PER_NOTIFICATION) throw new Error(`expected ${NOTIFICATIONS * ALERTS_PER_NOTIFICATION} alert records, found ${total}`);
       } finally {
         await server.close(); // closes the store too

@@ -3,7 +3,8 @@
  * process (so its RSS is its own) against a store loaded with a year of records; we measure
  * /metrics p50/p99 as a scraper sees it, what a real Prometheus reports as its scrape duration
  * (beside a static server of the same text), scorecard p50, how soon a written record shows in
- * /metrics, the violation filter over a year of changes, the KPI refresh time, RSS, and on
+ * /metrics, the violation filter over a year of changes, the per-name and per-system aggregates
+ * over a year, the KPI refresh time, RSS, and on
  * PostgreSQL the same KPIs as one hand-written SQL query each (the baseline).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -15,7 +16,7 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { KPI_WINDOWS } from '../../src/domain/kpi-keys.js';
 import { windowRange } from '../../src/domain/windows.js';
-import { loadFreezeWindows } from '../../src/service/records.js';
+import { loadFreezeWindows } from '../../src/service/freezes.js';
 import type { BenchSection } from '../context.js';
 import { count, megabytes, seconds } from '../report.js';
 import { baselineQueries, runBaseline } from './kpi-baseline.js';
@@ -238,6 +239,20 @@ export const kpiLatencySection: BenchSection = {
           violationTimes.push(r.ms);
           violations = `${count((JSON.parse(r.body) as { total: number }).total)} of ${count(LARGE.changes)} changes`;
         }
+        // The per-name and per-system aggregates over the year the records span (the app's Alerts and Changes pages).
+        const yearRange = `from=${new Date(Date.now() - 366 * 86_400_000).toISOString()}&to=${new Date().toISOString()}`;
+        const aggregateTimes: Record<'alerts-by-name' | 'changes-by-system', number[]> = { 'alerts-by-name': [], 'changes-by-system': [] };
+        for (let i = 0; i < 5; i++) {
+          for (const path of ['alerts-by-name', 'changes-by-system'] as const) {
+            const r = await timed(`${child.url}/api/v1/${path}?${yearRange}${path === 'alerts-by-name' ? '&limit=1000' : ''}`);
+            if (r.status !== 200) throw new Error(`${path} ${r.status}: ${r.body.slice(0, 300)}`);
+            aggregateTimes[path].push(r.ms);
+          }
+        }
+        report.line(
+          `${factory.kind}: GET /api/v1/alerts-by-name over a year (${count(LARGE.highSeverityAlerts)} high-severity of ${count(LARGE.alerts)} alerts) p50 ${ms(quantile(aggregateTimes['alerts-by-name'], 0.5))}; ` +
+            `GET /api/v1/changes-by-system over a year (${count(LARGE.changes)} changes) p50 ${ms(quantile(aggregateTimes['changes-by-system'], 0.5))}`,
+        );
 
         // Write-to-/metrics: one incident through the API, then poll /metrics until it counts.
         const writeTimes: number[] = [];

@@ -132,7 +132,8 @@ async function writeRecords(loader: BulkLoader, org: Org, now: number, seed: num
       id, title: `Incident ${i}`, priority, ...o, started_at: started, detected_at: detected,
       acknowledged_at: rnd() < 0.9 ? detected + MINUTE : null, recovered_at: recovered, resolved_at: recovered,
       detection_source: pick(['monitoring', 'monitoring', 'monitoring', 'inspection', 'user', 'other']), cause: 'unknown',
-      caused_by_change: null, postmortem_url: null, drill: 0, updated_at: now,
+      // A fifth blame a change (DORA change-caused incident ratio and failed-change recovery).
+      caused_by_change: rnd() < 0.2 ? `change-${Math.floor(rnd() * LARGE.changes)}` : null, postmortem_url: null, drill: 0, updated_at: now,
     };
   });
   written += await loader.load('incident_steps', [steps]);
@@ -158,8 +159,12 @@ async function writeRecords(loader: BulkLoader, org: Org, now: number, seed: num
   await write('changes', LARGE.changes, (i) => {
     const system = pick(['argo-cd', 'argo-cd', 'jenkins', 'manual']);
     const r = rnd();
+    const started = at();
     return {
-      id: `change-${i}`, title: null, system, ...owner(), kind: 'deploy', started_at: at(), finished_at: null,
+      id: `change-${i}`, title: null, system, ...owner(), kind: 'deploy', started_at: started,
+      finished_at: r < 0.97 ? started + Math.floor(rnd() * 30 * MINUTE) : null,
+      // Commit times as GitHub / Argo CD report them, for the DORA lead time; manual changes have none.
+      committed_at: system === 'manual' ? null : started - Math.floor(rnd() * 48 * 60 * MINUTE),
       controlled: system === 'manual' ? 0 : 1, controlled_given: null,
       result: r < 0.9 ? 'success' : r < 0.95 ? 'failed' : r < 0.97 ? 'rolled_back' : null,
       exemption: rnd() < 0.01 ? 'urgent fix' : null, gate_check: null, updated_at: now,

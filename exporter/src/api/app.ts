@@ -1,33 +1,31 @@
 /**
- * The HTTP application: JSON API under /api/v1, /metrics, the OpenAPI document.
- * Routers of other parts (KPIs, ingestion, gate) are mounted through `extraRouters`.
+ * The HTTP application and the composition root of the routes: every route module has one shape
+ * (`xRoutes(deps): RouteModule`, see route-module.ts) and is mounted here, under /api/v1, in the
+ * order of ROUTES; their paths make the OpenAPI document. /metrics and / sit beside the API.
  */
-import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
-import type { OrgService } from '../service/org.js';
-import type { RecordService } from '../service/records.js';
-import type { Store } from '../store/store.js';
-import { requireRole, type TokenEntry } from './auth.js';
+import { aggregateRoutes } from './aggregate-routes.js';
+import { requireRole } from './auth.js';
 import { errorHandler, HttpError } from './errors.js';
-import { openApiDocument, type OpenApiPaths } from './openapi.js';
+import { freezeRoutes } from './freeze-routes.js';
+import { gateRoutes } from './gate-routes.js';
+import { ingestRoutes } from './ingest-routes.js';
+import { kpiRoutes } from './kpi-routes.js';
+import { openApiDocument } from './openapi.js';
+import { orgRoutes } from './org-routes.js';
 import { recordRoutes } from './records-routes.js';
+import { reviewRoutes } from './review-routes.js';
+import type { ApiDeps, Routes } from './route-module.js';
 
-export const API_VERSION = 'v1';
+/** Every route module of /api/v1. */
+export const ROUTES: readonly Routes[] = [orgRoutes, recordRoutes, freezeRoutes, aggregateRoutes, kpiRoutes, gateRoutes, reviewRoutes, ingestRoutes];
 
-export interface AppOptions {
-  version: string;
-  store: Store;
-  orgs: OrgService;
-  records: RecordService;
-  tokens: TokenEntry[];
+export interface AppOptions extends ApiDeps {
   logger: Logger;
-  /** Body size limit in bytes for JSON requests. */
-  bodyLimit: number;
   /** Serve /metrics without a token even when tokens are set. */
   metricsPublic: boolean;
   metrics?: (req: Request, res: Response) => Promise<void>;
-  /** Further routers mounted under /api/v1, with their OpenAPI paths. */
-  extraRouters?: { router: Router; paths?: OpenApiPaths }[];
 }
 
 const JSON_TYPES = ['application/json', 'application/*+json'];
@@ -42,35 +40,15 @@ export function createApp(options: AppOptions): express.Express {
   app.use(express.json({ limit: options.bodyLimit, type: JSON_TYPES, strict: false, verify: keepRawBody }));
 
   const api = express.Router();
-  api.get('/health', async (_req, res) => {
-    let storeUp = true;
-    try {
-      await options.store.ping();
-    } catch {
-      storeUp = false;
-    }
-    res.status(storeUp ? 200 : 503).json({
-      status: storeUp ? 'ok' : 'store_unavailable',
-      version: options.version,
-      apiVersion: API_VERSION,
-      store: { kind: options.store.kind, migrations: storeUp ? await options.store.migrations() : [] },
-    });
+  const modules = ROUTES.map((routes) => routes(options));
+  const document = openApiDocument(options.version, {
+    '/api/v1/openapi.json': { get: { summary: 'This document', security: [], responses: { 200: { description: 'OK' } } } },
+    ...Object.assign({}, ...modules.map((m) => m.paths)),
   });
-  const document = openApiDocument(options.version, Object.assign({}, ...(options.extraRouters ?? []).map((r) => r.paths ?? {})));
   api.get('/openapi.json', (_req, res) => {
     res.json(document);
   });
-  api.get('/org', requireRole(tokens, 'read'), async (_req, res) => {
-    const { org, revision } = await options.orgs.current();
-    res.json({ ...org, revision });
-  });
-  api.put('/org', requireRole(tokens, 'admin'), async (req, res) => {
-    const revision = await options.orgs.replace(req.body);
-    const { org } = await options.orgs.current();
-    res.json({ ...org, revision });
-  });
-  api.use(recordRoutes(options.records, tokens));
-  for (const { router } of options.extraRouters ?? []) api.use(router);
+  for (const { router } of modules) api.use(router);
   api.use((req, _res, next) => next(new HttpError(404, `no such API endpoint: ${req.method} ${req.baseUrl}${req.path}`)));
   app.use('/api/v1', api);
 

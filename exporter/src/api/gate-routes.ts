@@ -1,11 +1,11 @@
 /** `GET /api/v1/gate?service=…|team=…`: 200 allowed / 423 frozen; `GET /api/v1/gate/checks/{id}`. */
 import { Router } from 'express';
-import type { GateService } from '../service/gate.js';
 import { ValidationError } from '../service/errors.js';
-import { requireRole, type TokenEntry } from './auth.js';
+import { requireRole } from './auth.js';
 import type { OpenApiPaths } from './openapi.js';
+import type { ApiDeps, RouteModule } from './route-module.js';
 
-export function gateRoutes(gate: GateService, tokens: TokenEntry[]): { router: Router; paths: OpenApiPaths } {
+export function gateRoutes({ gate, tokens }: ApiDeps): RouteModule {
   const router = Router();
   const read = requireRole(tokens, 'read');
   router.get('/gate', read, async (req, res) => {

@@ -7,8 +7,9 @@ import { DAY_MS } from '../domain/time.js';
 import { parseStep } from '../domain/windows.js';
 import { ValidationError, zodIssues } from '../service/errors.js';
 import type { KpiService, ScopeFilter } from '../service/kpis.js';
-import { requireRole, type TokenEntry } from './auth.js';
+import { requireRole } from './auth.js';
 import type { OpenApiPaths } from './openapi.js';
+import type { ApiDeps, RouteModule } from './route-module.js';
 
 /** Most points a series request may ask for (each point is a computation over the records). */
 export const MAX_SERIES_POINTS = 1000;
@@ -62,7 +63,7 @@ async function checkScope(service: KpiService, filter: ScopeFilter): Promise<voi
   if (issues.length > 0) throw new ValidationError(issues);
 }
 
-export function kpiRoutes(service: KpiService, tokens: TokenEntry[]): Router {
+export function kpiRoutes({ kpis: service, tokens }: ApiDeps): RouteModule {
   const router = Router();
   const read = requireRole(tokens, 'read');
   router.get('/kpis/definitions', read, (_req, res) => {
@@ -93,14 +94,14 @@ export function kpiRoutes(service: KpiService, tokens: TokenEntry[]): Router {
     const q = parse(scorecardQuery, req);
     res.json(await service.scorecard(q.window));
   });
-  return router;
+  return { router, paths: KPI_OPENAPI_PATHS };
 }
 
 const param = (name: string, description: string, required = false) => ({ name, in: 'query', required, description, schema: { type: 'string' } });
 const scope = [param('level', 'org, business_line or team'), param('businessLine', 'business line id'), param('team', 'team id')];
 const ok = (description: string) => ({ 200: { description }, 400: { description: 'Bad parameter' }, 401: { description: 'No token' }, 403: { description: 'Role too low' } });
 
-export const KPI_OPENAPI_PATHS: OpenApiPaths = {
+const KPI_OPENAPI_PATHS: OpenApiPaths = {
   '/api/v1/kpis/definitions': { get: { summary: 'KPI definitions', responses: ok('[{key, title, unit, direction, description}]') } },
   '/api/v1/kpis': {
     get: {

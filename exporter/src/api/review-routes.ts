@@ -2,11 +2,12 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { ValidationError, zodIssues } from '../service/errors.js';
-import { reviewDraftSchema, reviewSaveSchema, type ReviewService } from '../service/reviews.js';
-import { requireRole, type TokenEntry } from './auth.js';
+import { reviewDraftSchema, reviewSaveSchema } from '../service/reviews.js';
+import { requireRole } from './auth.js';
 import type { OpenApiPaths } from './openapi.js';
+import type { ApiDeps, RouteModule } from './route-module.js';
 
-export function reviewRoutes(reviews: ReviewService, tokens: TokenEntry[]): { router: Router; paths: OpenApiPaths } {
+export function reviewRoutes({ reviews, tokens }: ApiDeps): RouteModule {
   const router = Router();
   const read = requireRole(tokens, 'read');
   router.get('/reviews/draft', read, async (req, res) => {

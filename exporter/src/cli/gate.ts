@@ -45,16 +45,24 @@ export async function gateCommand(options: GateCommandOptions, io: Output = stdi
   };
 
   let res: Response;
-  let body: { allowed?: boolean; checkId?: string; message?: string; freezes?: { name: string; reason: string; endsAt: string }[] };
+  let body: GateAnswer;
   try {
     res = await fetch(url, {
       headers: options.token ? { authorization: `Bearer ${options.token}` } : {},
       signal: AbortSignal.timeout((options.timeoutSeconds ?? 10) * 1000),
     });
-    body = await res.json();
   } catch (error) {
     const cause = (error as { cause?: { code?: string } }).cause?.code;
     return noAnswer(`cannot reach ${url.origin}: ${cause ?? (error instanceof Error ? error.message : String(error))}`);
+  }
+  try {
+    body = (await res.json()) as GateAnswer;
+  } catch {
+    // Something answered, but not the exporter's JSON (a proxy's error page, a wrong URL).
+    // A 5xx is an outage (--fail-open may allow); anything else is a wrong URL, which always fails.
+    if (res.status >= 500) return noAnswer(`${url.origin} answered ${res.status} without a gate answer`);
+    io.err(`ballast gate: ${url.origin} refused the request (${res.status}) without a gate answer; is it the Ballast exporter?`);
+    return GATE_EXIT.noAnswer;
   }
   if (res.status === 200 && body.allowed === true) {
     io.out(body.checkId ?? '');
@@ -67,6 +75,21 @@ export async function gateCommand(options: GateCommandOptions, io: Output = stdi
     return GATE_EXIT.frozen;
   }
   if (res.status >= 500) return noAnswer(`the exporter answered ${res.status}: ${body.message ?? ''}`);
-  io.err(`ballast gate: the exporter refused the request (${res.status}): ${body.message ?? ''}`);
+  io.err(`ballast gate: the exporter refused the request (${res.status}): ${refusal(body)}`);
   return GATE_EXIT.noAnswer;
+}
+
+interface GateAnswer {
+  allowed?: boolean;
+  checkId?: string;
+  message?: string;
+  /** On a 400: which fields, and why (the API's error body). */
+  issues?: { path?: string; message?: string }[];
+  freezes?: { name: string; reason: string; endsAt: string }[];
+}
+
+/** The exporter's message, with each invalid field named: "the request has invalid fields" alone says nothing. */
+export function refusal(body: GateAnswer): string {
+  const issues = (Array.isArray(body.issues) ? body.issues : []).map((i) => (i.path ? `${i.path}: ${i.message ?? 'invalid'}` : (i.message ?? 'invalid')));
+  return [body.message ?? '', ...issues].filter((part) => part !== '').join('; ');
 }

@@ -1,10 +1,12 @@
 /**
  * Demo changes: ~350 a day (busier on weekdays, quiet in freezes), mostly through integrated
- * systems, ~2% failed and ~1% rolled back, and a few inside freezes without an exemption.
+ * systems, ~2% failed and ~1% rolled back, and a few inside freezes without an exemption. Deploys
+ * through systems that report the deployed commit carry its time (`committedAt`, DORA lead time),
+ * from about a day and a half before the deploy early in the year to under a day by its end.
  */
 import type { CHANGE_KINDS } from '../domain/records.js';
-import { toIso } from '../domain/time.js';
-import { days, isWeekend, known, MINUTE, momentsOfDay, pad, trend, type DemoContext, type DemoRecord } from './context.js';
+import { DAY_MS, toIso } from '../domain/time.js';
+import { days, HOUR, isWeekend, known, MINUTE, momentsOfDay, pad, trend, type DemoContext, type DemoRecord } from './context.js';
 import type { FreezeCalendar } from './freezes.js';
 import { weighted, type Random } from './random.js';
 
@@ -34,13 +36,18 @@ const GATED: Record<string, [number, number]> = {
   'ansible-tower': [0.1, 0.6],
   'manual-db-console': [0, 0.3],
 };
+/** Deploy systems whose receivers carry the commit time; Jenkins deploys do not (no lead time). */
+const REPORTS_COMMIT = new Set(['argo-cd', 'github-actions', 'spinnaker']);
+/** Median hours from commit to deploy start, at the start and the end of the history. */
+const LEAD_HOURS: [number, number] = [36, 16];
 const EXEMPTIONS = [
   'Hotfix for a customer-facing outage, approved by the incident commander',
   'Security patch (CVE), approved by the CISO',
   'Regulatory deadline, approved by the business line CTO',
 ];
 
-export function demoChanges(ctx: DemoContext, rng: Random, calendar: FreezeCalendar): ChangeRecord[] {
+/** `commits` is its own stream, so commit times leave the other change fields as they were. */
+export function demoChanges(ctx: DemoContext, rng: Random, calendar: FreezeCalendar, commits: Random): ChangeRecord[] {
   const changes: ChangeRecord[] = [];
   const services = ctx.org.services;
   for (const day of days(ctx)) {
@@ -63,6 +70,10 @@ export function demoChanges(ctx: DemoContext, rng: Random, calendar: FreezeCalen
         startedAt: toIso(at),
         ...(known(ctx, finishedAt) ? { finishedAt: toIso(finishedAt), result: weighted(rng, { success: 97, failed: 2, rolled_back: 1 }) } : {}),
       };
+      if (kind === 'deploy' && REPORTS_COMMIT.has(system)) {
+        const leadMs = commits.logNormal(trend(ctx, at, ...LEAD_HOURS) * HOUR, 0.8);
+        change.committedAt = toIso(at - Math.round(Math.min(leadMs, 30 * DAY_MS)));
+      }
       if (gate && rng.chance(trend(ctx, at, gate[0], gate[1]))) change.gateCheck = `gate-${pad(rng.int(0, 1e9), 9)}`;
       if (frozen && !rng.chance(VIOLATION_SHARE)) change.exemption = rng.pick(EXEMPTIONS);
       changes.push(change);

@@ -3,6 +3,7 @@
  * goals and the usual policy. The structure (ids) is the same for every seed, so that data seeded
  * with one seed can be replaced by another's without orphaning records; the seed picks the people.
  */
+import { ORG_ONLY } from '../domain/kpis.js';
 import type { Goal, Org } from '../domain/org.js';
 import type { KpiKey } from '../domain/kpi-keys.js';
 import { Random } from './random.js';
@@ -60,9 +61,12 @@ const ORG_TARGETS: Partial<Record<KpiKey, number>> = {
   drill_score: 80,
   drill_coverage_ratio: 0.8,
   incident_data_quality_ratio: 0.95,
+  // DORA keys; no deployment-frequency goal: a team would inherit its business line's and miss it.
+  change_lead_time_seconds: 86_400,
+  change_caused_incident_ratio: 0.01,
+  failed_change_recovery_seconds: 3600,
 };
 const COUNT_KPIS: KpiKey[] = ['high_priority_incidents', 'high_priority_alerts_per_day'];
-const ORG_ONLY_KPIS: KpiKey[] = ['change_system_integration_ratio'];
 
 /** A pool of people; `person()` draws one at random. */
 export class People {
@@ -104,7 +108,7 @@ function goals(year: number, lines: string[]): Goal[] {
   const result: Goal[] = [];
   for (const [kpi, target] of Object.entries(ORG_TARGETS) as [KpiKey, number][]) {
     result.push({ year, kpi, target });
-    if (ORG_ONLY_KPIS.includes(kpi)) continue;
+    if (ORG_ONLY.has(kpi)) continue;
     for (const businessLine of lines) {
       const scaled = COUNT_KPIS.includes(kpi) ? Math.round(target / lines.length) : target;
       result.push({ year, kpi, target: scaled, businessLine });

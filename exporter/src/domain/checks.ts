@@ -60,6 +60,11 @@ export function checkRecord<C extends Collection>(collection: C, input: RecordIn
     case 'changes': {
       checkOwnership(issues, record, ctx.org);
       notBefore(issues, record, 'finishedAt', 'startedAt');
+      // The deployed commit exists before its deploy starts (DORA lead time counts from it).
+      const committed = ms(record.committedAt as string | undefined);
+      if (committed !== undefined && committed > ms(record.startedAt as string)!) {
+        issues.push({ path: 'committedAt', message: 'must not be after startedAt' });
+      }
       const system = record.system as string;
       if (!ctx.org.changeSystems.has(system)) issues.push({ path: 'system', message: `unknown change system "${system}"` });
       break;

@@ -4,6 +4,7 @@
  * plus a duration), like GitLab deploy freezes. Recurring starts are computed in the window's
  * timezone, so "18:00 every Friday in Europe/Berlin" stays 18:00 local across DST changes.
  */
+import { scopeApplies } from '@ballast/contract';
 import { Cron } from 'croner';
 
 export interface FreezeWindowSpec {
@@ -89,16 +90,8 @@ function startsFrom(job: Cron, from: number, to: number): number[] {
   return starts;
 }
 
-/** Whether a window's scope covers a record owned by this service / team / business line. */
-export function scopeApplies(
-  scope: FreezeWindowSpec['scope'],
-  target: { service?: string | null; team?: string | null; businessLine?: string | null },
-): boolean {
-  if (scope.service !== undefined && scope.service !== target.service) return false;
-  if (scope.team !== undefined && scope.team !== target.team) return false;
-  if (scope.businessLine !== undefined && scope.businessLine !== target.businessLine) return false;
-  return true;
-}
+// The scope rule is the contract's (the timeline panel draws freeze bands with the same one).
+export { scopeApplies };
 
 export interface ChangeMoment {
   startedAt: number;

@@ -2,14 +2,11 @@
  * Goals against values: which target applies to a scope, whether it is met, and the weighted
  * overall score of a scope. Pure.
  */
-import { DEFINITIONS_BY_KEY, WINDOW_SCALED, type Scope } from './kpis.js';
-import type { KpiKey } from './kpi-keys.js';
+import { KPI_BY_KEY, SCORE_WEIGHTS, statusOf, WINDOW_SCALED, type KpiKey, type Status } from '@ballast/contract';
+import type { Scope } from './kpis.js';
 import type { Goal } from './org.js';
 
-export type Status = 'met' | 'at_risk' | 'missed' | 'no_data';
-
-/** How far on the wrong side of the target still counts as at risk (share of the target). */
-export const AT_RISK_SHARE = 0.1;
+export { AT_RISK_SHARE, SCORE_WEIGHTS, type Status } from '@ballast/contract';
 
 /**
  * The yearly target of a KPI for a scope: the goal set for that scope, else (for KPIs that do not
@@ -21,7 +18,7 @@ export function yearlyTarget(goals: readonly Goal[], year: number, kpi: KpiKey, 
       (g) => g.year === year && g.kpi === kpi && (g.businessLine ?? null) === businessLine && (g.team ?? null) === team,
     )?.target ?? null;
   const own = find(scope.level === 'business_line' ? scope.businessLine : null, scope.team);
-  if (own !== null || scope.level === 'org' || DEFINITIONS_BY_KEY.get(kpi)!.unit === 'count') return own;
+  if (own !== null || scope.level === 'org' || KPI_BY_KEY.get(kpi)!.unit === 'count') return own;
   if (scope.level === 'team') {
     const line = find(scope.businessLine, null);
     if (line !== null) return line;
@@ -37,33 +34,8 @@ export function windowTarget(yearly: number | null, kpi: KpiKey, share: number):
 
 /** met, at_risk (wrong side by at most 10 % of the target), missed; no_data without value or target. */
 export function status(kpi: KpiKey, value: number | null, target: number | null): Status {
-  if (value === null || target === null) return 'no_data';
-  const lowerBetter = DEFINITIONS_BY_KEY.get(kpi)!.direction === 'lower';
-  const shortfall = lowerBetter ? value - target : target - value;
-  if (shortfall <= 0) return 'met';
-  return shortfall <= Math.abs(target) * AT_RISK_SHARE ? 'at_risk' : 'missed';
+  return statusOf(KPI_BY_KEY.get(kpi)!.direction, value, target);
 }
-
-/** Weight of each KPI in the overall score (the committee's emphasis: incidents and recovery). */
-export const SCORE_WEIGHTS: Record<KpiKey, number> = {
-  high_priority_incidents: 3,
-  mttr_seconds: 3,
-  mttr_p50_seconds: 0,
-  mttr_p90_seconds: 1,
-  mttd_seconds: 2,
-  detection_ratio: 2,
-  alert_accuracy_ratio: 1,
-  high_priority_alerts_per_day: 1,
-  inspection_closure_ratio: 1,
-  change_control_coverage_ratio: 1,
-  change_system_integration_ratio: 1,
-  freeze_violations: 2,
-  change_failure_ratio: 2,
-  action_completion_ratio: 1,
-  drill_score: 1,
-  drill_coverage_ratio: 1,
-  incident_data_quality_ratio: 1,
-};
 
 const STATUS_POINTS: Partial<Record<Status, number>> = { met: 1, at_risk: 0.5, missed: 0 };
 

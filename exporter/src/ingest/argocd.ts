@@ -5,6 +5,7 @@
  * failed notifications of one sync update that record.
  */
 import { z } from 'zod';
+import { committedAtOf } from './commit-time.js';
 import { resolveService, stringValues } from './mapping.js';
 import { clip, isoTime, parseBody, present, recordIdOf, type AdaptContext, type Adapted } from './pipeline.js';
 import { ValidationError } from '../service/errors.js';
@@ -19,6 +20,8 @@ export const argoCdSchema = z.object({
   startedAt: z.string(),
   finishedAt: text,
   revision: text,
+  // The synced revision's commit date (`repo.GetCommitMetadata(…).Date` in the template).
+  committedAt: z.unknown().optional(),
   repoURL: text,
   labels: z.record(z.string(), z.unknown()).nullable().optional(),
   gateCheck: text,
@@ -41,6 +44,7 @@ export function adaptArgoCd(body: unknown, ctx: AdaptContext): Adapted {
   const result = RESULT[present(n.phase) ?? ''];
   const finishedAt = present(n.finishedAt);
   const revision = present(n.revision);
+  const committedAt = committedAtOf(n.committedAt, 'committedAt', startedAt);
   return {
     ignored: 0,
     items: [
@@ -53,6 +57,7 @@ export function adaptArgoCd(body: unknown, ctx: AdaptContext): Adapted {
           service,
           kind: 'deploy',
           startedAt,
+          ...(committedAt ? { committedAt } : {}),
           ...(result ? { result } : {}),
           ...(result && finishedAt ? { finishedAt: isoTime(finishedAt, 'finishedAt') } : {}),
           ...(present(n.gateCheck) ? { gateCheck: present(n.gateCheck) } : {}),

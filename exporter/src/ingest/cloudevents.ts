@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { CHANGE_KINDS, CHANGE_RESULTS } from '../domain/records.js';
 import { toIso } from '../domain/time.js';
+import { committedAtOf } from './commit-time.js';
 import { globMatch, resolveService, stringValues } from './mapping.js';
 import { clip, digest, isoTime, parseBody, present, type AdaptContext, type Adapted, type Item } from './pipeline.js';
 import { ValidationError } from '../service/errors.js';
@@ -63,6 +64,9 @@ function changeOf(event: z.infer<typeof cloudEventSchema>, origin: string, ctx: 
   const kind = present(data.kind);
   const result = present(data.result) ?? resultFromType(event.type);
   const finishedAt = present(data.finishedAt);
+  const startedAt = event.time ? isoTime(event.time, at('time')) : toIso(ctx.now);
+  const committed = commitTimeField(data);
+  const committedAt = committed && committedAtOf(committed.value, at(committed.path), startedAt);
   return {
     id: `ce-${digest(`${event.source}\n${event.id}`)}`,
     origin,
@@ -71,13 +75,24 @@ function changeOf(event: z.infer<typeof cloudEventSchema>, origin: string, ctx: 
       system: ctx.config.systems.cloudevents,
       service,
       kind: kind && (CHANGE_KINDS as readonly string[]).includes(kind) ? kind : 'deploy',
-      startedAt: event.time ? isoTime(event.time, at('time')) : toIso(ctx.now),
+      startedAt,
+      ...(committedAt ? { committedAt } : {}),
       ...(result && RESULTS.includes(result) ? { result } : {}),
       ...(finishedAt ? { finishedAt: isoTime(finishedAt, at('data.finishedAt')) } : {}),
       ...(present(data.gateCheck) ? { gateCheck: present(data.gateCheck) } : {}),
       ...(present(data.exemption) ? { exemption: present(data.exemption) } : {}),
     },
   };
+}
+
+/** `data.committedAt`, or in a CDEvent (whose data is `{context, subject, customData}`) `data.customData.committedAt`. */
+function commitTimeField(data: Record<string, unknown>): { value: unknown; path: string } | undefined {
+  if (data.committedAt !== undefined) return { value: data.committedAt, path: 'data.committedAt' };
+  const custom = data.customData;
+  if (typeof custom === 'object' && custom !== null && (custom as Record<string, unknown>).committedAt !== undefined) {
+    return { value: (custom as Record<string, unknown>).committedAt, path: 'data.customData.committedAt' };
+  }
+  return undefined;
 }
 
 /** CDEvents-style types say the outcome: `dev.cdevents.service.rolledback.0.1.1`, `….deployed…`. */

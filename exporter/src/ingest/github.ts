@@ -5,6 +5,7 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
+import { committedAtOf } from './commit-time.js';
 import { resolveService } from './mapping.js';
 import { clip, isoTime, parseBody, present, recordIdOf, type AdaptContext, type Adapted } from './pipeline.js';
 import { ValidationError } from '../service/errors.js';
@@ -30,7 +31,8 @@ const deploymentStatusSchema = z.object({
     task: z.string().optional(),
     environment: z.string().optional(),
     created_at: z.string(),
-    // Free-form data the workflow attached to the deployment: `service`, `gateCheck`, `exemption`.
+    // Free-form data the workflow attached to the deployment: `service`, `gateCheck`, `exemption`,
+    // `committedAt` (GitHub's deployment carries the commit's `sha` but not its time).
     payload: z.unknown().optional(),
   }),
   repository: z.object({ full_name: z.string().min(1) }),
@@ -63,6 +65,8 @@ export function adaptGithub(event: string | undefined, body: unknown, ctx: Adapt
     ]);
   }
   const result = FINISHED[status.state];
+  const startedAt = isoTime(deployment.created_at, 'deployment.created_at');
+  const committedAt = committedAtOf(extra.committedAt, 'deployment.payload.committedAt', startedAt);
   return {
     ignored: 0,
     items: [
@@ -74,7 +78,8 @@ export function adaptGithub(event: string | undefined, body: unknown, ctx: Adapt
           system: ctx.config.systems.github,
           service,
           kind: 'deploy',
-          startedAt: isoTime(deployment.created_at, 'deployment.created_at'),
+          startedAt,
+          ...(committedAt ? { committedAt } : {}),
           ...(result ? { result, finishedAt: isoTime(status.created_at, 'deployment_status.created_at') } : {}),
           ...(extra.gateCheck ? { gateCheck: extra.gateCheck } : {}),
           ...(extra.exemption ? { exemption: extra.exemption } : {}),
@@ -85,7 +90,7 @@ export function adaptGithub(event: string | undefined, body: unknown, ctx: Adapt
 }
 
 /** The deployment payload may be an object or a JSON string, depending on how it was created. */
-function payloadFields(payload: unknown): { service?: string; gateCheck?: string; exemption?: string } {
+function payloadFields(payload: unknown): { service?: string; gateCheck?: string; exemption?: string; committedAt?: unknown } {
   let value = payload;
   if (typeof value === 'string') {
     try {
@@ -96,5 +101,5 @@ function payloadFields(payload: unknown): { service?: string; gateCheck?: string
   }
   if (typeof value !== 'object' || value === null) return {};
   const o = value as Record<string, unknown>;
-  return { service: present(o.service), gateCheck: present(o.gateCheck), exemption: present(o.exemption) };
+  return { service: present(o.service), gateCheck: present(o.gateCheck), exemption: present(o.exemption), committedAt: o.committedAt };
 }

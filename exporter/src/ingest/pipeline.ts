@@ -1,7 +1,8 @@
 /**
  * What every receiver shares: an adapter turns a sender's body into records, and they are written
  * through RecordService (same validation as the API, one all-or-nothing batch), merged with what is
- * already stored so that a re-sent or late notification changes nothing.
+ * already stored, read in the same transaction, so that a re-sent or late notification changes
+ * nothing and a verdict saved meanwhile is kept.
  */
 import { createHash } from 'node:crypto';
 import type { Issue, OrgIndex } from '../domain/org.js';
@@ -9,8 +10,7 @@ import { RECORD_ID_PATTERN } from '../domain/records.js';
 import { toIso } from '../domain/time.js';
 import type { ZodError } from 'zod';
 import { ValidationError, zodIssues } from '../service/errors.js';
-import type { RecordService } from '../service/records.js';
-import type { ApiRecord } from '../store/collections.js';
+import type { ApiRecord, Merge, RecordService } from '../service/records.js';
 import type { IngestionConfig } from './mapping.js';
 
 export interface AdaptContext {
@@ -34,8 +34,7 @@ export interface Adapted {
   unassigned?: number;
 }
 
-/** Combines a freshly adapted record with the stored one of the same id. */
-export type Merge = (incoming: ApiRecord, stored: ApiRecord) => ApiRecord;
+export type { Merge };
 
 export interface WriteSummary {
   received: number;
@@ -47,11 +46,13 @@ export interface WriteSummary {
   unassigned: number;
 }
 
+/** Writes what an adapter made; `org` is the one it resolved owners with (read once per request). */
 export async function writeItems(
   records: RecordService,
   collection: 'alerts' | 'changes',
   adapted: Adapted,
   merge: Merge,
+  org: OrgIndex,
 ): Promise<WriteSummary> {
   // Repeats within one body (same id) merge into one write, the later one read as "incoming".
   const unique = new Map<string, Item>();
@@ -60,14 +61,9 @@ export async function writeItems(
     unique.set(item.id, earlier ? { ...item, input: merge(item.input, earlier.input) } : item);
   }
   const items = [...unique.values()];
-  const stored = await records.getMany(collection, items.map((i) => i.id));
-  const batch = items.map((item) => {
-    const before = stored.get(item.id);
-    return { ...(before ? merge(item.input, before) : item.input), id: item.id };
-  });
   let result;
   try {
-    result = await records.batch(collection, { records: batch });
+    result = await records.mergeBatch(collection, items.map(({ id, input }) => ({ id, input })), merge, org);
   } catch (error) {
     if (error instanceof ValidationError) throw new ValidationError(error.issues.map((i) => toOrigin(i, items)));
     throw error;
@@ -120,12 +116,13 @@ export function clip(value: string, max: number): string {
   return value.length > max ? value.slice(0, max) : value;
 }
 
-/** Changes: a status that arrives late or again never undoes what is known (result, end, gate check). */
+/** Changes: a status that arrives late or again never undoes what is known (result, end, commit time, gate check). */
 export const mergeChange: Merge = (incoming, stored) => ({
   ...incoming,
   startedAt: stored.startedAt,
   title: incoming.title ?? stored.title,
   finishedAt: incoming.finishedAt ?? stored.finishedAt,
+  committedAt: incoming.committedAt ?? stored.committedAt,
   result: incoming.result ?? stored.result,
   gateCheck: incoming.gateCheck ?? stored.gateCheck,
   exemption: incoming.exemption ?? stored.exemption,

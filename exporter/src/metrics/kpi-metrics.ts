@@ -11,10 +11,11 @@ import { gzip, gzipSync } from 'node:zlib';
 import { Counter, Gauge, Registry } from 'prom-client';
 import type { Logger } from 'pino';
 import { openOccurrence } from '../domain/freezes.js';
+import { TALLY_FIELD_SPECS } from '@ballast/contract';
 import { KPI_DEFINITIONS, STAGES, stageMeans, type Scope, type Tally, type TallyField } from '../domain/kpis.js';
-import { KPI_WINDOWS } from '../domain/kpi-keys.js';
+import { KPI_WINDOWS, type KpiKey } from '../domain/kpi-keys.js';
 import { windowTarget, yearlyTarget } from '../domain/scorecard.js';
-import { yearIn } from '../domain/windows.js';
+import { yearIn, yearShare } from '../domain/windows.js';
 import { present, type KpiService, type Snapshot } from '../service/kpis.js';
 
 const SCOPE_LABELS = ['business_line', 'team'] as const;
@@ -32,32 +33,13 @@ export function scopeLabels(scope: Scope): Record<string, string> {
   return labels;
 }
 
-/** Numerator and denominator families: additive, so any grouping can be computed in PromQL. */
-export const COMPONENT_FAMILIES: { name: string; help: string; field: TallyField; scale?: number }[] = [
-  { name: 'stability_high_priority_incidents_recovered', field: 'recovered', help: 'High-priority production incidents (by startedAt) recovered before the window end; denominator of stability_mttr_seconds.' },
-  { name: 'stability_high_priority_incidents_recovery_seconds', field: 'recoveryMs', scale: 1e-3, help: 'Summed recoveredAt - startedAt of the recovered high-priority incidents; numerator of stability_mttr_seconds.' },
-  { name: 'stability_high_priority_incidents_detection_seconds', field: 'detectionMs', scale: 1e-3, help: 'Summed detectedAt - startedAt of high-priority incidents; numerator of stability_mttd_seconds (denominator stability_high_priority_incidents).' },
-  { name: 'stability_high_priority_incidents_detected_internally', field: 'detectedInternally', help: 'High-priority incidents detected by monitoring or inspection; numerator of stability_detection_ratio.' },
-  { name: 'stability_high_priority_incidents_complete_timestamps', field: 'completeTimestamps', help: 'High-priority incidents with started <= detected <= acknowledged <= recovered all present; numerator of stability_incident_data_quality_ratio.' },
-  { name: 'stability_high_severity_alerts', field: 'alerts', help: 'High-severity alerts by startsAt; numerator of stability_high_priority_alerts_per_day (divide by stability_window_seconds / 86400).' },
-  { name: 'stability_high_severity_alerts_actionable', field: 'actionable', help: 'High-severity alerts counted actionable (verdict, or linked to an incident); numerator of stability_alert_accuracy_ratio.' },
-  { name: 'stability_high_severity_alerts_noise', field: 'noise', help: 'High-severity alerts counted noise (verdict, or transient when configured); actionable + noise is the denominator of stability_alert_accuracy_ratio.' },
-  { name: 'stability_high_severity_alerts_inferred_actionable', field: 'inferredActionable', help: 'Of the actionable alerts, those without a human verdict (linked to an incident).' },
-  { name: 'stability_high_severity_alerts_inferred_noise', field: 'inferredNoise', help: 'Of the noise alerts, those without a human verdict (resolved sooner than policy.transientAlertMinutes).' },
-  { name: 'stability_alerts_unreviewed', field: 'unreviewed', help: 'High-severity alerts with no verdict, given or inferred.' },
-  { name: 'stability_inspection_findings', field: 'findings', help: 'Inspection findings by foundAt; denominator of stability_inspection_closure_ratio.' },
-  { name: 'stability_inspection_findings_closed', field: 'findingsClosed', help: 'Inspection findings closed before the window end; numerator of stability_inspection_closure_ratio.' },
-  { name: 'stability_changes', field: 'changes', help: 'Changes by startedAt; denominator of stability_change_control_coverage_ratio.' },
-  { name: 'stability_changes_controlled', field: 'controlled', help: 'Controlled changes; numerator of stability_change_control_coverage_ratio.' },
-  { name: 'stability_changes_with_result', field: 'withResult', help: 'Changes with a result; denominator of stability_change_failure_ratio.' },
-  { name: 'stability_changes_failed', field: 'failed', help: 'Changes with result failed or rolled_back; numerator of stability_change_failure_ratio.' },
-  { name: 'stability_improvement_actions_due', field: 'actionsDue', help: 'Improvement actions due in the window (by dueAt); denominator of stability_action_completion_ratio.' },
-  { name: 'stability_improvement_actions_completed', field: 'actionsCompleted', help: 'Improvement actions due in the window and completed before its end; numerator of stability_action_completion_ratio.' },
-  { name: 'stability_drills', field: 'drills', help: 'Drills by startedAt; denominator of stability_drill_score.' },
-  { name: 'stability_drills_score_points', field: 'drillScore', help: 'Summed drill scores; numerator of stability_drill_score.' },
-  { name: 'stability_teams', field: 'teams', help: 'Teams of the org in the scope; denominator of stability_drill_coverage_ratio.' },
-  { name: 'stability_teams_drilled', field: 'drilledTeams', help: 'Teams with at least one drill in the window; numerator of stability_drill_coverage_ratio.' },
-];
+/**
+ * Numerator and denominator families: additive, so any grouping can be computed in PromQL. One per
+ * tally field of the KPI registry that names a family (the rest are a KPI's own family, or samples).
+ */
+export const COMPONENT_FAMILIES: { name: string; help: string; field: TallyField; scale?: number }[] = TALLY_FIELD_SPECS.flatMap((f) =>
+  f.family === null || f.kind === 'samples' ? [] : [{ name: f.family, help: f.help, field: f.name as TallyField, ...(f.scale !== undefined ? { scale: f.scale } : {}) }],
+);
 
 function kpiHelp(d: (typeof KPI_DEFINITIONS)[number]): string {
   const unit = { count: 'count', seconds: 'seconds', ratio: 'ratio 0-1', per_day: 'per day', score: 'score 0-100' }[d.unit];
@@ -76,6 +58,9 @@ class KpiFamilies {
   private readonly computedAt = this.gauge('ballast_kpi_snapshot_timestamp_seconds', 'Unix time the KPI series were computed at: the end of every window.', []);
   private readonly overdue = this.gauge('stability_inspection_findings_overdue', 'Open inspection findings past their due date, now.', SCOPE_LABELS);
   private readonly target = this.gauge('stability_kpi_target', "This year's target of a KPI for a scope (its own goal, else for non-count KPIs its business line's or the org's); count targets are yearly.", ['kpi', ...SCOPE_LABELS]);
+  private readonly windowTarget = this.gauge('stability_kpi_window_target', "The target a window's value is judged against (the scorecard's): stability_kpi_target of the year the window ends in, counts pro-rated to the window's share of that year in the org's timezone.", ['kpi', ...WINDOWED]);
+  // An info family (value 1) so rules can join on `kpi` for the direction without listing KPIs.
+  private readonly info = this.gauge('stability_kpi_info', 'One series per KPI, value 1, with its unit and direction (which way is better): rules join on kpi for the direction.', ['kpi', 'unit', 'direction']);
   private readonly systems = this.gauge('stability_change_systems', 'Change systems in the org config; denominator of stability_change_system_integration_ratio.', []);
   private readonly integrated = this.gauge('stability_change_systems_integrated', 'Integrated change systems; numerator of stability_change_system_integration_ratio.', []);
 
@@ -88,15 +73,28 @@ class KpiFamilies {
     this.registry.resetMetrics();
     const { index } = snapshot;
     this.computedAt.set(snapshot.computedAt / 1000);
+    for (const d of KPI_DEFINITIONS) this.info.set({ kpi: d.key, unit: d.unit, direction: d.direction }, 1);
+    // Yearly targets depend on the year, not the window: looked up once per year, KPI and scope.
+    const yearly = new Map<string, number | null>();
+    const yearlyOf = (year: number, kpi: KpiKey, scope: Scope) => {
+      const id = `${year}|${kpi}|${scope.level}|${scope.businessLine ?? ''}|${scope.team ?? ''}`;
+      let target = yearly.get(id);
+      if (target === undefined) yearly.set(id, (target = yearlyTarget(index.org.goals, year, kpi, scope)));
+      return target;
+    };
     for (const window of KPI_WINDOWS) {
       const result = snapshot.windows[window];
       this.windowLength.set({ window }, (result.range.to - result.range.from) / 1000);
+      const share = yearShare(result.range, index.org.policy.timezone);
       for (const [i, scope] of result.scopes.entries()) {
         if (i % SCOPES_PER_STEP === 0) await yieldToEventLoop();
         const labels = { window, ...scopeLabels(scope) };
         for (const { key, gauge } of this.kpis) {
+          if (!present(key, scope)) continue;
           const value = scope.values[key].value;
-          if (value !== null && present(key, scope)) gauge.set(labels, value);
+          if (value !== null) gauge.set(labels, value);
+          const target = windowTarget(yearlyOf(result.range.year, key, scope), key, share);
+          if (target !== null) this.windowTarget.set({ kpi: key, ...labels }, target);
         }
         this.setComponents(scope.tally, labels);
       }
@@ -104,7 +102,7 @@ class KpiFamilies {
     const year = yearIn(snapshot.computedAt, index.org.policy.timezone);
     for (const scope of snapshot.windows.ytd.scopes) {
       for (const { key } of this.kpis) {
-        const target = windowTarget(yearlyTarget(index.org.goals, year, key, scope), key, 1);
+        const target = windowTarget(yearlyOf(year, key, scope), key, 1);
         if (target !== null && present(key, scope)) this.target.set({ kpi: key, ...scopeLabels(scope) }, target);
       }
     }

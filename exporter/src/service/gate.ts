@@ -11,7 +11,7 @@ import { toIso } from '../domain/time.js';
 import type { Store } from '../store/store.js';
 import { NotFoundError, ValidationError } from './errors.js';
 import type { OrgService } from './org.js';
-import { loadFreezeWindows, overlaps } from './records.js';
+import { loadFreezeWindows, overlaps } from './freezes.js';
 
 export interface GateTarget {
   service?: string;

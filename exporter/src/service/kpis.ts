@@ -5,7 +5,8 @@
  * (windows slide), so several exporter processes on one PostgreSQL all answer correctly.
  */
 import type { Kysely } from 'kysely';
-import { emptyTally, KPI_DEFINITIONS, kpiValues, ORG_ONLY, rollUp, type KpiValue, type Scope, type ScopeTally } from '../domain/kpis.js';
+import { KPI_BY_KEY, KPI_SUMMARIES, sourcesOf } from '@ballast/contract';
+import { emptyTally, kpiValues, ORG_ONLY, rollUp, type KpiValue, type Scope, type ScopeTally } from '../domain/kpis.js';
 import { KPI_KEYS, KPI_WINDOWS, type KpiKey, type KpiWindow, type Level } from '../domain/kpi-keys.js';
 import type { FreezeWindowSpec } from '../domain/freezes.js';
 import type { OrgIndex } from '../domain/org.js';
@@ -15,29 +16,8 @@ import { previousRange, windowRange, yearShare, type WindowRange } from '../doma
 import { overdueFindings, teamTallies, type Source } from '../store/kpi-queries.js';
 import type { Database } from '../store/schema.js';
 import type { Store } from '../store/store.js';
-import { loadFreezeWindows } from './records.js';
+import { loadFreezeWindows } from './freezes.js';
 import type { OrgService } from './org.js';
-
-/** The store queries each KPI needs (for series, which compute one KPI at many moments). */
-const SOURCES_OF: Record<KpiKey, Source[]> = {
-  high_priority_incidents: ['incidents'],
-  mttr_seconds: ['incidents'],
-  mttr_p50_seconds: ['incidents', 'recoveries'],
-  mttr_p90_seconds: ['incidents', 'recoveries'],
-  mttd_seconds: ['incidents'],
-  detection_ratio: ['incidents'],
-  incident_data_quality_ratio: ['incidents'],
-  alert_accuracy_ratio: ['alerts'],
-  high_priority_alerts_per_day: ['alerts'],
-  inspection_closure_ratio: ['findings'],
-  change_control_coverage_ratio: ['changes'],
-  change_failure_ratio: ['changes'],
-  change_system_integration_ratio: [],
-  freeze_violations: ['freezes'],
-  action_completion_ratio: ['actions'],
-  drill_score: ['drills'],
-  drill_coverage_ratio: ['drills'],
-};
 
 export interface ScopeValues extends ScopeTally {
   values: Record<KpiKey, KpiValue>;
@@ -195,13 +175,12 @@ export class KpiService {
   /** `GET /kpis/series`: the KPI as it stood at each step, each point computed from the records. */
   async series(kpi: KpiKey, window: KpiWindow, from: number, to: number, stepMs: number, filter: ScopeFilter) {
     const index = await this.orgs.index();
-    const freezes = SOURCES_OF[kpi].includes('freezes')
-      ? await this.freezes()
-      : [];
+    const sources = sourcesOf(kpi);
+    const freezes = sources.includes('freezes') ? await this.freezes() : [];
     const series = new Map<string, { level: Level; businessLine: string | null; team: string | null; points: { at: string; value: number | null }[] }>();
     for (let at = from; at <= to; at += stepMs) {
       const range = windowRange(window, at, index.org.policy.timezone);
-      const result = await this.computeWindow(range, index, freezes, SOURCES_OF[kpi]);
+      const result = await this.computeWindow(range, index, freezes, [...sources]);
       for (const scope of result.scopes.filter((s) => matches(s, filter, index) && present(kpi, s))) {
         const key = `${scope.level}|${scope.businessLine}|${scope.team}`;
         let entry = series.get(key);
@@ -209,7 +188,7 @@ export class KpiService {
         entry.points.push({ at: toIso(at), value: scope.values[kpi].value });
       }
     }
-    const unit = KPI_DEFINITIONS.find((d) => d.key === kpi)!.unit;
+    const unit = KPI_BY_KEY.get(kpi)!.unit;
     return { kpi, window, unit, series: [...series.values()] };
   }
 
@@ -238,8 +217,6 @@ export class KpiService {
     return { revision, index, kpis: KPI_SUMMARIES, scopes: judge(now, before, index) };
   }
 }
-
-const KPI_SUMMARIES = KPI_DEFINITIONS.map(({ key, title, unit, direction }) => ({ key, title, unit, direction }));
 
 /** Per scope of `current`: each KPI's value, target, status and value in `previous`, and the score. */
 function judge(current: WindowResult, previous: WindowResult, index: OrgIndex) {

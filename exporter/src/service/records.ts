@@ -1,24 +1,23 @@
 /**
  * Reading and writing records: validation (schema, then the domain's rules), idempotent upserts,
- * all-or-nothing batches, list filters. The API and the ingestion adapters both write through here.
+ * all-or-nothing batches, merges with what is stored (ingestion), list reads. The API and the
+ * ingestion adapters both write through here. Freeze windows are FreezeService's (freezes.ts).
  */
 import { z } from 'zod';
 import { checkRecord } from '../domain/checks.js';
-import { occurrencesBetween, violatedFreezes, type ChangeMoment, type FreezeWindowSpec } from '../domain/freezes.js';
+import { violatedFreezes } from '../domain/freezes.js';
 import type { Issue, OrgIndex } from '../domain/org.js';
 import { incidentStepSchema, recordId, recordSchemas, type Collection, type IncidentStepInput } from '../domain/records.js';
 import { toIso, toMs } from '../domain/time.js';
 import { fromRow, sameRow, SPECS, toRow, type ApiRecord, type CollectionSpec, type Row } from '../store/collections.js';
-import type { Kysely } from 'kysely';
-import type { Database, IncidentStepRow } from '../store/schema.js';
+import type { IncidentStepRow } from '../store/schema.js';
 import type { Condition, Executor, Store } from '../store/store.js';
 import { NotFoundError, prefixed, ValidationError, zodIssues } from './errors.js';
+import { changeMoment, CHANGE_MOMENT_COLUMNS, FreezeService } from './freezes.js';
 import type { OrgService } from './org.js';
+import type { RecordQuery } from './record-query.js';
 
 export const MAX_BATCH = 10_000;
-export const MAX_PAGE = 1000;
-/** Most occurrences one /freeze-occurrences answer holds (`truncated` says when there were more). */
-export const MAX_OCCURRENCES = 5000;
 
 export type WriteOutcome = 'created' | 'updated' | 'unchanged';
 export interface BatchResult {
@@ -26,6 +25,12 @@ export interface BatchResult {
   updated: number;
   unchanged: number;
 }
+
+/** A record as the API shows and takes it (camelCase, ISO timestamps). */
+export type { ApiRecord };
+
+/** Combines a freshly made record (from a webhook) with the stored one of the same id. */
+export type Merge = (incoming: ApiRecord, stored: ApiRecord) => ApiRecord;
 
 /** Fields a client may send back from a GET: accepted and ignored, as they are derived. */
 const readOnly = { id: recordId.optional(), businessLine: z.string().optional(), updatedAt: z.string().optional() };
@@ -38,13 +43,22 @@ interface Parsed {
   input: ApiRecord;
 }
 
-export type ListParams = Record<string, string | string[] | undefined>;
+/** How a write is done: with the org already read for this request, and/or merged with the stored rows. */
+interface WriteOptions {
+  org?: OrgIndex;
+  merge?: Merge;
+}
 
 export class RecordService {
+  private readonly freezes: FreezeService;
+
   constructor(
     private readonly store: Store,
     private readonly orgs: OrgService,
-  ) {}
+    freezes?: FreezeService,
+  ) {
+    this.freezes = freezes ?? new FreezeService(store, orgs);
+  }
 
   async put(collection: Collection, id: string, body: unknown): Promise<{ record: ApiRecord; outcome: WriteOutcome }> {
     checkId(id);
@@ -81,23 +95,34 @@ export class RecordService {
       }
     });
     if (issues.length > 0) throw new ValidationError(issues);
-    const outcomes = await this.writeAll(collection, parsed, 'records', parsed.map((p) => seen.get(p.id)!));
-    return {
-      created: outcomes.filter((o) => o === 'created').length,
-      updated: outcomes.filter((o) => o === 'updated').length,
-      unchanged: outcomes.filter((o) => o === 'unchanged').length,
-    };
+    return summary(await this.writeAll(collection, parsed, 'records', parsed.map((p) => seen.get(p.id)!)));
+  }
+
+  /**
+   * Ingestion's write: each record (distinct ids, not yet validated) merged with the stored one of
+   * its id, read inside the write's own transaction (rows locked on PostgreSQL), so what was saved
+   * a moment before (a verdict, a result) is merged, never overwritten with a stale copy. `org` is
+   * the one the adapter resolved owners with: read once per request. Error paths are `records[i]…`.
+   */
+  async mergeBatch(collection: Collection, records: Parsed[], merge: Merge, org: OrgIndex): Promise<BatchResult> {
+    if (records.length > MAX_BATCH) {
+      throw new ValidationError([{ path: 'records', message: `at most ${MAX_BATCH} records per batch (got ${records.length})` }]);
+    }
+    return summary(await this.writeAll(collection, records, 'records', undefined, { merge, org }));
   }
 
   /**
    * Checks every record against the org and writes them in one transaction; nothing is written
    * when any record is refused. `positions` are the records' indexes in the request.
    */
-  private async writeAll(collection: Collection, records: Parsed[], prefix: string, positions?: number[]): Promise<WriteOutcome[]> {
+  private async writeAll(collection: Collection, records: Parsed[], prefix: string, positions?: number[], options: WriteOptions = {}): Promise<WriteOutcome[]> {
     const spec = SPECS[collection];
-    const org = await this.orgs.index();
+    const org = options.org ?? (await this.orgs.index());
+    const at = (i: number) => (prefix ? `${prefix}[${positions?.[i] ?? i}]` : '');
     return this.store.write(async (trx) => {
-      const existing = new Map((await this.store.rowsById(trx, spec.table, records.map((r) => r.id))).map((r) => [r.id, r]));
+      const stored = await this.store.rowsById(trx, spec.table, records.map((r) => r.id), { lock: true });
+      const existing = new Map(stored.map((r) => [r.id, r]));
+      if (options.merge) records = mergeWithStored(spec, records, existing, options.merge, at);
       const incidents = collection === 'actions' ? await this.incidentOwners(trx, records) : undefined;
       const issues: Issue[] = [];
       records.forEach(({ input }, i) => {
@@ -105,8 +130,7 @@ export class RecordService {
           org,
           incidentExists: incidents ? (id) => incidents.has(id) : undefined,
         });
-        const at = prefix ? `${prefix}[${positions?.[i] ?? i}]` : '';
-        issues.push(...(at ? prefixed(found, at) : found));
+        issues.push(...(at(i) ? prefixed(found, at(i)) : found));
       });
       if (issues.length > 0) throw new ValidationError(issues);
 
@@ -183,7 +207,7 @@ export class RecordService {
     return (await this.present(spec, [row]))[0]!;
   }
 
-  /** The stored records among `ids`, by id (unknown ids are absent). Lets adapters merge with what is stored. */
+  /** The stored records among `ids`, by id (unknown ids are absent). */
   async getMany(collection: Collection, ids: string[]): Promise<Map<string, ApiRecord>> {
     const spec = SPECS[collection];
     const records = await this.present(spec, await this.store.rowsById(this.store.db, spec.table, ids));
@@ -196,27 +220,18 @@ export class RecordService {
     if (!deleted) throw new NotFoundError(`${collection.replace(/s$/, '')} "${id}" not found`);
   }
 
-  async list(collection: Collection, params: ListParams): Promise<{ items: ApiRecord[]; total: number; limit: number; offset: number }> {
+  async list(collection: Collection, query: RecordQuery): Promise<{ items: ApiRecord[]; total: number; limit: number; offset: number }> {
+    if (collection === 'freezes') return this.freezes.list({ ...query, active: query.flags.active });
     const spec = SPECS[collection];
-    const org = await this.orgs.index();
-    const issues: Issue[] = [];
-    const limit = intParam(params, 'limit', 100, 1, MAX_PAGE, issues);
-    const offset = intParam(params, 'offset', 0, 0, Number.MAX_SAFE_INTEGER, issues);
-    const from = timeParam(params, 'from', issues);
-    const to = timeParam(params, 'to', issues);
-    if (collection === 'freezes') {
-      if (issues.length > 0) throw new ValidationError(issues);
-      return this.listFreezes(params, org, { from, to, limit, offset });
-    }
-    const where = buildConditions(spec, params, org, issues);
-    if (from !== undefined) where.push({ column: spec.timeColumn, op: '>=', value: from });
-    if (to !== undefined) where.push({ column: spec.timeColumn, op: '<', value: to });
-    const violation = collection === 'changes' ? boolParam(params, 'violation', issues) : undefined;
-    if (issues.length > 0) throw new ValidationError(issues);
+    const { limit, offset } = query;
+    const where = conditions(spec, query, await this.orgs.index());
+    if (query.from !== undefined) where.push({ column: spec.timeColumn, op: '>=', value: query.from });
+    if (query.to !== undefined) where.push({ column: spec.timeColumn, op: '<', value: query.to });
+    const violation = collection === 'changes' ? query.flags.violation : undefined;
     if (violation !== undefined) {
       // Freeze occurrences are computed, not stored: every matching change is judged on the few
       // columns the freeze rule reads, a step at a time, then only the page is read whole.
-      const windows = await this.freezeWindows();
+      const windows = await this.freezes.windows();
       const ids: string[] = [];
       for await (const rows of this.store.scan(spec.table, { where, orderBy: spec.timeColumn, columns: CHANGE_MOMENT_COLUMNS })) {
         const violated = violatedFreezes(windows, rows.map(changeMoment));
@@ -231,67 +246,10 @@ export class RecordService {
     return { items: await this.present(spec, rows), total, limit, offset };
   }
 
-  /**
-   * `GET /freeze-occurrences`: each time a freeze window is open within [from, to), for freezes
-   * whose scope meets the filters, by start. Recurring windows are expanded here, in the
-   * timezone of their schedule, so no client has to read cron expressions.
-   */
-  async freezeOccurrences(params: ListParams) {
-    const org = await this.orgs.index();
-    const issues: Issue[] = [];
-    const from = timeParam(params, 'from', issues);
-    const to = timeParam(params, 'to', issues);
-    if (from === undefined) issues.push({ path: 'from', message: 'is required' });
-    if (to === undefined) issues.push({ path: 'to', message: 'is required' });
-    else if (from !== undefined && from > to) issues.push({ path: 'from', message: 'must not be after to' });
-    if (issues.length > 0) throw new ValidationError(issues);
-    const targets = targetsOf(params, org);
-    const windows = (await this.freezeWindows()).filter((w) => targets.every((t) => overlaps(w.scope, t, org)));
-    const occurrences = windows
-      .flatMap((w) => occurrencesBetween(w, from!, to!, MAX_OCCURRENCES + 1).map((o) => ({ ...o, scope: w.scope })))
-      .sort((a, b) => a.startsAt - b.startsAt || a.id.localeCompare(b.id));
-    return {
-      items: occurrences.slice(0, MAX_OCCURRENCES).map((o) => ({
-        freeze: o.id,
-        name: o.name,
-        reason: o.reason,
-        scope: o.scope,
-        startsAt: toIso(o.startsAt),
-        endsAt: toIso(o.endsAt),
-      })),
-      truncated: occurrences.length > MAX_OCCURRENCES,
-    };
-  }
-
-  private freezeWindows(): Promise<FreezeWindowSpec[]> {
-    return loadFreezeWindows(this.store.db);
-  }
-
-  /** Freezes are few and recurring ones have no single start: filter them in memory. */
-  private async listFreezes(params: ListParams, org: OrgIndex, page: { from?: number; to?: number; limit: number; offset: number }) {
-    const spec = SPECS.freezes;
-    const rows = (await this.store.db.selectFrom('freezes').selectAll().execute()) as unknown as Row[];
-    const now = Date.now();
-    const targets = targetsOf(params, org);
-    const active = boolParam(params, 'active');
-    const matching = rows
-      .map((row) => ({ row, window: freezeWindow(row) }))
-      .filter(({ window }) => targets.every((t) => overlaps(window.scope, t, org)))
-      .filter(({ window }) => (active ? occurrencesBetween(window, now, now + 1, 1).length > 0 : true))
-      .filter(({ window }) =>
-        page.from !== undefined || page.to !== undefined
-          ? occurrencesBetween(window, page.from ?? -8.64e15, page.to ?? 8.64e15, 1).length > 0
-          : true,
-      )
-      .sort((a, b) => (b.row.starts_at as number ?? 0) - (a.row.starts_at as number ?? 0) || String(a.row.id).localeCompare(String(b.row.id)));
-    const slice = matching.slice(page.offset, page.offset + page.limit).map((m) => m.row);
-    return { items: await this.present(spec, slice), total: matching.length, limit: page.limit, offset: page.offset };
-  }
-
   private async present(spec: CollectionSpec, rows: Row[]): Promise<ApiRecord[]> {
     const records = rows.map((row) => fromRow(spec, row));
     if (spec.collection === 'changes' && records.length > 0) {
-      const violated = violatedFreezes(await this.freezeWindows(), rows.map(changeMoment));
+      const violated = await this.freezes.violatedBy(rows);
       records.forEach((record, i) => (record.violatedFreezes = violated[i]));
     }
     if (spec.collection === 'incidents' && records.length > 0) {
@@ -307,6 +265,32 @@ export class RecordService {
     }
     return records;
   }
+}
+
+function summary(outcomes: WriteOutcome[]): BatchResult {
+  return {
+    created: outcomes.filter((o) => o === 'created').length,
+    updated: outcomes.filter((o) => o === 'updated').length,
+    unchanged: outcomes.filter((o) => o === 'unchanged').length,
+  };
+}
+
+/** Each record merged with its stored row (as the API shows it), then validated like any write. */
+function mergeWithStored(spec: CollectionSpec, records: Parsed[], existing: Map<unknown, Row>, merge: Merge, at: (i: number) => string): Parsed[] {
+  const issues: Issue[] = [];
+  const merged = records.map(({ id, input }, i) => {
+    const before = existing.get(id);
+    const value = before ? merge(input, fromRow(spec, before)) : input;
+    try {
+      return { id, input: parseRecord(spec.collection, { ...value, id }, at(i)) };
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      issues.push(...error.issues);
+      return { id, input: value };
+    }
+  });
+  if (issues.length > 0) throw new ValidationError(issues);
+  return merged;
 }
 
 function checkId(id: string) {
@@ -340,150 +324,41 @@ function sameSteps(next: IncidentStepInput[], stored: IncidentStepRow[]): boolea
   return a.length === b.length && a.every((k, i) => k === b[i]);
 }
 
-function values(params: ListParams, name: string): string[] {
-  const raw = params[name];
-  if (raw === undefined) return [];
-  return (Array.isArray(raw) ? raw : [raw]).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
-}
-
-function boolParam(params: ListParams, name: string, issues?: Issue[]): boolean | undefined {
-  const [v] = values(params, name);
-  if (v === undefined) return undefined;
-  if (v === 'true' || v === 'false') return v === 'true';
-  issues?.push({ path: name, message: 'must be true or false' });
-  return undefined;
-}
-
-function intParam(params: ListParams, name: string, fallback: number, min: number, max: number, issues: Issue[]): number {
-  const [v] = values(params, name);
-  if (v === undefined) return fallback;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    issues.push({ path: name, message: `must be a whole number from ${min} to ${max}` });
-    return fallback;
-  }
-  return n;
-}
-
-function timeParam(params: ListParams, name: string, issues: Issue[]): number | undefined {
-  const [v] = values(params, name);
-  if (v === undefined) return undefined;
-  const ms = /^\d+$/.test(v) ? Number(v) : Date.parse(v);
-  if (Number.isNaN(ms)) issues.push({ path: name, message: 'must be an ISO 8601 date-time or epoch milliseconds' });
-  return ms;
-}
-
-function buildConditions(spec: CollectionSpec, params: ListParams, org: OrgIndex, issues: Issue[]): Condition[] {
+/** The store conditions of a parsed list query; the policy's priority and severity lists come from the org. */
+function conditions(spec: CollectionSpec, query: RecordQuery, org: OrgIndex): Condition[] {
   const where: Condition[] = [];
-  const inList = (column: string, list: (string | number)[]) => {
-    if (list.length > 0) where.push({ column, op: 'in', values: list });
+  const inList = (column: string, list: readonly (string | number)[] | undefined) => {
+    if (list && list.length > 0) where.push({ column, op: 'in', values: [...list] });
   };
-  const ownerColumns: [string, string][] = [
-    ['businessLine', 'business_line'],
-    ['team', 'team'],
-  ];
-  if (spec.owned) ownerColumns.push(['service', 'service']);
-  for (const [param, column] of ownerColumns) inList(column, values(params, param));
-  for (const [param, column] of Object.entries(spec.filters)) inList(column, values(params, param));
+  inList('business_line', query.businessLine);
+  inList('team', query.team);
+  if (spec.owned) inList('service', query.service);
+  for (const [param, column] of Object.entries(spec.filters)) inList(column, query.fields[param]);
 
-  const flag = (name: string) => boolParam(params, name, issues);
-  const now = Date.now();
+  const { flags } = query;
   switch (spec.collection) {
-    case 'incidents': {
-      const drill = flag('drill');
-      if (drill !== undefined) inList('drill', [drill ? 1 : 0]);
-      if (flag('highPriority')) inList('priority', org.org.policy.highPriorities);
-      if (flag('open')) where.push({ column: 'recovered_at', op: 'is_null' });
+    case 'incidents':
+      if (flags.drill !== undefined) inList('drill', [flags.drill ? 1 : 0]);
+      if (flags.highPriority) inList('priority', org.org.policy.highPriorities);
+      if (flags.open) where.push({ column: 'recovered_at', op: 'is_null' });
       break;
-    }
     case 'alerts': {
-      const verdicts = values(params, 'verdict');
-      const bad = verdicts.filter((v) => !['actionable', 'noise', 'none'].includes(v));
-      if (bad.length > 0) issues.push({ path: 'verdict', message: 'must be actionable, noise or none' });
-      else if (verdicts.length === 1 && verdicts[0] === 'none') where.push({ column: 'verdict', op: 'is_null' });
+      const verdicts = query.verdict ?? [];
+      if (verdicts.length === 1 && verdicts[0] === 'none') where.push({ column: 'verdict', op: 'is_null' });
       else inList('verdict', verdicts.filter((v) => v !== 'none'));
-      if (flag('highSeverity')) inList('severity', org.org.policy.highSeverities);
+      if (flags.highSeverity) inList('severity', org.org.policy.highSeverities);
       break;
     }
     case 'findings':
     case 'actions': {
       const closed = spec.collection === 'findings' ? 'closed_at' : 'completed_at';
-      if (flag('open')) where.push({ column: closed, op: 'is_null' });
-      if (flag('overdue')) {
-        where.push({ column: closed, op: 'is_null' }, { column: 'due_at', op: '<', value: now });
-      }
+      if (flags.open) where.push({ column: closed, op: 'is_null' });
+      if (flags.overdue) where.push({ column: closed, op: 'is_null' }, { column: 'due_at', op: '<', value: Date.now() });
       break;
     }
-    case 'changes': {
-      const controlled = flag('controlled');
-      if (controlled !== undefined) inList('controlled', [controlled ? 1 : 0]);
+    case 'changes':
+      if (flags.controlled !== undefined) inList('controlled', [flags.controlled ? 1 : 0]);
       break;
-    }
   }
   return where;
 }
-
-const CHANGE_MOMENT_COLUMNS = ['id', 'started_at', 'service', 'team', 'business_line', 'exemption'];
-const changeMoment = (row: Row): ChangeMoment => ({
-  startedAt: row.started_at as number,
-  service: row.service as string | null,
-  team: row.team as string | null,
-  businessLine: row.business_line as string | null,
-  exemption: row.exemption as string | null,
-});
-
-/** Every freeze window in the store (they are few: the gate, the KPIs and the change lists read them all). */
-export async function loadFreezeWindows(db: Kysely<Database>): Promise<FreezeWindowSpec[]> {
-  return ((await db.selectFrom('freezes').selectAll().execute()) as unknown as Row[]).map(freezeWindow);
-}
-
-export function freezeWindow(row: Row): FreezeWindowSpec {
-  return {
-    id: row.id as string,
-    name: row.name as string,
-    reason: row.reason as string,
-    scope: {
-      ...(row.scope_business_line !== null ? { businessLine: row.scope_business_line as string } : {}),
-      ...(row.scope_team !== null ? { team: row.scope_team as string } : {}),
-      ...(row.scope_service !== null ? { service: row.scope_service as string } : {}),
-    },
-    startsAt: (row.starts_at as number | null) ?? undefined,
-    endsAt: (row.ends_at as number | null) ?? undefined,
-    schedule:
-      row.cron !== null
-        ? { cron: row.cron as string, durationMinutes: row.duration_minutes as number, timezone: row.timezone as string }
-        : undefined,
-  };
-}
-
-export type Target = { service?: string; team?: string; businessLine?: string }[];
-
-/** The list filters as sets of targets: each filter given must overlap the freeze's scope. */
-function targetsOf(params: ListParams, org: OrgIndex): Target[] {
-  const result: Target[] = [];
-  const add = (list: string[], make: (v: string) => Target[number]) => {
-    if (list.length > 0) result.push(list.map(make));
-  };
-  add(values(params, 'businessLine'), (businessLine) => ({ businessLine }));
-  add(values(params, 'team'), (team) => ({ team, businessLine: org.teams.get(team)?.businessLine }));
-  add(values(params, 'service'), (service) => {
-    const owner = org.ownerOf({ service });
-    return { service, team: owner.team ?? undefined, businessLine: owner.businessLine ?? undefined };
-  });
-  return result;
-}
-
-/** Whether a freeze scope and a filter target can meet: no level on which both differ. */
-export function overlaps(scope: FreezeWindowSpec['scope'], targets: Target, org: OrgIndex): boolean {
-  const owner = scope.service ? org.ownerOf({ service: scope.service }) : { team: scope.team ?? null, businessLine: null };
-  const resolved = {
-    service: scope.service,
-    team: scope.team ?? owner.team ?? undefined,
-    businessLine:
-      scope.businessLine ?? (owner.team ? org.teams.get(owner.team)?.businessLine : undefined) ?? undefined,
-  };
-  return targets.some((t) =>
-    (['service', 'team', 'businessLine'] as const).every((k) => !resolved[k] || !t[k] || resolved[k] === t[k]),
-  );
-}
-

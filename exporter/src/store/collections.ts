@@ -83,7 +83,7 @@ export const SPECS: Record<Collection, CollectionSpec> = {
     owned: true,
     fields: [
       ...texts('title', 'system', 'kind', 'result', 'exemption', 'gateCheck'),
-      ...times('startedAt', 'finishedAt'),
+      ...times('startedAt', 'finishedAt', 'committedAt'),
       field('controlled', 'flag', 'controlled_given'),
     ],
     derive: (input, ctx) => ({ controlled: effectiveControlled(input, ctx.org) ? 1 : 0 }),

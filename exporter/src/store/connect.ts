@@ -22,6 +22,11 @@ export interface Connection {
   db: Kysely<Database>;
   /** Where the data lives, without credentials (for logs and /health). */
   location: string;
+  /**
+   * Whether rows read in a write transaction can be locked (`SELECT … FOR UPDATE`, PostgreSQL).
+   * SQLite has no row locks and needs none: it runs one write transaction at a time.
+   */
+  locksRows: boolean;
 }
 
 export function connect(config: StoreConfig): Connection {
@@ -39,7 +44,7 @@ function connectSqlite(dataDir: string): Connection {
   database.pragma('synchronous = NORMAL'); // durable across process crashes in WAL mode
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
-  return { kind: 'sqlite', db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }), location: file };
+  return { kind: 'sqlite', db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }), location: file, locksRows: false };
 }
 
 // bigint (epoch ms, counts) and numeric (sums) as JS numbers: all our values fit in 2^53.
@@ -64,5 +69,6 @@ function connectPostgres(url: string): Connection {
     kind: 'postgres',
     db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),
     location: `postgres://${parsed.host}${parsed.pathname}`,
+    locksRows: true,
   };
 }

@@ -1,14 +1,17 @@
 /**
  * The KPI numerators and denominators per team for one window [from, to), in SQL that runs
  * unchanged on SQLite and PostgreSQL (records carry their resolved team; timestamps are epoch ms).
- * Each source is one grouped query; callers ask only for the sources their KPIs need.
+ * Each source is one grouped query; callers ask only for the sources their KPIs need. A query
+ * returns one column per count field the KPI registry gives its source (`fieldsOf`), named alike.
  * Events after the window's end (recovery, closure, completion) do not count: a window shows the
  * KPI as it stood at its end.
  */
+import { fieldsOf, TALLY_SOURCES, type TallySource } from '@ballast/contract';
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import { occurrencesBetween, type FreezeWindowSpec } from '../domain/freezes.js';
-import { emptyTally, type Stage, type Tally, type TallyField } from '../domain/kpis.js';
+import type { FreezeWindowSpec } from '../domain/freezes.js';
+import { emptyTally, type Stage, type Tally } from '../domain/kpis.js';
 import type { Database } from './schema.js';
+import { alertVerdictColumns, changeColumns, countedAlerts, countedChanges, freezeViolationCounts } from './tally-sql.js';
 
 export interface TallyQuery {
   from: number;
@@ -20,8 +23,8 @@ export interface TallyQuery {
   freezes: readonly FreezeWindowSpec[];
 }
 
-export const SOURCES = ['incidents', 'recoveries', 'stages', 'alerts', 'findings', 'changes', 'freezes', 'actions', 'drills'] as const;
-export type Source = (typeof SOURCES)[number];
+export const SOURCES = TALLY_SOURCES;
+export type Source = TallySource;
 
 type Db = Kysely<Database>;
 type TeamRow = { team: string | null } & Record<string, unknown>;
@@ -36,11 +39,16 @@ class Tallies {
     if (!t) this.byTeam.set(team, (t = emptyTally()));
     return t;
   }
-  /** Adds each row's columns named like tally fields to its team's tally. */
-  add(rows: TeamRow[], fields: TallyField[]) {
+  /** Adds each row's columns named like the source's tally fields (KPI registry) to its team's tally. */
+  add(source: Source, rows: TeamRow[]) {
+    const fields = fieldsOf(source);
     for (const row of rows) {
       const t = this.of(row.team);
-      for (const f of fields) t.counts[f] += num(row[f]);
+      for (const f of fields) {
+        // A registry field the SQL does not select would otherwise count as 0, silently.
+        if (!(f in row)) throw new Error(`the ${source} tally query returns no column "${f}"`);
+        t.counts[f] += num(row[f]);
+      }
     }
   }
 }
@@ -52,6 +60,16 @@ async function rows(db: Db, query: RawBuilder<unknown>): Promise<TeamRow[]> {
 /** High-priority production incidents started in the window. */
 function incidentWhere(q: TallyQuery) {
   return sql`drill = 0 and priority in (${list(q.highPriorities)}) and started_at >= ${q.from} and started_at < ${q.to}`;
+}
+
+/** Deploys started in the window (DORA keys). */
+function deployWhere(q: TallyQuery) {
+  return sql`kind = 'deploy' and started_at >= ${q.from} and started_at < ${q.to}`;
+}
+
+/** A successful deploy whose lead time (finishedAt − committedAt) was known at the window's end. */
+function leadTimeKnown(q: TallyQuery) {
+  return sql`result = 'success' and committed_at is not null and finished_at is not null and finished_at < ${q.to}`;
 }
 
 const QUERIES: Record<Source, (db: Db, q: TallyQuery, out: Tallies) => Promise<void>> = {
@@ -66,10 +84,12 @@ const QUERIES: Record<Source, (db: Db, q: TallyQuery, out: Tallies) => Promise<v
         sum(detected_at - started_at) as "detectionMs",
         sum(case when detection_source in ('monitoring', 'inspection') then 1 else 0 end) as "detectedInternally",
         sum(case when acknowledged_at is not null and recovered_at is not null and started_at <= detected_at
-          and detected_at <= acknowledged_at and acknowledged_at <= recovered_at then 1 else 0 end) as "completeTimestamps"
+          and detected_at <= acknowledged_at and acknowledged_at <= recovered_at then 1 else 0 end) as "completeTimestamps",
+        sum(case when caused_by_change is not null and ${recovered} then 1 else 0 end) as "changeIncidentsRecovered",
+        sum(case when caused_by_change is not null and ${recovered} then recovered_at - started_at else 0 end) as "changeIncidentRecoveryMs"
       from incidents where ${incidentWhere(q)} group by team`,
     );
-    out.add(result, ['incidents', 'recovered', 'recoveryMs', 'detectionMs', 'detectedInternally', 'completeTimestamps']);
+    out.add('incidents', result);
   },
 
   async recoveries(db, q, out) {
@@ -78,7 +98,7 @@ const QUERIES: Record<Source, (db: Db, q: TallyQuery, out: Tallies) => Promise<v
       sql`select team, recovered_at - started_at as ms from incidents
         where ${incidentWhere(q)} and recovered_at is not null and recovered_at < ${q.to}`,
     );
-    for (const row of result) out.of(row.team).recoveries.push(num(row.ms));
+    for (const row of result) out.of(row.team).samples.recoveries.push(num(row.ms));
   },
 
   async stages(db, q, out) {
@@ -106,21 +126,8 @@ const QUERIES: Record<Source, (db: Db, q: TallyQuery, out: Tallies) => Promise<v
   },
 
   async alerts(db, q, out) {
-    const transient = q.transientMs === null ? sql`1 = 0` : sql`(ends_at is not null and ends_at - starts_at < ${q.transientMs})`;
-    const bare = sql`verdict is null and incident is null`;
-    const result = await rows(
-      db,
-      sql`select team,
-        count(*) as "alerts",
-        sum(case when verdict = 'actionable' or (verdict is null and incident is not null) then 1 else 0 end) as "actionable",
-        sum(case when verdict is null and incident is not null then 1 else 0 end) as "inferredActionable",
-        sum(case when verdict = 'noise' or (${bare} and ${transient}) then 1 else 0 end) as "noise",
-        sum(case when ${bare} and ${transient} then 1 else 0 end) as "inferredNoise",
-        sum(case when ${bare} and not ${transient} then 1 else 0 end) as "unreviewed"
-      from alerts where severity in (${list(q.highSeverities)}) and starts_at >= ${q.from} and starts_at < ${q.to}
-      group by team`,
-    );
-    out.add(result, ['alerts', 'actionable', 'inferredActionable', 'noise', 'inferredNoise', 'unreviewed']);
+    const result = await rows(db, sql`select team, ${alertVerdictColumns(q.transientMs)} from alerts where ${countedAlerts(q)} group by team`);
+    out.add('alerts', result);
   },
 
   async findings(db, q, out) {
@@ -130,23 +137,16 @@ const QUERIES: Record<Source, (db: Db, q: TallyQuery, out: Tallies) => Promise<v
         sum(case when closed_at is not null and closed_at < ${q.to} then 1 else 0 end) as "findingsClosed"
       from findings where found_at >= ${q.from} and found_at < ${q.to} group by team`,
     );
-    out.add(result, ['findings', 'findingsClosed']);
+    out.add('findings', result);
   },
 
   async changes(db, q, out) {
-    const result = await rows(
-      db,
-      sql`select team, count(*) as "changes",
-        sum(controlled) as "controlled",
-        sum(case when result is not null then 1 else 0 end) as "withResult",
-        sum(case when result in ('failed', 'rolled_back') then 1 else 0 end) as "failed"
-      from changes where started_at >= ${q.from} and started_at < ${q.to} group by team`,
-    );
-    out.add(result, ['changes', 'controlled', 'withResult', 'failed']);
+    const result = await rows(db, sql`select team, ${changeColumns()} from changes where ${countedChanges(q)} group by team`);
+    out.add('changes', result);
   },
 
   async freezes(db, q, out) {
-    for (const row of await freezeViolations(db, q)) out.of(row.team).counts.freezeViolations += num(row.freezeViolations);
+    for (const [team, n] of await freezeViolationCounts(db, q, 'team')) out.of(team).counts.freezeViolations += n;
   },
 
   async actions(db, q, out) {
@@ -156,7 +156,7 @@ const QUERIES: Record<Source, (db: Db, q: TallyQuery, out: Tallies) => Promise<v
         sum(case when completed_at is not null and completed_at < ${q.to} then 1 else 0 end) as "actionsCompleted"
       from actions where due_at >= ${q.from} and due_at < ${q.to} group by team`,
     );
-    out.add(result, ['actionsDue', 'actionsCompleted']);
+    out.add('actions', result);
   },
 
   async drills(db, q, out) {
@@ -165,7 +165,31 @@ const QUERIES: Record<Source, (db: Db, q: TallyQuery, out: Tallies) => Promise<v
       sql`select team, count(*) as "drills", sum(score) as "drillScore"
       from drills where started_at >= ${q.from} and started_at < ${q.to} group by team`,
     );
-    out.add(result, ['drills', 'drillScore']);
+    out.add('drills', result);
+  },
+
+  // The DORA keys. A deploy counts as change-caused when a high-priority production incident
+  // started before the window's end names it, however many do.
+  async deploys(db, q, out) {
+    // Not correlated: both databases build the set of named changes once, then probe it per deploy.
+    const caused = sql`id in (select caused_by_change from incidents where caused_by_change is not null and drill = 0
+      and priority in (${list(q.highPriorities)}) and started_at < ${q.to})`;
+    const result = await rows(
+      db,
+      sql`select team,
+        sum(case when result = 'success' then 1 else 0 end) as "deploysSucceeded",
+        sum(case when result is not null then 1 else 0 end) as "deploysWithResult",
+        sum(case when result is not null and ${caused} then 1 else 0 end) as "deploysCausingIncidents",
+        sum(case when ${leadTimeKnown(q)} then 1 else 0 end) as "deploysWithLeadTime"
+      from changes where ${deployWhere(q)} group by team`,
+    );
+    out.add('deploys', result);
+  },
+
+  /** Individual lead times (samples, for the median). */
+  async leadTimes(db, q, out) {
+    const result = await rows(db, sql`select team, finished_at - committed_at as ms from changes where ${deployWhere(q)} and ${leadTimeKnown(q)}`);
+    for (const row of result) out.of(row.team).samples.leadTimes.push(num(row.ms));
   },
 };
 
@@ -174,45 +198,6 @@ export async function teamTallies(db: Db, q: TallyQuery, sources: Iterable<Sourc
   const out = new Tallies();
   for (const source of new Set(sources)) await QUERIES[source](db, q, out);
   return out.byTeam;
-}
-
-const CLAUSES_PER_STATEMENT = 400;
-
-/** One clause per freeze occurrence, clipped to the window, with the freeze's scope. */
-function violationClauses(q: TallyQuery): RawBuilder<unknown>[] {
-  const clauses: RawBuilder<unknown>[] = [];
-  for (const freeze of q.freezes) {
-    const scope: RawBuilder<unknown>[] = [];
-    if (freeze.scope.service !== undefined) scope.push(sql`service = ${freeze.scope.service}`);
-    if (freeze.scope.team !== undefined) scope.push(sql`team = ${freeze.scope.team}`);
-    if (freeze.scope.businessLine !== undefined) scope.push(sql`business_line = ${freeze.scope.businessLine}`);
-    for (const o of occurrencesBetween(freeze, q.from, q.to, 100_000)) {
-      const from = Math.max(o.startsAt, q.from);
-      const to = Math.min(o.endsAt, q.to);
-      clauses.push(sql.join([sql`started_at >= ${from}`, sql`started_at < ${to}`, ...scope], sql` and `));
-    }
-  }
-  return clauses;
-}
-
-/** Changes without exemption started inside a freeze occurrence covering them, per team. */
-async function freezeViolations(db: Db, q: TallyQuery): Promise<TeamRow[]> {
-  const clauses = violationClauses(q);
-  if (clauses.length === 0) return [];
-  const base = sql`from changes where exemption is null and started_at >= ${q.from} and started_at < ${q.to}`;
-  const any = (part: RawBuilder<unknown>[]) => sql.join(part.map((c) => sql`(${c})`), sql` or `);
-  if (clauses.length <= CLAUSES_PER_STATEMENT) {
-    return rows(db, sql`select team, count(*) as "freezeViolations" ${base} and (${any(clauses)}) group by team`);
-  }
-  // Too many occurrences for one statement: collect ids so a change inside two freezes counts once.
-  const teams = new Map<string, string | null>();
-  for (let i = 0; i < clauses.length; i += CLAUSES_PER_STATEMENT) {
-    const part = clauses.slice(i, i + CLAUSES_PER_STATEMENT);
-    for (const row of await rows(db, sql`select id, team ${base} and (${any(part)})`)) teams.set(row.id as string, row.team);
-  }
-  const counts = new Map<string | null, number>();
-  for (const team of teams.values()) counts.set(team, (counts.get(team) ?? 0) + 1);
-  return [...counts].map(([team, n]) => ({ team, freezeViolations: n }));
 }
 
 /** Open findings past their due date at `now`, per team (not windowed: a current backlog). */

@@ -79,6 +79,8 @@ export interface ChangeRow extends Owned {
   kind: string;
   started_at: Ms;
   finished_at: Ms | null;
+  /** When the deployed commit was made (migration 005): DORA lead time. */
+  committed_at: Ms | null;
   controlled: Flag;
   controlled_given: Flag | null;
   result: string | null;

@@ -41,11 +41,12 @@ export class Store {
     readonly kind: StoreKind,
     readonly db: Kysely<Database>,
     readonly location: string,
+    private readonly locksRows: boolean,
   ) {}
 
   /** Connects and applies pending migrations. */
   static async open(config: StoreConfig): Promise<Store> {
-    const { kind, db, location } = connect(config);
+    const { kind, db, location, locksRows } = connect(config);
     try {
       await migrate(db, kind);
       await db
@@ -57,7 +58,7 @@ export class Store {
       await db.destroy();
       throw error;
     }
-    return new Store(kind, db, location);
+    return new Store(kind, db, location, locksRows);
   }
 
   async close(): Promise<void> {
@@ -91,13 +92,19 @@ export class Store {
     await sql`select 1`.execute(this.db);
   }
 
-  /** Rows by id (any order). */
-  async rowsById(ex: Executor, table: string, ids: string[]): Promise<Row[]> {
+  /**
+   * Rows by id (any order). `lock` (inside a write transaction) keeps them from changing until it
+   * commits (where the database locks rows, see connect.ts), in id order so two writers never wait
+   * on each other in a circle.
+   */
+  async rowsById(ex: Executor, table: string, ids: string[], options: { lock?: boolean } = {}): Promise<Row[]> {
     const rows: Row[] = [];
-    const unique = [...new Set(ids)];
+    const lock = options.lock === true && this.locksRows;
+    const unique = lock ? [...new Set(ids)].sort() : [...new Set(ids)];
     for (let i = 0; i < unique.length; i += ID_CHUNK) {
       const chunk = unique.slice(i, i + ID_CHUNK);
-      rows.push(...((await (ex as Kysely<any>).selectFrom(table).selectAll().where('id', 'in', chunk).execute()) as Row[]));
+      const query = (ex as Kysely<any>).selectFrom(table).selectAll().where('id', 'in', chunk);
+      rows.push(...((await (lock ? query.orderBy('id').forUpdate() : query).execute()) as Row[]));
     }
     return rows;
   }

@@ -59,11 +59,11 @@ function describeFrames(frames: DataFrame[]) {
   return `${frames.length} frame${frames.length === 1 ? '' : 's'}`;
 }
 
-function ScorecardBody({ data, width, height, options, replaceVariables, timeRange }: PanelProps<ScorecardOptions>) {
+function ScorecardBody({ data, width, height, options, replaceVariables }: PanelProps<ScorecardOptions>) {
   const styles = useStyles2(getStyles);
   const model = useMemo(
-    () => parseScorecard(data.series, { window: options.window, previousRefId: options.previousRefId, now: timeRange?.to?.valueOf() }),
-    [data.series, options.window, options.previousRefId, timeRange]
+    () => parseScorecard(data.series, { window: options.window, previousRefId: options.previousRefId }),
+    [data.series, options.window, options.previousRefId]
   );
   const kpis: KpiInfo[] = useMemo(() => {
     const present = new Map(model.kpis.map((k) => [k.key, k]));
@@ -77,7 +77,7 @@ function ScorecardBody({ data, width, height, options, replaceVariables, timeRan
     return (
       <Empty width={width} height={height} message="No data for the scorecard">
         The queries returned nothing. Add a Ballast data source query of type <b>Scorecard</b>, or Prometheus queries of the{' '}
-        <code>stability_*</code> KPI gauges with <code>stability_kpi_target</code>.
+        <code>stability_*</code> KPI gauges with <code>stability_kpi_window_target</code>.
       </Empty>
     );
   }

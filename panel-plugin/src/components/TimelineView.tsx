@@ -3,20 +3,19 @@
  * priority, changes as ticks (freeze violations marked, suspects highlighted), freeze windows as
  * shaded bands, on the dashboard's time axis. Drag across the plot to zoom the dashboard.
  * One SVG; hover and drag use event delegation (data-i attributes), so 5,000 items stay light.
+ * This file only renders: the layout is data/timelineLayout.ts, what is under the pointer
+ * data/timelineHitTest.ts, the hover cards TimelineTooltips.tsx.
  */
 import React, { useMemo, useRef, useState } from 'react';
 import { css } from '@emotion/css';
-import { AbsoluteTimeRange, colorManipulator, dateTimeFormat, GrafanaTheme2, TimeZone } from '@grafana/data';
+import { AbsoluteTimeRange, colorManipulator, dateTimeFormat, GrafanaTheme2 } from '@grafana/data';
+import type { TimeZone } from '@grafana/schema';
 import { Portal, useStyles2, useTheme2, VizTooltipContainer } from '@grafana/ui';
-import { Change, freezeCovers, Incident, laneOf, priorityColorName, suspectChanges, TimelineData } from '../data/timeline';
-import { formatDuration } from '../kpis';
+import { Change, freezeCovers, Incident, laneOf, priorityColorName, TimelineData } from '../data/timeline';
+import { changeAt, changesByLane, clampToPlot, zoomRange } from '../data/timelineHitTest';
+import { axisTicks, changePaths, freezeSpan, incidentBar, LANE_LABEL_WIDTH, timelineGeometry, timelineModel } from '../data/timelineLayout';
 import { LaneBy } from '../types';
-
-export const LANE_LABEL_WIDTH = 150;
-const AXIS_HEIGHT = 24;
-const LEGEND_HEIGHT = 22;
-const MIN_LANE = 22;
-const MAX_LANE = 40;
+import { ChangeTooltip, IncidentTooltip } from './TimelineTooltips';
 
 export interface TimelineViewProps {
   data: TimelineData;
@@ -32,23 +31,7 @@ export interface TimelineViewProps {
   showFreezes: boolean;
 }
 
-type PathAcc = { d: string; count: number };
 type Hover = { kind: 'incident'; item: Incident; x: number; y: number } | { kind: 'change'; item: Change; x: number; y: number } | null;
-
-const STEPS = [60e3, 5 * 60e3, 15 * 60e3, 30 * 60e3, 3600e3, 3 * 3600e3, 6 * 3600e3, 12 * 3600e3, 86400e3, 2 * 86400e3, 7 * 86400e3, 14 * 86400e3, 30 * 86400e3, 91 * 86400e3];
-
-export function axisTicks(from: number, to: number, plotWidth: number, timeZone?: TimeZone) {
-  const wanted = Math.max(2, Math.floor(plotWidth / 110));
-  const step = STEPS.find((s) => (to - from) / s <= wanted) ?? STEPS[STEPS.length - 1];
-  const format = step >= 86400e3 ? 'MMM DD' : (to - from) > 86400e3 ? 'MM-DD HH:mm' : 'HH:mm';
-  const ticks: Array<{ t: number; label: string }> = [];
-  // Align on the step in the dashboard's time zone's offset at `from`.
-  const offset = new Date(from).getTimezoneOffset() * 60e3 * (timeZone === 'utc' ? 0 : 1);
-  for (let t = Math.ceil((from - offset) / step) * step + offset; t <= to; t += step) {
-    ticks.push({ t, label: dateTimeFormat(t, { format, timeZone }) });
-  }
-  return ticks;
-}
 
 export function TimelineView(props: TimelineViewProps) {
   const { data, width, height, from, to, timeZone, onChangeTimeRange, laneBy, suspectMinutes, showChanges, showFreezes } = props;
@@ -58,114 +41,20 @@ export function TimelineView(props: TimelineViewProps) {
   const [drag, setDrag] = useState<{ x0: number; x1: number } | null>(null);
   const svgRef = useRef<SVGSVGElement>(null);
 
-  const plotWidth = Math.max(50, width - LANE_LABEL_WIDTH - 8);
-  const span = Math.max(1, to - from);
-  const xOf = (t: number) => LANE_LABEL_WIDTH + ((t - from) / span) * plotWidth;
-  const tOf = (x: number) => from + ((x - LANE_LABEL_WIDTH) / plotWidth) * span;
-
-  const model = useMemo(() => {
-    const incidents = data.incidents.filter((i) => i.start <= to && (i.end ?? to) >= from);
-    const changes = showChanges ? data.changes.filter((c) => c.time >= from && c.time <= to) : [];
-    const freezes = showFreezes ? data.freezes.filter((z) => z.start <= to && z.end >= from) : [];
-    // Suspects are searched among all changes (one may precede the visible range).
-    const suspects = suspectChanges(incidents, data.changes, suspectMinutes * 60e3);
-    const suspectIds = new Set<string>();
-    for (const list of suspects.values()) {
-      list.forEach((c) => suspectIds.add(c.id));
-    }
-    const laneSet = new Set<string>();
-    incidents.forEach((i) => laneSet.add(laneOf(i, laneBy)));
-    changes.forEach((c) => laneSet.add(laneOf(c, laneBy)));
-    // Lanes with incidents first, then by name.
-    const withIncidents = new Set(incidents.map((i) => laneOf(i, laneBy)));
-    const lanes = [...laneSet].sort((a, b) => Number(withIncidents.has(b)) - Number(withIncidents.has(a)) || a.localeCompare(b));
-    const laneIndex = new Map(lanes.map((l, i) => [l, i]));
-    // What each lane is made of, to know which freezes cover it.
-    const laneScope = new Map<string, { businessLine: string | null; team: string | null; service: string | null }>();
-    for (const c of data.changes) {
-      const l = laneOf(c, laneBy);
-      if (laneIndex.has(l) && !laneScope.has(l)) {
-        laneScope.set(l, { businessLine: c.businessLine, team: c.team, service: laneBy === 'service' ? c.service : null });
-      }
-    }
-    incidents.forEach((i) => {
-      const l = laneOf(i, laneBy);
-      if (!laneScope.has(l)) {
-        laneScope.set(l, { businessLine: null, team: i.team, service: laneBy === 'service' ? i.service : null });
-      }
-    });
-    return { incidents, changes, freezes, suspects, suspectIds, lanes, laneIndex, laneScope };
-  }, [data, from, to, laneBy, suspectMinutes, showChanges, showFreezes]);
-
-  const plotTop = LEGEND_HEIGHT + AXIS_HEIGHT;
-  const laneHeight = Math.min(MAX_LANE, Math.max(MIN_LANE, Math.floor((height - plotTop - 4) / Math.max(1, model.lanes.length))));
-  const svgHeight = Math.max(height - 4, plotTop + laneHeight * model.lanes.length);
-  const laneY = (lane: string) => plotTop + (model.laneIndex.get(lane) ?? 0) * laneHeight;
+  const model = useMemo(
+    () => timelineModel(data, { from, to, laneBy, suspectMinutes, showChanges, showFreezes }),
+    [data, from, to, laneBy, suspectMinutes, showChanges, showFreezes]
+  );
+  const g = useMemo(() => timelineGeometry(width, height, from, to, model.lanes.length), [width, height, from, to, model.lanes.length]);
+  const { plotTop, plotWidth, laneHeight, svgHeight, xOf } = g;
+  const laneY = (lane: string) => g.laneTop(model.laneIndex.get(lane) ?? 0);
   const ticks = useMemo(() => axisTicks(from, to, plotWidth, timeZone), [from, to, plotWidth, timeZone]);
-
-  // Changes are drawn as one path per lane and kind (thousands of ticks, a few dozen elements);
-  // hovering finds the nearest change in the lane under the pointer instead.
-  const changePaths = useMemo(() => {
-    const byLane = new Map<string, { lane: string; normal: PathAcc; suspect: PathAcc; violations: PathAcc }>();
-    const acc = () => ({ d: '', count: 0 });
-    for (const c of model.changes) {
-      const lane = laneOf(c, laneBy);
-      let p = byLane.get(lane);
-      if (!p) {
-        p = { lane, normal: acc(), suspect: acc(), violations: acc() };
-        byLane.set(lane, p);
-      }
-      const x = xOf(c.time).toFixed(1);
-      const y = laneY(lane);
-      const target = model.suspectIds.has(c.id) ? p.suspect : p.normal;
-      target.d += `M${x} ${y + 3}V${y + laneHeight - 3}`;
-      target.count++;
-      if (c.freezeViolation) {
-        p.violations.d += `M${x} ${y + 1}l4 5l-4 5l-4 -5Z`;
-        p.violations.count++;
-      }
-    }
-    return [...byLane.values()];
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [model, laneBy, laneHeight, from, to, plotWidth]);
-  const changesByLane = useMemo(() => {
-    const m = new Map<string, Change[]>();
-    for (const c of model.changes) {
-      const lane = laneOf(c, laneBy);
-      const list = m.get(lane);
-      list ? list.push(c) : m.set(lane, [c]);
-    }
-    m.forEach((list) => list.sort((a, b) => a.time - b.time));
-    return m;
-  }, [model, laneBy]);
-  const changeAt = (x: number, y: number): Change | null => {
-    const lane = model.lanes[Math.floor((y - plotTop) / laneHeight)];
-    const list = lane === undefined ? undefined : changesByLane.get(lane);
-    if (!list || x < LANE_LABEL_WIDTH) {
-      return null;
-    }
-    const t = tOf(x);
-    let lo = 0;
-    let hi = list.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      list[mid].time < t ? (lo = mid + 1) : (hi = mid);
-    }
-    let best: Change | null = null;
-    for (const c of [list[lo - 1], list[lo]]) {
-      if (c && Math.abs(xOf(c.time) - x) <= 4 && (!best || Math.abs(xOf(c.time) - x) < Math.abs(xOf(best.time) - x))) {
-        best = c;
-      }
-    }
-    return best;
-  };
+  const paths = useMemo(() => changePaths(model, g, laneBy), [model, g, laneBy]);
+  const byLane = useMemo(() => changesByLane(model.changes, laneBy), [model, laneBy]);
 
   const hoveredSuspects = hover?.kind === 'incident' ? new Set((model.suspects.get(hover.item.id) ?? []).map((c) => c.id)) : null;
 
-  const localX = (e: React.MouseEvent) => {
-    const rect = svgRef.current!.getBoundingClientRect();
-    return Math.min(LANE_LABEL_WIDTH + plotWidth, Math.max(LANE_LABEL_WIDTH, e.clientX - rect.left));
-  };
+  const localX = (e: React.MouseEvent) => clampToPlot(e.clientX - svgRef.current!.getBoundingClientRect().left, g);
   const onMouseMove = (e: React.MouseEvent<SVGSVGElement>) => {
     if (drag) {
       setDrag({ ...drag, x1: localX(e) });
@@ -179,7 +68,7 @@ export function TimelineView(props: TimelineViewProps) {
       return;
     }
     const rect = svgRef.current!.getBoundingClientRect();
-    const change = changeAt(e.clientX - rect.left, e.clientY - rect.top);
+    const change = changeAt(e.clientX - rect.left, e.clientY - rect.top, model, byLane, g);
     if (change) {
       setHover({ kind: 'change', item: change, x: e.clientX, y: e.clientY });
     } else if (hover) {
@@ -195,10 +84,9 @@ export function TimelineView(props: TimelineViewProps) {
     setHover(null);
   };
   const onMouseUp = () => {
-    if (drag && Math.abs(drag.x1 - drag.x0) >= 4) {
-      const a = tOf(Math.min(drag.x0, drag.x1));
-      const b = tOf(Math.max(drag.x0, drag.x1));
-      onChangeTimeRange({ from: Math.round(a), to: Math.round(b) });
+    const range = drag && zoomRange(drag.x0, drag.x1, g);
+    if (range) {
+      onChangeTimeRange(range);
     }
     setDrag(null);
   };
@@ -285,18 +173,17 @@ export function TimelineView(props: TimelineViewProps) {
         {/* Freeze windows: a band over every lane they cover */}
         <g data-testid="freezes">
           {model.freezes.map((z) => {
-            const x0 = Math.max(LANE_LABEL_WIDTH, xOf(z.start));
-            const x1 = Math.min(LANE_LABEL_WIDTH + plotWidth, xOf(z.end));
+            const { x: x0, width: w } = freezeSpan(z, g);
             const covered = model.lanes.filter((l) => freezeCovers(z, model.laneScope.get(l) ?? { businessLine: null, team: null, service: null }));
             const whole = z.businessLine === null && z.team === null && z.service === null;
             return (
               <g key={z.id} data-freeze={z.id}>
                 <title>{`Freeze window ${z.name}: ${dateTimeFormat(z.start, { timeZone })} – ${dateTimeFormat(z.end, { timeZone })}`}</title>
                 {whole ? (
-                  <rect x={x0} y={plotTop} width={Math.max(1, x1 - x0)} height={svgHeight - plotTop} fill="url(#ballast-freeze-hatch)" />
+                  <rect x={x0} y={plotTop} width={w} height={svgHeight - plotTop} fill="url(#ballast-freeze-hatch)" />
                 ) : (
                   covered.map((l) => (
-                    <rect key={l} x={x0} y={laneY(l)} width={Math.max(1, x1 - x0)} height={laneHeight} fill="url(#ballast-freeze-hatch)" />
+                    <rect key={l} x={x0} y={laneY(l)} width={w} height={laneHeight} fill="url(#ballast-freeze-hatch)" />
                   ))
                 )}
               </g>
@@ -305,7 +192,7 @@ export function TimelineView(props: TimelineViewProps) {
         </g>
         {/* Changes: ticks; suspects highlighted; freeze violations marked */}
         <g data-testid="changes">
-          {changePaths.map((p) => (
+          {paths.map((p) => (
             <g key={p.lane} data-lane={p.lane}>
               {p.normal.count > 0 && (
                 <path data-changes="normal" data-count={p.normal.count} d={p.normal.d} stroke={tickColor} strokeOpacity={0.75} strokeWidth={2} />
@@ -336,21 +223,18 @@ export function TimelineView(props: TimelineViewProps) {
         {/* Incidents: bars from start to recovery (open ones run to the range end) */}
         <g data-testid="incidents">
           {model.incidents.map((inc, i) => {
-            const x0 = Math.max(LANE_LABEL_WIDTH, xOf(inc.start));
-            const x1 = Math.min(LANE_LABEL_WIDTH + plotWidth, xOf(inc.end ?? to));
-            const y = laneY(laneOf(inc, laneBy));
+            const bar = incidentBar(inc, g, model.laneIndex.get(laneOf(inc, laneBy)) ?? 0);
             const color = theme.visualization.getColorByName(priorityColorName(inc.priority));
-            const barH = Math.max(8, Math.round(laneHeight * 0.45));
             return (
               <rect
                 key={inc.id}
                 data-kind="incident"
                 data-i={i}
                 data-priority={inc.priority}
-                x={x0}
-                y={y + (laneHeight - barH) / 2}
-                width={Math.max(3, x1 - x0)}
-                height={barH}
+                x={bar.x}
+                y={bar.y}
+                width={bar.width}
+                height={bar.height}
                 rx={2}
                 fill={color}
                 stroke={inc.end === null ? theme.colors.text.primary : 'none'}
@@ -387,59 +271,6 @@ export function TimelineView(props: TimelineViewProps) {
   );
 }
 
-function IncidentTooltip({ incident, suspects, suspectMinutes, timeZone }: { incident: Incident; suspects: Change[]; suspectMinutes: number; timeZone?: TimeZone }) {
-  const styles = useStyles2(getStyles);
-  const fmt = (t: number) => dateTimeFormat(t, { timeZone, format: 'YYYY-MM-DD HH:mm' });
-  return (
-    <div className={styles.tooltip} data-testid="incident-tooltip">
-      <div className={styles.tooltipTitle}>
-        {incident.priority} · {incident.title}
-      </div>
-      <div>
-        {[incident.service, incident.team].filter(Boolean).join(' · ')}
-      </div>
-      <div>
-        {fmt(incident.start)} → {incident.end === null ? 'not recovered' : `${fmt(incident.end)} (${formatDuration((incident.end - incident.start) / 1000)})`}
-      </div>
-      <div className={styles.tooltipSection}>
-        {suspects.length === 0
-          ? `No changes on ${incident.service ?? incident.team ?? 'its service'} in the ${suspectMinutes} min before the start.`
-          : `Suspect changes (${suspects.length}, ≤ ${suspectMinutes} min before start):`}
-      </div>
-      {suspects.length > 0 && (
-        <ul className={styles.suspects}>
-          {suspects.slice(0, 8).map((c) => (
-            <li key={c.id}>
-              −{formatDuration((incident.start - c.time) / 1000)} {c.title}
-              {c.system ? ` (${c.system}` : ''}
-              {c.service ? `${c.system ? ', ' : ' ('}${c.service})` : c.system ? ')' : ''}
-              {c.freezeViolation ? ' — freeze violation' : ''}
-              {c.result === 'failed' || c.result === 'rolled_back' ? ` — ${c.result.replace('_', ' ')}` : ''}
-            </li>
-          ))}
-          {suspects.length > 8 && <li>… and {suspects.length - 8} more</li>}
-        </ul>
-      )}
-    </div>
-  );
-}
-
-function ChangeTooltip({ change, timeZone, suspect }: { change: Change; timeZone?: TimeZone; suspect: boolean }) {
-  const styles = useStyles2(getStyles);
-  return (
-    <div className={styles.tooltip} data-testid="change-tooltip">
-      <div className={styles.tooltipTitle}>{change.title}</div>
-      <div>{[change.system, change.service, change.team].filter(Boolean).join(' · ')}</div>
-      <div>
-        {dateTimeFormat(change.time, { timeZone, format: 'YYYY-MM-DD HH:mm' })}
-        {change.result ? ` · ${change.result.replace('_', ' ')}` : ''}
-      </div>
-      {change.freezeViolation && <div className={styles.violation}>Freeze violation</div>}
-      {suspect && <div>Suspect: started shortly before an incident on the same service or team</div>}
-    </div>
-  );
-}
-
 const getStyles = (theme: GrafanaTheme2) => ({
   wrapper: css({ overflowY: 'auto', overflowX: 'hidden', position: 'relative' }),
   svg: css({ display: 'block', userSelect: 'none', cursor: 'crosshair', fontFamily: theme.typography.fontFamily }),
@@ -449,9 +280,4 @@ const getStyles = (theme: GrafanaTheme2) => ({
   laneStripe: css({ fill: theme.colors.background.secondary, opacity: 0.5 }),
   laneLabel: css({ fontSize: 12, fill: theme.colors.text.primary }),
   bar: css({ cursor: 'pointer' }),
-  tooltip: css({ maxWidth: 420, fontSize: theme.typography.bodySmall.fontSize, display: 'flex', flexDirection: 'column', gap: 2 }),
-  tooltipTitle: css({ fontWeight: theme.typography.fontWeightMedium, fontSize: theme.typography.body.fontSize }),
-  tooltipSection: css({ marginTop: theme.spacing(0.5), fontWeight: theme.typography.fontWeightMedium }),
-  suspects: css({ margin: 0, paddingLeft: theme.spacing(2) }),
-  violation: css({ color: theme.colors.error.text }),
 });

@@ -1,7 +1,7 @@
 import { DataFrame, FieldType, toDataFrame } from '@grafana/data';
 // The data source's own frame builder: the panel must read exactly what it produces.
 import { scorecardFrame } from '../../../datasource-plugin/src/frames.ts';
-import type { ScorecardResponse } from '../../../datasource-plugin/src/types.ts';
+import type { ScorecardResponse } from '@ballast/contract';
 import { ballastScorecardFrame, prometheusFrames } from '../demo/demo';
 import { DEFAULT_KPIS, KPI_BY_KEY } from '../kpis';
 import { parseScorecard, ScopeRow, ScorecardModel } from './scorecard';
@@ -203,7 +203,8 @@ describe('parseScorecard: Prometheus frames', () => {
     const frames = [
       series('A', 'stability_mttr_seconds', { window: '30d' }, 100),
       series('A', 'stability_mttr_seconds', { window: 'ytd' }, 200),
-      series('B', 'stability_kpi_target', { kpi: 'mttr_seconds' }, 150),
+      series('B', 'stability_kpi_window_target', { kpi: 'mttr_seconds', window: '30d' }, 150),
+      series('B', 'stability_kpi_window_target', { kpi: 'mttr_seconds', window: 'ytd' }, 150),
     ];
     expect(parseScorecard(frames, OPTIONS).scopes[0].cells.mttr_seconds).toMatchObject({ value: 200, status: 'missed' });
     expect(parseScorecard(frames, { ...OPTIONS, window: '30d' }).scopes[0].cells.mttr_seconds).toMatchObject({ value: 100, status: 'met' });
@@ -213,40 +214,42 @@ describe('parseScorecard: Prometheus frames', () => {
 
   it('says what is missing: no targets, no previous-window query', () => {
     const m = parseScorecard(prometheusFrames(1, 2).filter((f) => f.refId === 'A'), OPTIONS);
-    expect(m.notes.join(' ')).toMatch(/No stability_kpi_target series.*No previous window \(query refId "previous"/);
+    expect(m.notes.join(' ')).toMatch(/No stability_kpi_window_target series of window ytd.*No previous window \(query refId "previous"/);
     expect(m.scopes.every((s) => Object.values(s.cells).every((c) => c.status === 'no_data' && c.previous === null))).toBe(true);
     // Another refId for the previous window is honoured.
     const renamed = prometheusFrames(1, 2).map((f) => (f.refId === 'previous' ? { ...f, refId: 'P' } : f));
     expect(parseScorecard(renamed, { ...OPTIONS, previousRefId: 'P' }).notes).toEqual([]);
   });
 
-  it('pro-rates count targets by the window’s days: from stability_window_days, else computed (rolling or elapsed ytd)', () => {
-    const now = Date.UTC(2026, 6, 2); // 182 days of 2026 elapsed
+  it('judges each window against the target the exporter exposes for it (counts already pro-rated there)', () => {
     const frames = (window: string, extra: DataFrame[] = []) => [
       series('A', 'stability_freeze_violations', { window }, 2),
       series('A', 'stability_mttr_seconds', { window }, 100),
-      series('B', 'stability_kpi_target', { kpi: 'freeze_violations' }, 365),
+      // The exporter's yearly target of 365 as judged: 30 of 365 days for 30d, 182 elapsed for ytd.
+      series('B', 'stability_kpi_window_target', { kpi: 'freeze_violations', window: '30d' }, 30),
+      series('B', 'stability_kpi_window_target', { kpi: 'freeze_violations', window: 'ytd' }, 182),
+      series('B', 'stability_kpi_window_target', { kpi: 'mttr_seconds', window: '30d' }, 90),
+      // The yearly family is not a window's target: never pro-rated or used here.
       series('B', 'stability_kpi_target', { kpi: 'mttr_seconds' }, 365),
       ...extra,
     ];
-    const cells = (window: string, extra?: DataFrame[]) => parseScorecard(frames(window, extra), { ...OPTIONS, window, now }).scopes[0].cells;
-    expect(cells('ytd', [series('A', 'stability_window_days', { window: 'ytd' }, 100)]).freeze_violations.target).toBeCloseTo(100);
-    expect(cells('ytd', [series('A', 'stability_window_seconds', { window: 'ytd' }, 50 * 86400)]).freeze_violations.target).toBeCloseTo(50);
-    expect(cells('ytd').freeze_violations.target).toBeCloseTo(182);
-    expect(cells('30d').freeze_violations.target).toBeCloseTo(30);
-    // Ratios and durations are not scaled.
-    expect(cells('30d').mttr_seconds.target).toBe(365);
+    const cells = (window: string, extra?: DataFrame[]) => parseScorecard(frames(window, extra), { ...OPTIONS, window }).scopes[0].cells;
+    expect(cells('ytd').freeze_violations).toMatchObject({ target: 182, status: 'met' });
+    expect(cells('30d').freeze_violations).toMatchObject({ target: 30, status: 'met' });
+    expect(cells('30d').mttr_seconds).toMatchObject({ target: 90, status: 'missed' });
+    expect(cells('ytd').mttr_seconds).toMatchObject({ target: null, status: 'no_data' });
+    // A target series without a window label (a recording rule, say) is the chosen window's.
+    expect(cells('ytd', [series('B', 'stability_kpi_window_target', { kpi: 'mttr_seconds' }, 95)]).mttr_seconds).toMatchObject({ target: 95, status: 'at_risk' }); // 5 over ≤ 9.5
   });
 
-  it('a team without its own target inherits its business line’s, then the org’s (not for counts)', () => {
+  it('a scope has the target of its own series only (the exporter already exposes inherited targets)', () => {
     const team = { window: 'ytd', business_line: 'payments', team: 'checkout' };
     const frames = [
       series('A', 'stability_mttr_seconds', team, 100),
       series('A', 'stability_freeze_violations', team, 0),
-      series('A', 'stability_window_days', { window: 'ytd' }, 365),
-      series('B', 'stability_kpi_target', { kpi: 'mttr_seconds', business_line: 'payments' }, 90),
-      series('B', 'stability_kpi_target', { kpi: 'mttr_seconds' }, 500),
-      series('B', 'stability_kpi_target', { kpi: 'freeze_violations' }, 4),
+      series('B', 'stability_kpi_window_target', { ...team, kpi: 'mttr_seconds' }, 90),
+      series('B', 'stability_kpi_window_target', { kpi: 'mttr_seconds', business_line: 'payments', window: 'ytd' }, 500),
+      series('B', 'stability_kpi_window_target', { kpi: 'freeze_violations', window: 'ytd' }, 4),
     ];
     const cells = parseScorecard(frames, OPTIONS).scopes[0].cells;
     expect(cells.mttr_seconds).toMatchObject({ target: 90, status: 'missed' });
@@ -298,15 +301,23 @@ describe('parseScorecard: Prometheus frames', () => {
   });
 });
 
-/** stability_kpi_target in table format: org-wide 0.9 for detection_ratio. */
+/** stability_kpi_window_target in table format: 0.9 for detection_ratio in ytd, for the org, payments and checkout. */
 function tableTarget(): DataFrame {
+  const rows: Array<[string, string]> = [
+    ['', ''],
+    ['payments', ''],
+    ['payments', 'checkout'],
+  ];
   return toDataFrame({
     refId: 'B',
     fields: [
-      { name: 'Time', type: FieldType.time, values: [Date.UTC(2026, 5, 30)] },
-      { name: '__name__', type: FieldType.string, values: ['stability_kpi_target'] },
-      { name: 'kpi', type: FieldType.string, values: ['detection_ratio'] },
-      { name: 'Value #B', type: FieldType.number, values: [0.9] },
+      { name: 'Time', type: FieldType.time, values: rows.map(() => Date.UTC(2026, 5, 30)) },
+      { name: '__name__', type: FieldType.string, values: rows.map(() => 'stability_kpi_window_target') },
+      { name: 'kpi', type: FieldType.string, values: rows.map(() => 'detection_ratio') },
+      { name: 'business_line', type: FieldType.string, values: rows.map((r) => r[0]) },
+      { name: 'team', type: FieldType.string, values: rows.map((r) => r[1]) },
+      { name: 'window', type: FieldType.string, values: rows.map(() => 'ytd') },
+      { name: 'Value #B', type: FieldType.number, values: rows.map(() => 0.9) },
     ],
   });
 }
@@ -316,7 +327,7 @@ describe('parseScorecard: what is not a scorecard', () => {
     expect(parseScorecard([], OPTIONS).source).toBe('none');
     const up = toDataFrame({ name: 'up', fields: [{ name: 'Value', type: FieldType.number, values: [1], labels: { __name__: 'up' } }] });
     expect(parseScorecard([up], OPTIONS).source).toBe('none');
-    expect(parseScorecard([series('B', 'stability_kpi_target', { kpi: 'mttr_seconds' }, 1)], OPTIONS).source).toBe('none');
+    expect(parseScorecard([series('B', 'stability_kpi_window_target', { kpi: 'mttr_seconds', window: 'ytd' }, 1)], OPTIONS).source).toBe('none');
   });
 
   it('a Ballast frame wins over Prometheus series in the same panel', () => {

@@ -3,6 +3,7 @@
  * tables, and the rules the view applies to them: which lane an item is in, a priority's colour,
  * which freeze windows cover what, and which changes are suspects of an incident.
  */
+import { scopeApplies } from '@ballast/contract';
 import { DataFrame, Field } from '@grafana/data';
 import { LaneBy } from '../types';
 import { booleanAt, fieldIndex, normalizeName, pickField, rowCount, textAt, timeAt } from './fields';
@@ -83,18 +84,9 @@ export function priorityColorName(priority: string): string {
   }
 }
 
-/** Whether a freeze window's scope covers an owner: every field the scope sets must match (the exporter's rule). */
+/** Whether a freeze window's scope covers an owner: every field the scope sets must match (the exporter's rule, from the contract). */
 export function freezeCovers(freeze: Pick<FreezeWindow, 'businessLine' | 'team' | 'service'>, owner: Ownership): boolean {
-  return (
-    (freeze.businessLine === null || freeze.businessLine === (owner.businessLine ?? null)) &&
-    (freeze.team === null || freeze.team === (owner.team ?? null)) &&
-    (freeze.service === null || freeze.service === (owner.service ?? null))
-  );
-}
-
-/** A change is a freeze violation when it has no exemption and starts inside a window covering it (windows are [start, end)). */
-export function violatesFreeze(change: Pick<Change, 'time' | 'exemption'> & Ownership, freezes: readonly FreezeWindow[]): boolean {
-  return change.exemption === null && freezes.some((z) => z.start <= change.time && change.time < z.end && freezeCovers(z, change));
+  return scopeApplies(freeze, { businessLine: owner.businessLine ?? null, team: owner.team ?? null, service: owner.service ?? null });
 }
 
 /** Changes grouped by a key and sorted by time, for range look-ups. */
@@ -215,7 +207,7 @@ function readIncidents(frame: DataFrame, f: Fields): Incident[] {
   });
 }
 
-/** Changes as read: `freezeViolation` is null where the table does not say (judged afterwards). */
+/** Changes as read: `freezeViolation` is null where the table does not say. */
 type ReadChange = Omit<Change, 'freezeViolation'> & { freezeViolation: boolean | null };
 
 function readChanges(frame: DataFrame, f: Fields): ReadChange[] {
@@ -296,7 +288,9 @@ export function parseTimeline(frames: DataFrame[]): TimelineData {
   const windows = uniqueById(freezes);
   return {
     incidents: uniqueById(incidents),
-    changes: uniqueById(changes).map((c) => ({ ...c, freezeViolation: c.freezeViolation ?? violatesFreeze(c, windows) })),
+    // A violation is the exporter's judgement (violatedFreezes, the freeze_violations rule); the
+    // panel does not judge again, so a table that does not say shows none.
+    changes: uniqueById(changes).map((c) => ({ ...c, freezeViolation: c.freezeViolation ?? false })),
     freezes: windows,
   };
 }

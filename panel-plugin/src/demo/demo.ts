@@ -4,7 +4,8 @@
  * frames, and incidents, changes and freeze windows as the data source's table frames.
  */
 import { DataFrame, FieldType, toDataFrame } from '@grafana/data';
-import { DEFAULT_KPIS, KPI_BY_KEY, statusOf, WINDOW_SCALED } from '../kpis';
+import { scopeApplies } from '@ballast/contract';
+import { DEFAULT_KPIS, KPI_BY_KEY, statusOf } from '../kpis';
 
 function rng(seed: number) {
   let s = seed >>> 0;
@@ -121,7 +122,7 @@ const labelsOf = (s: DemoScope): Record<string, string> =>
 /**
  * Prometheus frames as Grafana's Prometheus data source returns an instant query in time-series
  * format: one frame per series, a Time and a Value field, the labels (with __name__) on the value.
- * refId A: the KPIs, B: stability_kpi_target, `previous`: the KPIs one window earlier (offset).
+ * refId A: the KPIs, B: stability_kpi_window_target, `previous`: the KPIs one window earlier (offset).
  */
 export function prometheusFrames(lines = 4, teamsPerLine = 4, kpis: readonly string[] = DEFAULT_KPIS, seed = 7, at = Date.UTC(2026, 5, 30)): DataFrame[] {
   const cells = demoCells(demoOrg(lines, teamsPerLine), kpis, seed);
@@ -135,16 +136,14 @@ export function prometheusFrames(lines = 4, teamsPerLine = 4, kpis: readonly str
         { name: 'Value', type: FieldType.number, values: [value], labels: { __name__: metric, ...labels } },
       ],
     });
-  frames.push(series('A', 'stability_window_days', { window: 'ytd' }, 181));
   for (const c of cells) {
     const labels = labelsOf(c.scope);
     if (c.value !== null) {
       frames.push(series('A', `stability_${c.kpi}`, { ...labels, window: 'ytd' }, c.value));
       frames.push(series('previous', `stability_${c.kpi}`, { ...labels, window: 'ytd' }, c.previous!));
     }
-    // Exposed targets are yearly; counts are pro-rated by the panel (181 of 365 days here).
-    const yearly = WINDOW_SCALED.has(c.kpi) ? (c.target * 365) / 181 : c.target;
-    frames.push(series('B', 'stability_kpi_target', { ...labels, kpi: c.kpi }, yearly));
+    // The exporter exposes each window's target as judged (counts already pro-rated).
+    frames.push(series('B', 'stability_kpi_window_target', { ...labels, kpi: c.kpi, window: 'ytd' }, c.target));
   }
   return frames;
 }
@@ -153,6 +152,12 @@ export interface TimelineDemo {
   frames: DataFrame[];
   from: number;
   to: number;
+}
+
+/** The demo's stand-in for the exporter's judgement: no exemption, started inside a window whose scope covers it. */
+function demoViolation(c: { startedAt: string; team: string; exemption: string | null }, freezes: Array<{ startsAt: string; endsAt: string; team: string | null }>) {
+  const t = Date.parse(c.startedAt);
+  return c.exemption === null && freezes.some((z) => Date.parse(z.startsAt) <= t && t < Date.parse(z.endsAt) && scopeApplies({ team: z.team }, { team: c.team }));
 }
 
 /** Incidents, changes and freeze windows as the data source's table frames; `items` in total. */
@@ -247,6 +252,8 @@ export function timelineFrames(items = 300, teams = 8, to = Date.UTC(2026, 5, 30
           tm('startedAt', changes.map((x) => x.startedAt)),
           s('result', changes.map((x) => x.result)),
           s('exemption', changes.map((x) => x.exemption)),
+          // What the data source writes from the exporter's violatedFreezes; the demo plays the exporter.
+          { name: 'freezeViolation', type: FieldType.boolean, values: changes.map((x) => demoViolation(x, freezes)) },
         ],
       }),
       toDataFrame({

@@ -10,6 +10,8 @@ import * as initial from './001-initial.js';
 import * as gateChecks from './002-gate-checks.js';
 import * as kpiIndexes from './003-kpi-covering-indexes.js';
 import * as reviews from './004-reviews.js';
+import * as changeCommittedAt from './005-change-committed-at.js';
+import * as aggregateIndexes from './006-aggregate-indexes.js';
 
 export interface Migration {
   name: string;
@@ -21,6 +23,8 @@ export const MIGRATIONS: Migration[] = [
   { name: '002-gate-checks', up: gateChecks.up },
   { name: '003-kpi-covering-indexes', up: kpiIndexes.up },
   { name: '004-reviews', up: reviews.up },
+  { name: '005-change-committed-at', up: changeCommittedAt.up },
+  { name: '006-aggregate-indexes', up: aggregateIndexes.up },
 ];
 
 const LOCK_KEY = 0x62616c6c; // "ball"

@@ -1,0 +1,161 @@
+/**
+ * The stability records Ballast keeps, as the API accepts them. These zod schemas are the single
+ * source of truth: they validate requests, they generate the OpenAPI document, and their inferred
+ * types are what the store and the KPI formulas work with.
+ *
+ * Timestamps travel as ISO 8601 strings with an offset and are held as epoch milliseconds inside.
+ * The enums are those of enums.ts (zod-free, for the plugins); this module is the one that needs zod,
+ * so plugins only `import type` from it.
+ */
+import { z } from 'zod';
+
+import {
+  CHANGE_KINDS,
+  CHANGE_RESULTS,
+  DETECTION_SOURCES,
+  INCIDENT_CAUSES,
+  INCIDENT_STEPS,
+  TARGET_TYPES,
+  VERDICTS,
+  type Collection,
+} from './enums.js';
+
+// The enums travel with the schemas: one import for the exporter's domain.
+export * from './enums.js';
+
+export const RECORD_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,199}$/;
+export const recordId = z
+  .string()
+  .regex(RECORD_ID_PATTERN, 'must be 1-200 characters of letters, digits and . _ : @ - (starting with a letter or digit)');
+
+/** ISO 8601 date-time with an explicit offset (`Z` or `+02:00`). */
+export const timestamp = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with an offset, e.g. 2026-03-01T12:00:00Z' });
+
+const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+const url = z.url({ message: 'must be an absolute URL' }).max(2000);
+
+/** Every record names the service it concerns, or the team when no single service applies. */
+const ownership = {
+  service: recordId.optional().describe('Service id from the org config; implies its team and business line.'),
+  team: recordId.optional().describe('Team id from the org config; needed when no service is given.'),
+};
+
+export const incidentStepSchema = z.object({
+  step: z.enum(INCIDENT_STEPS),
+  at: timestamp,
+  owner: text(200),
+  note: text(4000).optional(),
+});
+
+export const incidentSchema = z.object({
+  title: text(500),
+  priority: text(20).describe('Priority label, e.g. P0. Which labels count as high priority is set by the org policy.'),
+  ...ownership,
+  startedAt: timestamp,
+  detectedAt: timestamp,
+  acknowledgedAt: timestamp.optional(),
+  recoveredAt: timestamp.optional().describe('Last recovery; a reopened incident carries its last recovery.'),
+  resolvedAt: timestamp.optional(),
+  detectionSource: z.enum(DETECTION_SOURCES),
+  cause: z.enum(INCIDENT_CAUSES).default('unknown'),
+  causedByChange: recordId.optional(),
+  postmortemUrl: url.optional(),
+  drill: z.boolean().default(false),
+  steps: z.array(incidentStepSchema).max(200).optional().describe('Process steps; replaces the stored steps when given.'),
+});
+
+export const actionSchema = z.object({
+  incident: recordId,
+  title: text(500),
+  owner: text(200),
+  dueAt: timestamp,
+  completedAt: timestamp.optional(),
+});
+
+export const alertSchema = z.object({
+  name: text(300),
+  severity: text(50),
+  ...ownership,
+  startsAt: timestamp,
+  endsAt: timestamp.optional(),
+  verdict: z.enum(VERDICTS).nullable().default(null),
+  incident: recordId.optional(),
+});
+
+export const findingSchema = z.object({
+  check: text(300),
+  targetType: z.enum(TARGET_TYPES),
+  severity: text(50),
+  ...ownership,
+  foundAt: timestamp,
+  dueAt: timestamp.optional(),
+  closedAt: timestamp.optional(),
+});
+
+export const changeSchema = z.object({
+  title: text(500).optional(),
+  system: recordId.describe('Change system id from the org config.'),
+  ...ownership,
+  kind: z.enum(CHANGE_KINDS),
+  startedAt: timestamp,
+  finishedAt: timestamp.optional(),
+  committedAt: timestamp.optional().describe('When the deployed commit was made (DORA lead time: finishedAt − committedAt); not after startedAt.'),
+  controlled: z.boolean().optional().describe('Omitted: true when the change system is integrated, or when gateCheck is given.'),
+  result: z.enum(CHANGE_RESULTS).optional(),
+  exemption: text(500).optional().describe('Why this change may run inside a freeze window.'),
+  gateCheck: text(100).optional().describe('checkId of the freeze-gate answer this change was cleared by.'),
+});
+
+export const freezeScopeSchema = z
+  .object({ businessLine: recordId.optional(), team: recordId.optional(), service: recordId.optional() })
+  .strict()
+  .default({});
+
+export const freezeScheduleSchema = z
+  .object({
+    cron: text(100).describe('Five-field cron expression giving each window start, e.g. "0 18 * * 5".'),
+    durationMinutes: z.number().int().min(1).max(60 * 24 * 366),
+    timezone: text(64).describe('IANA timezone the cron expression is read in, e.g. Europe/Berlin.'),
+  })
+  .strict();
+
+export const freezeSchema = z.object({
+  name: text(200),
+  reason: text(2000),
+  scope: freezeScopeSchema,
+  startsAt: timestamp.optional(),
+  endsAt: timestamp.optional(),
+  schedule: freezeScheduleSchema.optional(),
+});
+
+export const drillSchema = z.object({
+  scenario: text(500),
+  team: recordId,
+  service: recordId.optional(),
+  startedAt: timestamp,
+  detectedAt: timestamp.optional(),
+  recoveredAt: timestamp.optional(),
+  score: z.number().min(0).max(100),
+});
+
+export type IncidentInput = z.infer<typeof incidentSchema>;
+export type IncidentStepInput = z.infer<typeof incidentStepSchema>;
+export type ActionInput = z.infer<typeof actionSchema>;
+export type AlertInput = z.infer<typeof alertSchema>;
+export type FindingInput = z.infer<typeof findingSchema>;
+export type ChangeInput = z.infer<typeof changeSchema>;
+export type FreezeInput = z.infer<typeof freezeSchema>;
+export type DrillInput = z.infer<typeof drillSchema>;
+
+export const recordSchemas = {
+  incidents: incidentSchema,
+  alerts: alertSchema,
+  findings: findingSchema,
+  changes: changeSchema,
+  freezes: freezeSchema,
+  drills: drillSchema,
+  actions: actionSchema,
+} as const satisfies Record<Collection, z.ZodObject>;
+
+export type RecordInput<C extends Collection> = z.infer<(typeof recordSchemas)[C]>;
+

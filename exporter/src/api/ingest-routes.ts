@@ -1,0 +1,104 @@
+/**
+ * `/api/v1/ingest/<source>`: one receiver per tool (ingest/receivers.ts). Each answers 200 only
+ * after the write has committed; a store outage surfaces as 503 (errors.ts) so the sender retries;
+ * a malformed body is 400 naming the field; each has its own body-size limit (capped by
+ * BALLAST_BODY_LIMIT). The org is read once per request: the adapter resolves owners with it and
+ * the write checks against it.
+ */
+import { Router, type Request, type RequestHandler } from 'express';
+import { validSignature } from '../ingest/github.js';
+import { defaultIngestion } from '../ingest/mapping.js';
+import { writeItems, type Adapted } from '../ingest/pipeline.js';
+import { INGEST_SOURCES, RECEIVERS, type IngestSource } from '../ingest/receivers.js';
+import { createIngestMetrics } from '../metrics/ingest-metrics.js';
+import { ValidationError } from '../service/errors.js';
+import { AuthError, requireRole } from './auth.js';
+import { HttpError } from './errors.js';
+import type { OpenApiPaths } from './openapi.js';
+import type { ApiDeps, RouteModule } from './route-module.js';
+
+type RawRequest = Request & { rawBody?: Buffer };
+
+export function ingestRoutes(deps: ApiDeps): RouteModule {
+  const config = deps.ingestion ?? defaultIngestion();
+  const metrics = createIngestMetrics(deps.registry);
+  const router = Router();
+  const ingest = requireRole(deps.tokens, 'ingest');
+
+  const receive =
+    (source: IngestSource): RequestHandler =>
+    async (req: RawRequest, res) => {
+      const receiver = RECEIVERS[source];
+      const labels = { source };
+      let adapted: Adapted | undefined;
+      try {
+        const size = req.rawBody?.length ?? 0;
+        const limit = Math.min(receiver.bodyLimit, deps.bodyLimit);
+        if (size > limit)
+          throw new HttpError(413, `the body is ${size} bytes; the ${source} receiver takes at most ${limit}`);
+        const org = await deps.orgs.index();
+        adapted = receiver.adapt(
+          { body: req.body, header: (name) => req.header(name) },
+          { config, org, now: Date.now() }
+        );
+        const summary = await writeItems(deps.records, receiver.collection, adapted, receiver.merge, org);
+        metrics.received.inc(labels, summary.received);
+        metrics.written.inc(labels, summary.created + summary.updated);
+        metrics.deduplicated.inc(labels, summary.deduplicated);
+        metrics.ignored.inc(labels, summary.ignored);
+        metrics.unassigned.inc(labels, summary.unassigned);
+        res.json({ source, ...summary });
+      } catch (error) {
+        // Counted per item when the body could be read, else as one.
+        const items = adapted ? adapted.items.length + adapted.ignored : 1;
+        metrics.received.inc(labels, items);
+        if (isRefusal(error)) metrics.rejected.inc(labels, items);
+        throw error;
+      }
+    };
+
+  /** GitHub cannot send a bearer token: with a secret set, the signature is the authentication. */
+  const githubAuth: RequestHandler = deps.githubSecret
+    ? (req: RawRequest, _res, next) => {
+        if (validSignature(deps.githubSecret!, req.rawBody ?? Buffer.alloc(0), req.header('x-hub-signature-256')))
+          return next();
+        metrics.received.inc({ source: 'github' });
+        metrics.rejected.inc({ source: 'github' });
+        next(
+          new AuthError(401, 'X-Hub-Signature-256 is missing or does not match the body (check the webhook secret)')
+        );
+      }
+    : ingest;
+
+  for (const source of INGEST_SOURCES)
+    router.post(`/ingest/${source}`, source === 'github' ? githubAuth : ingest, receive(source));
+  return { router, paths: PATHS };
+}
+
+function isRefusal(error: unknown): boolean {
+  return (
+    error instanceof ValidationError || error instanceof AuthError || (error instanceof HttpError && error.status < 500)
+  );
+}
+
+const error = {
+  description: 'Error',
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+};
+
+const PATHS: OpenApiPaths = Object.fromEntries(
+  INGEST_SOURCES.map((source) => [
+    `/api/v1/ingest/${source}`,
+    {
+      post: {
+        summary: `${RECEIVERS[source].summary}; body limit ${RECEIVERS[source].bodyLimit} bytes`,
+        ...(source === 'github' ? { security: [] } : {}),
+        requestBody: { required: true, content: { 'application/json': { schema: { type: 'object' } } } },
+        responses: {
+          200: { description: '{source, received, created, updated, deduplicated, ignored, unassigned}' },
+          ...Object.fromEntries([400, 401, 403, 413, 415, 503].map((c) => [String(c), error])),
+        },
+      },
+    },
+  ])
+);

@@ -1,0 +1,145 @@
+/**
+ * Bearer tokens (src/api/auth.ts): only SHA-256 digests are kept, every entry is compared with
+ * crypto.timingSafeEqual (never `===`), the highest role wins, and errors never show a token.
+ */
+import { createHash } from 'node:crypto';
+import { inspect } from 'node:util';
+import type { NextFunction, Request, Response } from 'express';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+
+const crypto = vi.hoisted(() => ({ compared: [] as [Buffer, Buffer][] }));
+vi.mock('node:crypto', async (importOriginal) => {
+  const real = await importOriginal<typeof import('node:crypto')>();
+  return {
+    ...real,
+    timingSafeEqual: (a: NodeJS.ArrayBufferView, b: NodeJS.ArrayBufferView) => {
+      crypto.compared.push([Buffer.from(a.buffer, a.byteOffset, a.byteLength), Buffer.from(b.buffer, b.byteOffset, b.byteLength)]);
+      return real.timingSafeEqual(a, b);
+    },
+  };
+});
+
+const { AuthError, parseTokens, requireRole, roleOf } = await import('../src/api/auth.js');
+
+const READ = 'read-token-0123456789';
+const INGEST = 'ingest-token-0123456789';
+const ADMIN = 'admin-token-0123456789';
+const SPEC = `read:${READ}, ingest:${INGEST},admin:${ADMIN}`;
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
+beforeEach(() => {
+  crypto.compared.length = 0;
+});
+
+describe('parseTokens', () => {
+  it('keeps only the role and the SHA-256 digest of each token, never the token', () => {
+    const entries = parseTokens(SPEC);
+    expect(entries.map((e) => ({ role: e.role, digest: e.digest.toString('hex') }))).toEqual([
+      { role: 'read', digest: sha256(READ) },
+      { role: 'ingest', digest: sha256(INGEST) },
+      { role: 'admin', digest: sha256(ADMIN) },
+    ]);
+    for (const entry of entries) expect(Object.keys(entry).sort()).toEqual(['digest', 'role']);
+    const dump = inspect(entries, { depth: 10, showHidden: true }) + JSON.stringify(entries);
+    for (const token of [READ, INGEST, ADMIN]) {
+      expect(dump).not.toContain(token);
+      expect(dump).not.toContain(Buffer.from(token).toString('hex'));
+    }
+  });
+
+  it('returns no tokens for an unset or blank spec', () => {
+    expect(parseTokens(undefined)).toEqual([]);
+    expect(parseTokens('')).toEqual([]);
+    expect(parseTokens('  ')).toEqual([]);
+  });
+
+  it.each([
+    ['reader:abcdefghijklmnopq', /entry 1 must be role:token with a role of read, ingest, admin/],
+    ['abcdefghijklmnopqrstu', /entry 1 must be role:token/],
+    [`read:${READ},admin:short-secret`, /entry 2 \(admin\): the token must be at least 16 characters/],
+  ])('rejects %j with a message that does not show the token', (spec, message) => {
+    expect(() => parseTokens(spec)).toThrow(message);
+    try {
+      parseTokens(spec);
+    } catch (error) {
+      expect((error as Error).message).not.toMatch(/abcdefghijklmnop|short-secret/);
+    }
+  });
+
+  it('accepts a token of exactly 16 characters', () => {
+    expect(parseTokens('read:0123456789abcdef')).toHaveLength(1);
+  });
+});
+
+describe('roleOf', () => {
+  const entries = parseTokens(SPEC);
+
+  it('grants the role of the matching token, and null for any other string', () => {
+    expect(roleOf(entries, READ)).toBe('read');
+    expect(roleOf(entries, INGEST)).toBe('ingest');
+    expect(roleOf(entries, ADMIN)).toBe('admin');
+    for (const wrong of ['', READ.slice(0, -1), `${READ}x`, READ.toUpperCase(), ` ${READ}`]) expect(roleOf(entries, wrong)).toBeNull();
+  });
+
+  it('compares digests with timingSafeEqual against every entry, even after a match', () => {
+    expect(roleOf(entries, READ)).toBe('read');
+    expect(crypto.compared).toHaveLength(3);
+    for (const [i, [stored, given]] of crypto.compared.entries()) {
+      expect(stored.toString('hex')).toBe(sha256([READ, INGEST, ADMIN][i]!));
+      expect(given.toString('hex')).toBe(sha256(READ)); // the digest, not the token: equal lengths, nothing to leak
+    }
+  });
+
+  it('grants the highest role when one token is listed under several roles', () => {
+    const shared = 'shared-token-0123456789';
+    expect(roleOf(parseTokens(`admin:${shared},read:${shared}`), shared)).toBe('admin');
+    expect(roleOf(parseTokens(`read:${shared},ingest:${shared}`), shared)).toBe('ingest');
+    expect(roleOf(parseTokens(`ingest:${shared},read:${shared}`), shared)).toBe('ingest');
+  });
+});
+
+describe('requireRole', () => {
+  const entries = parseTokens(SPEC);
+  function call(tokens: typeof entries, role: 'read' | 'ingest' | 'admin', authorization?: string) {
+    const headers: Record<string, string> = {};
+    const req = { headers: authorization === undefined ? {} : { authorization } } as Request;
+    const res = { setHeader: (name: string, value: string) => (headers[name] = value) } as unknown as Response;
+    const next = vi.fn() as unknown as NextFunction & ReturnType<typeof vi.fn>;
+    requireRole(tokens, role)(req, res, next);
+    expect(next).toHaveBeenCalledTimes(1);
+    const error = (next as ReturnType<typeof vi.fn>).mock.calls[0]![0] as InstanceType<typeof AuthError> | undefined;
+    return { error, headers };
+  }
+
+  it('lets everything through when no tokens are configured', () => {
+    expect(call([], 'admin').error).toBeUndefined();
+  });
+
+  it('asks for a bearer token when none is sent (401 with WWW-Authenticate)', () => {
+    for (const header of [undefined, '', `Basic ${READ}`, `Bearer`, `Bearer ${READ} extra`]) {
+      const { error, headers } = call(entries, 'read', header);
+      expect(error).toBeInstanceOf(AuthError);
+      expect(error!.status).toBe(401);
+      expect(error!.message).toBe('missing bearer token (Authorization: Bearer <token>)');
+      expect(headers['WWW-Authenticate']).toBe('Bearer realm="ballast"');
+    }
+  });
+
+  it('refuses an unknown token (401, invalid_token) without echoing it', () => {
+    const { error, headers } = call(entries, 'read', 'Bearer not-a-known-token-at-all');
+    expect(error!.status).toBe(401);
+    expect(error!.message).toBe('unknown token');
+    expect(headers['WWW-Authenticate']).toBe('Bearer realm="ballast", error="invalid_token"');
+  });
+
+  it('refuses a lower role with 403 naming both roles, and admits an equal or higher one', () => {
+    const low = call(entries, 'ingest', `Bearer ${READ}`);
+    expect(low.error!.status).toBe(403);
+    expect(low.error!.message).toBe('this needs the ingest role; the token has read');
+    expect(low.headers).toEqual({});
+    expect(call(entries, 'admin', `Bearer ${INGEST}`).error!.status).toBe(403);
+    expect(call(entries, 'ingest', `Bearer ${INGEST}`).error).toBeUndefined();
+    expect(call(entries, 'read', `bearer   ${ADMIN}`).error).toBeUndefined(); // scheme is case-insensitive
+    expect(call(entries, 'admin', `Bearer ${ADMIN}`).error).toBeUndefined();
+  });
+});
