@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import yauzl from 'yauzl';
+import { requireBinary } from './support/binaries.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const SCRIPT = path.join(ROOT, 'scripts', 'package.mjs');
@@ -134,11 +135,11 @@ describe('plugin release zips (npm run package)', () => {
     });
   });
 
-  it.runIf(existsSync('/usr/bin/unzip'))('extracts with Info-ZIP unzip into a plugins folder as <id>/', () => {
+  it('extracts with Info-ZIP unzip into a plugins folder as <id>/', () => {
     const plugins = mkdtempSync(path.join(tmpdir(), 'ballast-plugins-'));
     try {
       for (const zip of readdirSync(out).filter((f) => f.endsWith('.zip'))) {
-        const unzip = spawnSync('/usr/bin/unzip', ['-q', path.join(out, zip), '-d', plugins], { encoding: 'utf8' });
+        const unzip = spawnSync(requireBinary('unzip'), ['-q', path.join(out, zip), '-d', plugins], { encoding: 'utf8' });
         expect(unzip.status, unzip.stderr).toBe(0);
       }
       expect(readdirSync(plugins).sort()).toEqual([

@@ -26,7 +26,11 @@ export const CHROMIUM: Prerequisite = {
 /** The built module.js of a plugin workspace (a folder under the repository root). */
 export function builtPlugin(workspaceDir: string): Prerequisite {
   const name = path.basename(workspaceDir);
-  return { what: `the built ${name} (dist/module.js)`, file: path.join(workspaceDir, 'dist', 'module.js'), fix: `npm run build -w ${name}` };
+  return {
+    what: `the built ${name} (dist/module.js)`,
+    file: path.join(workspaceDir, 'dist', 'module.js'),
+    fix: `npm run build -w ${name}`,
+  };
 }
 
 /** The built exporter CLI that tests start as a real server. */

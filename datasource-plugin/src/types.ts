@@ -2,8 +2,18 @@
  * Query model and settings of the data source. The exporter's enums, KPI keys and API shapes
  * (docs/api.md) are the contract's (@ballast/contract), re-exported here for the plugin's modules.
  */
-import type { Collection, KpiKey, KpiWindow, Level } from '@ballast/contract';
-import { CHANGE_KINDS, CHANGE_RESULTS, DETECTION_SOURCES, INCIDENT_CAUSES, TARGET_TYPES, VERDICT_FILTERS } from '@ballast/contract';
+import {
+  CHANGE_KINDS,
+  CHANGE_RESULTS,
+  DETECTION_SOURCES,
+  INCIDENT_CAUSES,
+  TARGET_TYPES,
+  VERDICT_FILTERS,
+  type Collection,
+  type KpiKey,
+  type KpiWindow,
+  type Level,
+} from '@ballast/contract';
 import { DataSourceJsonData } from '@grafana/data';
 import { DataQuery } from '@grafana/schema';
 

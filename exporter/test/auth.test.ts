@@ -13,7 +13,10 @@ vi.mock('node:crypto', async (importOriginal) => {
   return {
     ...real,
     timingSafeEqual: (a: NodeJS.ArrayBufferView, b: NodeJS.ArrayBufferView) => {
-      crypto.compared.push([Buffer.from(a.buffer, a.byteOffset, a.byteLength), Buffer.from(b.buffer, b.byteOffset, b.byteLength)]);
+      crypto.compared.push([
+        Buffer.from(a.buffer, a.byteOffset, a.byteLength),
+        Buffer.from(b.buffer, b.byteOffset, b.byteLength),
+      ]);
       return real.timingSafeEqual(a, b);
     },
   };
@@ -24,7 +27,8 @@ const { AuthError, parseTokens, requireRole, roleOf } = await import('../src/api
 const READ = 'read-token-0123456789';
 const INGEST = 'ingest-token-0123456789';
 const ADMIN = 'admin-token-0123456789';
-const SPEC = `read:${READ}, ingest:${INGEST},admin:${ADMIN}`;
+// Spaces around roles and tokens are trimmed.
+const SPEC = `read:${READ} , ingest: ${INGEST},admin:${ADMIN}`;
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 beforeEach(() => {
@@ -56,6 +60,8 @@ describe('parseTokens', () => {
   it.each([
     ['reader:abcdefghijklmnopq', /entry 1 must be role:token with a role of read, ingest, admin/],
     ['abcdefghijklmnopqrstu', /entry 1 must be role:token/],
+    ['reads', /entry 1 must be role:token/], // no colon, though "read" + one character looks like a role
+    [`read:${READ},ingest`, /entry 2 must be role:token/],
     [`read:${READ},admin:short-secret`, /entry 2 \(admin\): the token must be at least 16 characters/],
   ])('rejects %j with a message that does not show the token', (spec, message) => {
     expect(() => parseTokens(spec)).toThrow(message);
@@ -71,18 +77,22 @@ describe('parseTokens', () => {
   });
 });
 
+// parseTokens runs inside each test, never at collection time (Stryker attributes coverage per test).
 describe('roleOf', () => {
-  const entries = parseTokens(SPEC);
+  const entries = () => parseTokens(SPEC);
 
   it('grants the role of the matching token, and null for any other string', () => {
-    expect(roleOf(entries, READ)).toBe('read');
-    expect(roleOf(entries, INGEST)).toBe('ingest');
-    expect(roleOf(entries, ADMIN)).toBe('admin');
-    for (const wrong of ['', READ.slice(0, -1), `${READ}x`, READ.toUpperCase(), ` ${READ}`]) expect(roleOf(entries, wrong)).toBeNull();
+    expect(roleOf(entries(), READ)).toBe('read');
+    expect(roleOf(entries(), INGEST)).toBe('ingest');
+    expect(roleOf(entries(), ADMIN)).toBe('admin');
+    for (const wrong of ['', READ.slice(0, -1), `${READ}x`, READ.toUpperCase(), ` ${READ}`])
+      expect(roleOf(entries(), wrong)).toBeNull();
   });
 
   it('compares digests with timingSafeEqual against every entry, even after a match', () => {
-    expect(roleOf(entries, READ)).toBe('read');
+    const parsed = entries();
+    crypto.compared.length = 0;
+    expect(roleOf(parsed, READ)).toBe('read');
     expect(crypto.compared).toHaveLength(3);
     for (const [i, [stored, given]] of crypto.compared.entries()) {
       expect(stored.toString('hex')).toBe(sha256([READ, INGEST, ADMIN][i]!));
@@ -99,8 +109,8 @@ describe('roleOf', () => {
 });
 
 describe('requireRole', () => {
-  const entries = parseTokens(SPEC);
-  function call(tokens: typeof entries, role: 'read' | 'ingest' | 'admin', authorization?: string) {
+  const entries = () => parseTokens(SPEC);
+  function call(tokens: ReturnType<typeof entries>, role: 'read' | 'ingest' | 'admin', authorization?: string) {
     const headers: Record<string, string> = {};
     const req = { headers: authorization === undefined ? {} : { authorization } } as Request;
     const res = { setHeader: (name: string, value: string) => (headers[name] = value) } as unknown as Response;
@@ -116,8 +126,8 @@ describe('requireRole', () => {
   });
 
   it('asks for a bearer token when none is sent (401 with WWW-Authenticate)', () => {
-    for (const header of [undefined, '', `Basic ${READ}`, `Bearer`, `Bearer ${READ} extra`]) {
-      const { error, headers } = call(entries, 'read', header);
+    for (const header of [undefined, '', `Basic ${READ}`, `Bearer`, `Bearer ${READ} extra`, `Token Bearer ${READ}`]) {
+      const { error, headers } = call(entries(), 'read', header);
       expect(error).toBeInstanceOf(AuthError);
       expect(error!.status).toBe(401);
       expect(error!.message).toBe('missing bearer token (Authorization: Bearer <token>)');
@@ -126,20 +136,20 @@ describe('requireRole', () => {
   });
 
   it('refuses an unknown token (401, invalid_token) without echoing it', () => {
-    const { error, headers } = call(entries, 'read', 'Bearer not-a-known-token-at-all');
+    const { error, headers } = call(entries(), 'read', 'Bearer not-a-known-token-at-all');
     expect(error!.status).toBe(401);
     expect(error!.message).toBe('unknown token');
     expect(headers['WWW-Authenticate']).toBe('Bearer realm="ballast", error="invalid_token"');
   });
 
   it('refuses a lower role with 403 naming both roles, and admits an equal or higher one', () => {
-    const low = call(entries, 'ingest', `Bearer ${READ}`);
+    const low = call(entries(), 'ingest', `Bearer ${READ}`);
     expect(low.error!.status).toBe(403);
     expect(low.error!.message).toBe('this needs the ingest role; the token has read');
     expect(low.headers).toEqual({});
-    expect(call(entries, 'admin', `Bearer ${INGEST}`).error!.status).toBe(403);
-    expect(call(entries, 'ingest', `Bearer ${INGEST}`).error).toBeUndefined();
-    expect(call(entries, 'read', `bearer   ${ADMIN}`).error).toBeUndefined(); // scheme is case-insensitive
-    expect(call(entries, 'admin', `Bearer ${ADMIN}`).error).toBeUndefined();
+    expect(call(entries(), 'admin', `Bearer ${INGEST}`).error!.status).toBe(403);
+    expect(call(entries(), 'ingest', `Bearer ${INGEST}`).error).toBeUndefined();
+    expect(call(entries(), 'read', `bearer   ${ADMIN}`).error).toBeUndefined(); // scheme is case-insensitive
+    expect(call(entries(), 'admin', `Bearer ${ADMIN}`).error).toBeUndefined();
   });
 });

@@ -28,7 +28,7 @@ async function run(args: string[], env: Record<string, string> = {}) {
   child.stderr.on('data', (d) => (stderr += d));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const url = async () => {
-    for (let i = 0; i < 200 && !/Ballast exporter (\S+)/.test(stdout); i++) {
+    for (let i = 0; i < 600 && !/Ballast exporter (\S+)/.test(stdout); i++) { // 30 s: tsx start-up on a loaded machine
       if (child.exitCode !== null) break;
       await new Promise((r) => setTimeout(r, 50));
     }

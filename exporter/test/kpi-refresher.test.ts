@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startKpiExport, type KpiExport } from '../src/metrics/kpi-metrics.js';
 import type { KpiService } from '../src/service/kpis.js';
 
-let exports: KpiExport[] = [];
+const exports: KpiExport[] = [];
 
 beforeEach(() => {
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'performance', 'Date'] });

@@ -124,6 +124,17 @@ describe.each(STORE_TARGETS)('/metrics on $kind', (target) => {
       at('stability_mttr_seconds', { window: '30d' }),
     );
     expect(at('stability_incident_stage_seconds', { window: '7d', stage: 'response' })).toBe(120);
+    // By hand from seed(), not from the API (which shares kpiValues with /metrics): alert accuracy is
+    // actionable / (actionable + noise) over alerts WITH a verdict; a3 (no verdict) counts in neither.
+    expect(at('stability_alert_accuracy_ratio', { window: '30d' })).toBe(0.5); // a1 actionable, a2 noise
+    expect(at('stability_high_severity_alerts_actionable', { window: '30d' })).toBe(1);
+    expect(at('stability_high_severity_alerts_noise', { window: '30d' })).toBe(1);
+    expect(at('stability_alerts_unreviewed', { window: '30d' })).toBe(1); // a3
+    expect(at('stability_alert_accuracy_ratio', { window: '7d' })).toBe(1); // a1 alone
+    expect(at('stability_alert_accuracy_ratio', { window: '30d', business_line: 'commerce', team: 'catalog' })).toBe(0); // a2 noise; a3 unjudged
+    expect(at('stability_high_priority_incidents', { window: '30d' })).toBe(2); // i1, i2; i3 is 60 days old
+    expect(at('stability_high_priority_incidents', { window: '90d' })).toBe(3);
+    expect(at('stability_change_failure_ratio', { window: '90d' })).toBe(0.5); // c1 failed, c2 success
     expect(at('stability_inspection_findings_overdue', { business_line: 'payments', team: 'ledger' })).toBe(1);
     expect(at('stability_kpi_target', { kpi: 'mttr_seconds', business_line: 'commerce', team: 'catalog' })).toBe(1800);
     expect(at('stability_freeze_active', { freeze: 'now', team: 'checkout' })).toBe(1);

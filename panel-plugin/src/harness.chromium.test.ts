@@ -5,7 +5,8 @@
  * Node, not this jsdom environment). A missing Chromium or dist/ fails
  * these tests, naming the command that provides it.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import path from 'node:path';
 import { builtPlugin, CHROMIUM, requirePrerequisites } from '../../.config/vitest/prerequisites.ts';
 
@@ -13,14 +14,16 @@ const root = path.join(__dirname, '..');
 
 describe('the built panel in headless Chromium (harness page)', () => {
   let seen: Record<string, any>;
-  beforeAll(() => {
+  beforeAll(async () => {
     // A missing Chromium or build fails every test below with the command to fix it.
     requirePrerequisites([CHROMIUM, builtPlugin(root)]);
     const tsx = require.resolve('tsx/cli');
-    const stdout = execFileSync(process.execPath, [tsx, path.join(root, 'scripts', 'harness-check.ts')], {
+    // Asynchronously: a synchronous child blocks this worker's RPC with Vitest ("Timeout calling onTaskUpdate").
+    const { stdout } = await promisify(execFile)(process.execPath, [tsx, path.join(root, 'scripts', 'harness-check.ts')], {
       cwd: root,
       encoding: 'utf8',
       timeout: 240_000,
+      maxBuffer: 16 * 1024 * 1024,
     });
     seen = JSON.parse(stdout.trim().split('\n').pop()!);
   }, 300_000);

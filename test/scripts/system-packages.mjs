@@ -52,7 +52,7 @@ function run(argv, env) {
 const first = locateAll();
 if (first.missing.length === 0) {
   const pgDir = first.found.postgres ? first.found.postgres.replace(/\/postgres$/, '') : '?';
-  console.log(`${PREFIX} all present (postgres in ${pgDir}, prometheus, promtool, ${first.found.alertmanager?.split('/').pop()}, amtool, chromium)`);
+  console.log(`${PREFIX} all present (postgres in ${pgDir}, prometheus, promtool, ${first.found.alertmanager?.split('/').pop()}, amtool, chromium, unzip)`);
   process.exit(0);
 }
 
@@ -61,7 +61,7 @@ const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 const isDebian = existsSync('/etc/debian_version');
 const installArgs = ['apt-get', 'install', '-y', '--no-install-recommends', '-o', 'DPkg::Lock::Timeout=300', ...packages];
 const manualCommand =
-  packages.length === 4 ? MANUAL_INSTALL_COMMAND : `sudo apt-get install -y ${packages.join(' ')}`;
+  packages.length === new Set(TOOLS.map((t) => t.debPackage)).size ? MANUAL_INSTALL_COMMAND : `sudo apt-get install -y ${packages.join(' ')}`;
 
 console.error(`${PREFIX} missing system binaries needed by the tests in test/:`);
 console.error(describeMissing(first.missing));

@@ -9,7 +9,8 @@ export type ToolKey =
   | 'promtool'
   | 'alertmanager'
   | 'amtool'
-  | 'chromium';
+  | 'chromium'
+  | 'unzip';
 
 export interface Tool {
   readonly key: ToolKey;

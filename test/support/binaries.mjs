@@ -76,11 +76,17 @@ export const TOOLS = Object.freeze([
     debPackage: 'chromium',
     why: 'headless browser for rendering the Grafana plugins and taking screenshots',
   },
+  {
+    key: 'unzip',
+    names: ['unzip'],
+    debPackage: 'unzip',
+    why: "extracts the plugins' release zips the way a Grafana admin does (Info-ZIP)",
+  },
 ]);
 
 /** The command a non-root user (or a non-Debian machine) is told to run. */
 export const MANUAL_INSTALL_COMMAND =
-  'sudo apt-get install -y postgresql prometheus prometheus-alertmanager chromium';
+  'sudo apt-get install -y postgresql prometheus prometheus-alertmanager chromium unzip';
 
 const DEFAULT_DIRS = ['/usr/local/bin', '/usr/bin', '/bin', '/usr/local/sbin', '/usr/sbin', '/sbin'];
 const POSTGRES_ROOT = '/usr/lib/postgresql';

@@ -14,6 +14,8 @@ export function useAsync<T>(fn: () => Promise<T>, deps: unknown[]): AsyncState<T
   const seq = useRef(0);
   useEffect(() => {
     const id = ++seq.current;
+    // Show loading as soon as the inputs change; the answer itself arrives asynchronously below.
+    // eslint-disable-next-line react-hooks/set-state-in-effect
     setState((s) => ({ loading: true, data: s.data }));
     fn().then(
       (data) => id === seq.current && setState({ loading: false, data }),

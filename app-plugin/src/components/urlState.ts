@@ -25,6 +25,8 @@ export function useLocationState(): { pathname: string; query: Record<string, st
   const read = () => ({ pathname: locationService.getLocation().pathname, query: readQuery() });
   const [state, setState] = useState(read);
   useEffect(() => {
+    // A navigation between the first render and subscribing would otherwise be missed.
+    // eslint-disable-next-line react-hooks/set-state-in-effect
     setState(read());
     const unlisten = locationService.getHistory().listen(() => setState(read()));
     return () => unlisten();

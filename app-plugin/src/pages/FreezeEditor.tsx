@@ -30,12 +30,12 @@ export function freezeInput(f: Partial<Freeze>) {
 /** Create or edit a freeze window; the exporter's error text is shown when it refuses. */
 export function FreezeEditor({ freeze, onClose, onSaved }: { freeze?: Freeze; onClose: () => void; onSaved: () => void }) {
   const org = useOrg();
-  const [id, setId] = useState(freeze?.id ?? `freeze-${Date.now().toString(36)}`);
+  const [id, setId] = useState(() => freeze?.id ?? `freeze-${Date.now().toString(36)}`);
   const [name, setName] = useState(freeze?.name ?? '');
   const [reason, setReason] = useState(freeze?.reason ?? '');
   const [scope, setScope] = useState(freeze?.scope ?? {});
-  const [startsAt, setStartsAt] = useState(local(freeze?.startsAt ?? new Date().toISOString()));
-  const [endsAt, setEndsAt] = useState(local(freeze?.endsAt ?? new Date(Date.now() + 86_400_000).toISOString()));
+  const [startsAt, setStartsAt] = useState(() => local(freeze?.startsAt ?? new Date().toISOString()));
+  const [endsAt, setEndsAt] = useState(() => local(freeze?.endsAt ?? new Date(Date.now() + 86_400_000).toISOString()));
   const [error, setError] = useState<string>();
   const [saving, setSaving] = useState(false);
   const scopeValue = scope.service ? `service:${scope.service}` : scope.team ? `team:${scope.team}` : scope.businessLine ? `businessLine:${scope.businessLine}` : '';

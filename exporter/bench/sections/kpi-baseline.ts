@@ -19,6 +19,8 @@ export function baselineQueries(org: Org, range: WindowRange, freezes: FreezeWin
   const recovered = sql`recovered_at is not null and recovered_at < ${to}`;
   const alerts = sql`from alerts where severity in (${sev}) and starts_at >= ${from} and starts_at < ${to}`;
   const changes = sql`from changes where started_at >= ${from} and started_at < ${to}`;
+  const deploys = sql`from changes where kind = 'deploy' and started_at >= ${from} and started_at < ${to}`;
+  const leadKnown = sql`result = 'success' and committed_at is not null and finished_at is not null and finished_at < ${to}`;
   const occurrences = freezes
     .filter((f) => !f.scope.service && !f.scope.team)
     .flatMap((f) => occurrencesBetween(f, from, to).map((o) => sql`(${o.startsAt}::bigint, ${o.endsAt}::bigint, ${f.scope.businessLine ?? null}::text)`));
@@ -47,6 +49,10 @@ export function baselineQueries(org: Org, range: WindowRange, freezes: FreezeWin
     action_completion_ratio: sql`select business_line, team, avg(case when completed_at is not null and completed_at < ${to} then 1.0 else 0 end) from actions where due_at >= ${from} and due_at < ${to} ${levels}`,
     drill_score: sql`select business_line, team, avg(score) from drills where started_at >= ${from} and started_at < ${to} ${levels}`,
     drill_coverage_ratio: sql`select business_line, count(distinct team)::float8 / ${org.teams.length} from drills where started_at >= ${from} and started_at < ${to} group by grouping sets ((), (business_line))`,
+    deployment_frequency_per_day: sql`select business_line, team, count(*) / ${range.days}::float8 ${deploys} and result = 'success' ${levels}`,
+    change_lead_time_seconds: sql`select business_line, team, percentile_cont(0.5) within group (order by finished_at - committed_at) / 1000 ${deploys} and ${leadKnown} ${levels}`,
+    change_caused_incident_ratio: sql`select business_line, team, avg(case when id in (select caused_by_change from incidents where drill = 0 and priority in (${hp}) and started_at < ${to}) then 1.0 else 0 end) ${deploys} and result is not null ${levels}`,
+    failed_change_recovery_seconds: sql`select business_line, team, avg(recovered_at - started_at) / 1000 ${incidents} and caused_by_change is not null and ${recovered} ${levels}`,
   };
 }
 

@@ -6,8 +6,8 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { COLLECTIONS, type Collection } from '../domain/records.js';
 import { MAX_BATCH } from '../service/records.js';
-import type { Services } from '../server.js';
-import { SPECS } from '../store/collections.js';
+import type { OrgService } from '../service/org.js';
+import type { RecordService } from '../service/records.js';
 import { generateDemo } from './generate.js';
 
 export interface DemoSummary {
@@ -30,7 +30,13 @@ export const DEFAULT_DEMO_SEED = 42;
 /** Write order: incidents before the actions that point at them. */
 const ORDER: Collection[] = ['freezes', 'changes', 'incidents', 'actions', 'alerts', 'findings', 'drills'];
 
-export async function seedDemo(services: Services, options: { seed: number; now?: number }): Promise<DemoSummary> {
+/** What seeding writes through: the services the API uses. */
+export interface DemoServices {
+  orgs: OrgService;
+  records: RecordService;
+}
+
+export async function seedDemo(services: DemoServices, options: { seed: number; now?: number }): Promise<DemoSummary> {
   const started = performance.now();
   const now = options.now ?? Date.now();
   const data = generateDemo({ seed: options.seed, now });
@@ -63,7 +69,7 @@ export async function seedDemo(services: Services, options: { seed: number; now?
 }
 
 /** Seeds only a store that has neither org teams nor records, so a real setup is never touched. */
-export async function seedDemoIfEmpty(services: Services, logger: Logger): Promise<DemoSummary | null> {
+export async function seedDemoIfEmpty(services: DemoServices, logger: Logger): Promise<DemoSummary | null> {
   if (!(await isEmpty(services))) {
     logger.info('store already has an org or records: demo data not seeded');
     return null;
@@ -72,13 +78,11 @@ export async function seedDemoIfEmpty(services: Services, logger: Logger): Promi
   return seedDemo(services, { seed: DEFAULT_DEMO_SEED });
 }
 
-async function isEmpty(services: Services): Promise<boolean> {
+async function isEmpty(services: DemoServices): Promise<boolean> {
   const { org } = await services.orgs.current();
   if (org.teams.length > 0) return false;
   for (const collection of COLLECTIONS) {
-    // One indexed row lookup per table, not a count.
-    const row = await services.store.db.selectFrom(SPECS[collection].table).select('id').limit(1).executeTakeFirst();
-    if (row) return false;
+    if (await services.records.hasAny(collection)) return false;
   }
   return true;
 }

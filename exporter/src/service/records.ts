@@ -214,6 +214,12 @@ export class RecordService {
     return new Map(records.map((r) => [r.id as string, r]));
   }
 
+  /** Whether the collection holds any record: one indexed row lookup, not a count. */
+  async hasAny(collection: Collection): Promise<boolean> {
+    const row = await this.store.db.selectFrom(SPECS[collection].table).select('id').limit(1).executeTakeFirst();
+    return row !== undefined;
+  }
+
   async remove(collection: Collection, id: string): Promise<void> {
     checkId(id);
     const deleted = await this.store.write((trx) => this.store.deleteRow(trx, SPECS[collection].table, id));

@@ -2,6 +2,7 @@
  * The store: one Kysely database (SQLite or PostgreSQL) with generic reads and writes over the
  * record tables. It knows tables and rows, not validation; the record service above it does.
  */
+/* eslint-disable @typescript-eslint/no-explicit-any -- generic row I/O over tables named at run time, which Kysely's typed schema cannot express */
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { connect, type StoreConfig, type StoreKind } from './connect.js';
 import { appliedMigrations, migrate } from './migrations/index.js';

@@ -52,4 +52,7 @@ const postgres: StoreTarget = {
   },
 };
 
-export const STORE_TARGETS: StoreTarget[] = [sqlite, postgres];
+// Both by default; mutation testing (mutation/run.mjs) sets BALLAST_TEST_STORES=sqlite, as its
+// mutants change TypeScript, not the SQL both stores run.
+const stores = (process.env.BALLAST_TEST_STORES ?? 'sqlite,postgres').split(',');
+export const STORE_TARGETS: StoreTarget[] = [sqlite, postgres].filter((t) => stores.includes(t.kind));

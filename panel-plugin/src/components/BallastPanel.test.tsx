@@ -1,7 +1,7 @@
 import React from 'react';
 import { act, fireEvent, screen, within, render } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { FieldType, LoadingState, toDataFrame } from '@grafana/data';
+import { createTheme, FieldType, LoadingState, toDataFrame } from '@grafana/data';
 import { ballastScorecardFrame, prometheusFrames, timelineFrames } from '../demo/demo';
 import { panelProps, range, renderPanel } from '../test/props';
 import { KpiOrderEditor } from './KpiOrderEditor';
@@ -266,7 +266,6 @@ describe('KPI option editor', () => {
   });
 });
 
-import { createTheme } from '@grafana/data';
 import { ThemeContext } from '@grafana/ui';
 import { BallastPanel } from './BallastPanel';
 function PanelInTheme(props: React.ComponentProps<typeof BallastPanel>) {
