@@ -9,7 +9,14 @@ import { defaultServerConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
 
 const require = createRequire(import.meta.url);
-const GRAFANA_CJS = ['@grafana/data', '@grafana/ui', '@grafana/runtime', '@grafana/schema', '@grafana/i18n', '@grafana/e2e-selectors'];
+const GRAFANA_CJS = [
+  '@grafana/data',
+  '@grafana/ui',
+  '@grafana/runtime',
+  '@grafana/schema',
+  '@grafana/i18n',
+  '@grafana/e2e-selectors',
+];
 
 export default defineConfig({
   root: process.cwd(),

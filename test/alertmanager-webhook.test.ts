@@ -61,7 +61,9 @@ async function until<T>(what: string, check: () => Promise<T | undefined | false
     const value = await check();
     if (value) return value;
     if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}\n--- alertmanager ---\n${alertmanager?.logTail(20)}\n--- prometheus ---\n${prometheus?.logTail(20)}`);
+      throw new Error(
+        `timed out waiting for ${what}\n--- alertmanager ---\n${alertmanager?.logTail(20)}\n--- prometheus ---\n${prometheus?.logTail(20)}`
+      );
     }
     await new Promise((r) => setTimeout(r, 250));
   }
@@ -79,8 +81,14 @@ beforeAll(async () => {
       const body = Buffer.concat(chunks).toString('utf8');
       const authorization = req.headers.authorization ?? '';
       deliveries.push({ authorization, body });
-      const answer = await fetch(`${exporter.url}${req.url}`, { method: 'POST', headers: { authorization, 'content-type': 'application/json' }, body });
-      res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'text/plain' }).end(await answer.text());
+      const answer = await fetch(`${exporter.url}${req.url}`, {
+        method: 'POST',
+        headers: { authorization, 'content-type': 'application/json' },
+        body,
+      });
+      res
+        .writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'text/plain' })
+        .end(await answer.text());
     });
   });
   await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
@@ -125,7 +133,12 @@ it('fire, Alertmanager restart with re-sends, resolve: one record, endsAt set, n
     const items = await alerts();
     return items.length > 0 && items;
   });
-  expect(fired).toMatchObject({ name: 'BallastWebhookTest', severity: 'critical', service: 'checkout-api', team: 'checkout' });
+  expect(fired).toMatchObject({
+    name: 'BallastWebhookTest',
+    severity: 'critical',
+    service: 'checkout-api',
+    team: 'checkout',
+  });
   expect(fired!.id).toMatch(new RegExp(`^am-[0-9a-f]+-${Date.parse(fired!.startsAt)}$`));
   expect(fired!.endsAt).toBeUndefined();
 
@@ -150,14 +163,23 @@ it('fire, Alertmanager restart with re-sends, resolve: one record, endsAt set, n
   // counted as received, and still one record, unchanged (updatedAt too), counted once.
   const last = deliveries.findLast((d) => (JSON.parse(d.body) as { status: string }).status === 'resolved');
   expect(last, 'Alertmanager delivered the resolved notification').toBeDefined();
-  expect(JSON.parse(last!.body)).toMatchObject({ status: 'resolved', alerts: [{ status: 'resolved', labels: { alertname: 'BallastWebhookTest' } }] });
+  expect(JSON.parse(last!.body)).toMatchObject({
+    status: 'resolved',
+    alerts: [{ status: 'resolved', labels: { alertname: 'BallastWebhookTest' } }],
+  });
   const afterResolve = await received();
   for (let i = 0; i < 2; i++) {
-    const retry = await fetch(`${exporter.url}/api/v1/ingest/alertmanager`, { method: 'POST', headers: { authorization: last!.authorization, 'content-type': 'application/json' }, body: last!.body });
+    const retry = await fetch(`${exporter.url}/api/v1/ingest/alertmanager`, {
+      method: 'POST',
+      headers: { authorization: last!.authorization, 'content-type': 'application/json' },
+      body: last!.body,
+    });
     expect(retry.status, await retry.clone().text()).toBe(200);
   }
   expect(await received()).toBe(afterResolve + 2);
   expect(await alerts()).toEqual([resolved]);
-  const { values } = await new KpiService(exporter.services.store, exporter.services.orgs).values('7d', { level: 'org' });
+  const { values } = await new KpiService(exporter.services.store, exporter.services.orgs).values('7d', {
+    level: 'org',
+  });
   expect(values.find((v) => v.kpi === 'high_priority_alerts_per_day')).toMatchObject({ numerator: 1 });
 }, 150_000);

@@ -21,9 +21,14 @@ const repoRoot = path.resolve(here, '..');
 
 function run(file: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; out: string }> {
   return new Promise((resolve) => {
-    execFile(file, args, { cwd: repoRoot, env: { ...process.env, ...env }, encoding: 'utf8' }, (err, stdout, stderr) => {
-      resolve({ code: err ? Number(err.code ?? 1) : 0, out: `${stdout}${stderr}` });
-    });
+    execFile(
+      file,
+      args,
+      { cwd: repoRoot, env: { ...process.env, ...env }, encoding: 'utf8' },
+      (err, stdout, stderr) => {
+        resolve({ code: err ? Number(err.code ?? 1) : 0, out: `${stdout}${stderr}` });
+      }
+    );
   });
 }
 
@@ -45,19 +50,28 @@ describe('system-packages.mjs', () => {
       if (key !== 'alertmanager' && key !== 'amtool') symlinkSync(file, path.join(fake.path, path.basename(file)));
     }
     try {
-      const dry = await run(process.execPath, [script], { BALLAST_SYSTEM_BIN_DIRS: fake.path, BALLAST_SYSTEM_PACKAGES: 'dry-run' });
+      const dry = await run(process.execPath, [script], {
+        BALLAST_SYSTEM_BIN_DIRS: fake.path,
+        BALLAST_SYSTEM_PACKAGES: 'dry-run',
+      });
       expect(dry.code).toBe(1);
       expect(dry.out).toMatch(/prometheus-alertmanager: provides prometheus-alertmanager, amtool/);
       expect(dry.out).toContain(
-        'would run: DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends -o DPkg::Lock::Timeout=300 prometheus-alertmanager\n',
+        'would run: DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends -o DPkg::Lock::Timeout=300 prometheus-alertmanager\n'
       );
       expect(dry.out).not.toMatch(/- postgresql:|- chromium:/);
 
-      const check = await run(process.execPath, [script], { BALLAST_SYSTEM_BIN_DIRS: fake.path, BALLAST_SYSTEM_PACKAGES: 'check' });
+      const check = await run(process.execPath, [script], {
+        BALLAST_SYSTEM_BIN_DIRS: fake.path,
+        BALLAST_SYSTEM_PACKAGES: 'check',
+      });
       expect(check.code).toBe(1);
       expect(check.out).toContain('    sudo apt-get install -y prometheus-alertmanager\n');
 
-      const none = await run(process.execPath, [script], { BALLAST_SYSTEM_BIN_DIRS: '/nonexistent', BALLAST_SYSTEM_PACKAGES: 'check' });
+      const none = await run(process.execPath, [script], {
+        BALLAST_SYSTEM_BIN_DIRS: '/nonexistent',
+        BALLAST_SYSTEM_PACKAGES: 'check',
+      });
       expect(none.code).toBe(1);
       expect(none.out).toContain(`    ${MANUAL_INSTALL_COMMAND}\n`);
     } finally {
@@ -88,8 +102,13 @@ describe('servers', () => {
   test('Prometheus scrapes itself (`up` is 1), loads rules and alerts a real Alertmanager; promtool runs', async () => {
     const am = await startAlertmanager();
     try {
-      const rules = 'groups:\n  - name: harness\n    rules:\n      - alert: HarnessAlwaysFiring\n        expr: vector(1)\n';
-      const server = await startPrometheus({ scrapeInterval: '1s', alertmanagerUrl: am.url, ruleFiles: { 'harness.yml': rules } });
+      const rules =
+        'groups:\n  - name: harness\n    rules:\n      - alert: HarnessAlwaysFiring\n        expr: vector(1)\n';
+      const server = await startPrometheus({
+        scrapeInterval: '1s',
+        alertmanagerUrl: am.url,
+        ruleFiles: { 'harness.yml': rules },
+      });
       try {
         const version = await promtool(['--version']);
         expect(version.code).toBe(0);
@@ -97,14 +116,20 @@ describe('servers', () => {
         const check = await promtool(['check', 'config', server.configFile]);
         expect(check.code, check.stdout + check.stderr).toBe(0);
 
-        const samples = await server.waitFor('up{job="prometheus"}', (s) => s.length === 1 && s[0]?.value === 1, 30_000);
+        const samples = await server.waitFor(
+          'up{job="prometheus"}',
+          (s) => s.length === 1 && s[0]?.value === 1,
+          30_000
+        );
         expect(samples[0]?.metric.instance).toBe(`127.0.0.1:${server.port}`);
 
         const deadline = Date.now() + 20_000;
         let names: string[] = [];
         while (!names.includes('HarnessAlwaysFiring') && Date.now() < deadline) {
           await new Promise((r) => setTimeout(r, 200));
-          const alerts = (await (await fetch(`${am.url}/api/v2/alerts`)).json()) as Array<{ labels: Record<string, string> }>;
+          const alerts = (await (await fetch(`${am.url}/api/v2/alerts`)).json()) as Array<{
+            labels: Record<string, string>;
+          }>;
           names = alerts.map((a) => a.labels.alertname ?? '');
         }
         expect(names).toContain('HarnessAlwaysFiring');
@@ -215,7 +240,9 @@ interface ChildReport {
   userDataDir: string;
 }
 
-async function startServersInChild(servers: string[]): Promise<{ child: ReturnType<typeof spawn>; report: ChildReport; all: number[] }> {
+async function startServersInChild(
+  servers: string[]
+): Promise<{ child: ReturnType<typeof spawn>; report: ChildReport; all: number[] }> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'fixtures/servers-child.ts'), ...servers], {
     cwd: here,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -253,7 +280,8 @@ describe('no orphans', () => {
       for (const dir of c.report.dirs) expect(existsSync(dir)).toBe(true);
     }
 
-    const exited = (c: typeof killed) => new Promise<void>((r) => (c.child.exitCode !== null ? r() : c.child.on('exit', () => r())));
+    const exited = (c: typeof killed) =>
+      new Promise<void>((r) => (c.child.exitCode !== null ? r() : c.child.on('exit', () => r())));
     killed.child.kill('SIGKILL');
     termed.child.kill('SIGTERM');
     await Promise.all([exited(killed), exited(termed)]);

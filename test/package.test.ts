@@ -139,7 +139,9 @@ describe('plugin release zips (npm run package)', () => {
     const plugins = mkdtempSync(path.join(tmpdir(), 'ballast-plugins-'));
     try {
       for (const zip of readdirSync(out).filter((f) => f.endsWith('.zip'))) {
-        const unzip = spawnSync(requireBinary('unzip'), ['-q', path.join(out, zip), '-d', plugins], { encoding: 'utf8' });
+        const unzip = spawnSync(requireBinary('unzip'), ['-q', path.join(out, zip), '-d', plugins], {
+          encoding: 'utf8',
+        });
         expect(unzip.status, unzip.stderr).toBe(0);
       }
       expect(readdirSync(plugins).sort()).toEqual([

@@ -25,8 +25,26 @@ beforeAll(async () => {
   const res = await exporter.call('POST', '/api/v1/incidents/batch', {
     body: {
       records: [
-        { id: 'i1', title: 'DB down', priority: 'P0', service: 'ledger-db', startedAt: ago(2), detectedAt: ago(2, 3), recoveredAt: ago(2, 95), detectionSource: 'monitoring' },
-        { id: 'i2', title: 'Slow', priority: 'P1', service: 'checkout-api', startedAt: ago(4), detectedAt: ago(4, 1), recoveredAt: ago(4, 20), detectionSource: 'user' },
+        {
+          id: 'i1',
+          title: 'DB down',
+          priority: 'P0',
+          service: 'ledger-db',
+          startedAt: ago(2),
+          detectedAt: ago(2, 3),
+          recoveredAt: ago(2, 95),
+          detectionSource: 'monitoring',
+        },
+        {
+          id: 'i2',
+          title: 'Slow',
+          priority: 'P1',
+          service: 'checkout-api',
+          startedAt: ago(4),
+          detectedAt: ago(4, 1),
+          recoveredAt: ago(4, 20),
+          detectionSource: 'user',
+        },
       ],
     },
   });
@@ -41,20 +59,33 @@ afterAll(async () => {
 });
 
 it('Prometheus scrapes the KPIs and returns the same value as the API', async () => {
-  const api = (await (await exporter.call('GET', '/api/v1/kpis?window=30d&level=org&kpi=mttr_seconds', { role: 'read' })).json()) as {
+  const api = (await (
+    await exporter.call('GET', '/api/v1/kpis?window=30d&level=org&kpi=mttr_seconds', { role: 'read' })
+  ).json()) as {
     values: { value: number }[];
   };
-  expect(api.values[0]!.value).toBe((95 + 20) * 60 / 2);
-  const samples = await prometheus.waitFor('stability_mttr_seconds{window="30d", business_line=""}', (s) => s.length === 1, 30_000);
+  expect(api.values[0]!.value).toBe(((95 + 20) * 60) / 2);
+  const samples = await prometheus.waitFor(
+    'stability_mttr_seconds{window="30d", business_line=""}',
+    (s) => s.length === 1,
+    30_000
+  );
   expect(samples[0]!.value).toBe(api.values[0]!.value);
   expect(samples[0]!.metric).toMatchObject({ job: 'ballast', window: '30d' });
 
-  const teams = await prometheus.waitFor('stability_mttr_seconds{window="30d", team!=""}', (s) => s.length === 2, 30_000);
-  expect(Object.fromEntries(teams.map((s) => [s.metric.team, s.value]))).toEqual({ ledger: 95 * 60, checkout: 20 * 60 });
+  const teams = await prometheus.waitFor(
+    'stability_mttr_seconds{window="30d", team!=""}',
+    (s) => s.length === 2,
+    30_000
+  );
+  expect(Object.fromEntries(teams.map((s) => [s.metric.team, s.value]))).toEqual({
+    ledger: 95 * 60,
+    checkout: 20 * 60,
+  });
 
   // The alert-rule join from docs/metrics.md: KPI over its target, per scope.
   const over = await prometheus.query(
-    'stability_mttr_seconds{window="30d"} > on(business_line, team) group_left() stability_kpi_target{kpi="mttr_seconds"}',
+    'stability_mttr_seconds{window="30d"} > on(business_line, team) group_left() stability_kpi_target{kpi="mttr_seconds"}'
   );
   expect(over.map((s) => [s.metric.business_line ?? '', s.metric.team ?? '']).sort()).toEqual([
     ['', ''],
@@ -63,7 +94,7 @@ it('Prometheus scrapes the KPIs and returns the same value as the API', async ()
   ]);
   // Numerators and denominators recombine in PromQL to the KPI.
   const recombined = await prometheus.query(
-    'sum(stability_high_priority_incidents_recovery_seconds{window="30d", team!=""}) / sum(stability_high_priority_incidents_recovered{window="30d", team!=""})',
+    'sum(stability_high_priority_incidents_recovery_seconds{window="30d", team!=""}) / sum(stability_high_priority_incidents_recovered{window="30d", team!=""})'
   );
   expect(recombined[0]!.value).toBe(api.values[0]!.value);
 });

@@ -13,8 +13,14 @@ export const DASHBOARDS_DIR = path.join(PROVISIONING, 'grafana', 'dashboards');
 export const readText = (file: string) => readFileSync(path.resolve(ROOT, file), 'utf8');
 export const readYaml = <T = any>(file: string): T => YAML.parse(readText(file), { merge: true }) as T;
 
-export const ruleFiles = () => readdirSync(RULES_DIR).filter((f) => f.endsWith('.rules.yml')).map((f) => path.join(RULES_DIR, f));
-export const ruleTestFiles = () => readdirSync(RULES_DIR).filter((f) => f.endsWith('.test.yml')).map((f) => path.join(RULES_DIR, f));
+export const ruleFiles = () =>
+  readdirSync(RULES_DIR)
+    .filter((f) => f.endsWith('.rules.yml'))
+    .map((f) => path.join(RULES_DIR, f));
+export const ruleTestFiles = () =>
+  readdirSync(RULES_DIR)
+    .filter((f) => f.endsWith('.test.yml'))
+    .map((f) => path.join(RULES_DIR, f));
 
 export interface AlertRule {
   alert: string;
@@ -31,7 +37,9 @@ export interface RecordingRule {
 type Rule = AlertRule | RecordingRule;
 
 export function rules(): Rule[] {
-  return ruleFiles().flatMap((f) => (readYaml<{ groups: { rules: Rule[] }[] }>(f).groups ?? []).flatMap((g) => g.rules));
+  return ruleFiles().flatMap((f) =>
+    (readYaml<{ groups: { rules: Rule[] }[] }>(f).groups ?? []).flatMap((g) => g.rules)
+  );
 }
 export const alertRules = () => rules().filter((r): r is AlertRule => 'alert' in r);
 export const recordingRules = () => rules().filter((r): r is RecordingRule => 'record' in r);
@@ -41,8 +49,24 @@ export interface Dashboard {
   title: string;
   schemaVersion: number;
   panels: Panel[];
-  annotations: { list: { name: string; iconColor?: string; datasource?: { type?: string; uid?: string }; builtIn?: number; target?: { queryType?: string; annotationSource?: string } }[] };
-  templating: { list: { name: string; type: string; datasource?: { type?: string; uid?: string }; query?: unknown; definition?: string }[] };
+  annotations: {
+    list: {
+      name: string;
+      iconColor?: string;
+      datasource?: { type?: string; uid?: string };
+      builtIn?: number;
+      target?: { queryType?: string; annotationSource?: string };
+    }[];
+  };
+  templating: {
+    list: {
+      name: string;
+      type: string;
+      datasource?: { type?: string; uid?: string };
+      query?: unknown;
+      definition?: string;
+    }[];
+  };
 }
 export interface Panel {
   id: number;
@@ -51,7 +75,10 @@ export interface Panel {
   datasource?: { type?: string; uid?: string };
   targets?: { refId: string; expr?: string; datasource?: { type?: string; uid?: string }; [k: string]: unknown }[];
   panels?: Panel[];
-  fieldConfig?: { defaults?: { links?: { url: string }[] }; overrides?: { properties: { id: string; value: unknown }[] }[] };
+  fieldConfig?: {
+    defaults?: { links?: { url: string }[] };
+    overrides?: { properties: { id: string; value: unknown }[] }[];
+  };
 }
 
 export function dashboards(): { file: string; dashboard: Dashboard }[] {
@@ -68,7 +95,8 @@ export function promExpressions(d: Dashboard): { where: string; expr: string }[]
   for (const p of allPanels(d)) {
     for (const t of p.targets ?? []) {
       const ds = t.datasource ?? p.datasource;
-      if (ds?.type === 'prometheus' && typeof t.expr === 'string') out.push({ where: `${d.uid} panel "${p.title}" ${t.refId}`, expr: t.expr });
+      if (ds?.type === 'prometheus' && typeof t.expr === 'string')
+        out.push({ where: `${d.uid} panel "${p.title}" ${t.refId}`, expr: t.expr });
     }
   }
   for (const v of d.templating.list) {
@@ -83,6 +111,16 @@ export function promExpressions(d: Dashboard): { where: string; expr: string }[]
 
 /** Dashboard variables as Grafana would interpolate them for "All" and the default window. */
 export function interpolate(expr: string): string {
-  const values: Record<string, string> = { window: '30d', business_line: '.*', team: '.*', __rate_interval: '1m', __interval: '15s', __range: '1h' };
-  return expr.replace(/\$\{(\w+)(?::\w+)?\}|\$(\w+)/g, (all, a: string | undefined, b: string | undefined) => values[(a ?? b)!] ?? all);
+  const values: Record<string, string> = {
+    window: '30d',
+    business_line: '.*',
+    team: '.*',
+    __rate_interval: '1m',
+    __interval: '15s',
+    __range: '1h',
+  };
+  return expr.replace(
+    /\$\{(\w+)(?::\w+)?\}|\$(\w+)/g,
+    (all, a: string | undefined, b: string | undefined) => values[(a ?? b)!] ?? all
+  );
 }

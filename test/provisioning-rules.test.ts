@@ -11,7 +11,15 @@ import { KPI_DEFINITIONS } from '../exporter/src/domain/kpis.js';
 import { INGEST_SOURCES } from '../exporter/src/ingest/receivers.js';
 import { requireBinary } from './support/binaries.js';
 import { promtool } from './support/prometheus.js';
-import { alertRules, readText, readYaml, recordingRules, ruleFiles, ruleTestFiles, RULES_DIR } from './provisioning-files.js';
+import {
+  alertRules,
+  readText,
+  readYaml,
+  recordingRules,
+  ruleFiles,
+  ruleTestFiles,
+  RULES_DIR,
+} from './provisioning-files.js';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'ballast-provisioning-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -51,20 +59,38 @@ describe('rule files', () => {
 
   it('unit-tests every alert rule both firing and not firing', () => {
     const cases = ruleTestFiles().flatMap((f) =>
-      (readYaml<{ tests: { alert_rule_test?: { alertname: string; exp_alerts?: unknown[] }[] }[] }>(f).tests ?? []).flatMap((t) => t.alert_rule_test ?? []),
+      (
+        readYaml<{ tests: { alert_rule_test?: { alertname: string; exp_alerts?: unknown[] }[] }[] }>(f).tests ?? []
+      ).flatMap((t) => t.alert_rule_test ?? [])
     );
     const names = alertRules().map((r) => r.alert);
     expect(names.length).toBeGreaterThanOrEqual(6);
     for (const name of names) {
       const mine = cases.filter((c) => c.alertname === name);
-      expect(mine.some((c) => (c.exp_alerts ?? []).length > 0), `${name} firing`).toBe(true);
-      expect(mine.some((c) => (c.exp_alerts ?? []).length === 0), `${name} not firing`).toBe(true);
+      expect(
+        mine.some((c) => (c.exp_alerts ?? []).length > 0),
+        `${name} firing`
+      ).toBe(true);
+      expect(
+        mine.some((c) => (c.exp_alerts ?? []).length === 0),
+        `${name} not firing`
+      ).toBe(true);
     }
   });
 
   it('covers the alerts the issue asks for', () => {
-    const exprs = alertRules().map((r) => r.expr).join('\n');
-    for (const metric of ['stability_mttr_seconds', 'stability_alert_accuracy_ratio', 'stability_inspection_findings_overdue', 'stability_freeze_violations', 'stability_high_priority_alerts_per_day', 'up{job="ballast"}', 'ballast_kpi_last_refresh_timestamp_seconds']) {
+    const exprs = alertRules()
+      .map((r) => r.expr)
+      .join('\n');
+    for (const metric of [
+      'stability_mttr_seconds',
+      'stability_alert_accuracy_ratio',
+      'stability_inspection_findings_overdue',
+      'stability_freeze_violations',
+      'stability_high_priority_alerts_per_day',
+      'up{job="ballast"}',
+      'ballast_kpi_last_refresh_timestamp_seconds',
+    ]) {
       expect(exprs).toContain(metric);
     }
   });
@@ -72,7 +98,15 @@ describe('rule files', () => {
   it('gives every alert a summary, a description and a runbook section that exists', () => {
     const runbooks = readText('docs/runbooks.md');
     // GitHub-style anchors of the "## " headings
-    const anchors = new Set([...runbooks.matchAll(/^##+ (.+)$/gm)].map((m) => m[1]!.trim().toLowerCase().replace(/[^\w\- ]/g, '').replace(/ /g, '-')));
+    const anchors = new Set(
+      [...runbooks.matchAll(/^##+ (.+)$/gm)].map((m) =>
+        m[1]!
+          .trim()
+          .toLowerCase()
+          .replace(/[^\w\- ]/g, '')
+          .replace(/ /g, '-')
+      )
+    );
     for (const rule of alertRules()) {
       expect(rule.annotations?.summary, rule.alert).toBeTruthy();
       expect(rule.annotations?.description, rule.alert).toBeTruthy();
@@ -99,15 +133,21 @@ describe('rule files', () => {
     expect(ratio?.expr).toContain('(stability_kpi_window_target > 0)');
     const [off] = byName('stability:kpi_off_target:bool');
     // lower is better: off above the target; higher is better: off below it.
-    expect(off?.expr.replace(/\s+/g, ' ')).toMatch(/> bool on\([^)]*\) stability_kpi_window_target \) and on\(job, instance, kpi\) stability_kpi_info\{direction="lower"\}/);
-    expect(off?.expr.replace(/\s+/g, ' ')).toMatch(/< bool on\([^)]*\) stability_kpi_window_target \) and on\(job, instance, kpi\) stability_kpi_info\{direction="higher"\}/);
+    expect(off?.expr.replace(/\s+/g, ' ')).toMatch(
+      /> bool on\([^)]*\) stability_kpi_window_target \) and on\(job, instance, kpi\) stability_kpi_info\{direction="lower"\}/
+    );
+    expect(off?.expr.replace(/\s+/g, ' ')).toMatch(
+      /< bool on\([^)]*\) stability_kpi_window_target \) and on\(job, instance, kpi\) stability_kpi_info\{direction="higher"\}/
+    );
     expect(new Set(KPI_DEFINITIONS.map((d) => d.direction))).toEqual(new Set(['lower', 'higher']));
   });
 
   it('alerts compare KPIs with the window target the exporter exports', () => {
     for (const rule of alertRules().filter((r) => r.expr.includes('target'))) {
       expect(rule.expr, rule.alert).not.toContain('stability_kpi_target');
-      expect(rule.expr, rule.alert).toMatch(/on\(job, instance, window, business_line, team\)\s+stability_kpi_window_target\{kpi="/);
+      expect(rule.expr, rule.alert).toMatch(
+        /on\(job, instance, window, business_line, team\)\s+stability_kpi_window_target\{kpi="/
+      );
     }
   });
 });
@@ -115,7 +155,9 @@ describe('rule files', () => {
 describe('alertmanager.yml', () => {
   const amtool = (args: string[]) =>
     new Promise<{ code: number; stdout: string; out: string }>((resolve) => {
-      execFile(requireBinary('amtool'), args, { encoding: 'utf8' }, (err, stdout, stderr) => resolve({ code: err ? Number(err.code ?? 1) : 0, stdout, out: stdout + stderr }));
+      execFile(requireBinary('amtool'), args, { encoding: 'utf8' }, (err, stdout, stderr) =>
+        resolve({ code: err ? Number(err.code ?? 1) : 0, stdout, out: stdout + stderr })
+      );
     });
 
   it('passes amtool check-config', async () => {
@@ -135,9 +177,25 @@ describe('alertmanager.yml', () => {
     expect(webhook.send_resolved).toBe(true);
     expect(webhook.http_config.authorization.credentials_file).toBeTruthy();
     expect(rest.length).toBeGreaterThan(0);
-    expect(rest.some((r: { receiver: string; matchers?: unknown }) => r.receiver !== first.receiver && !r.matchers)).toBe(true);
+    expect(
+      rest.some((r: { receiver: string; matchers?: unknown }) => r.receiver !== first.receiver && !r.matchers)
+    ).toBe(true);
     // amtool's own routing test: an arbitrary alert reaches both receivers
-    const routed = await amtool(['config', 'routes', 'test', '--config.file', path.join(RULES_DIR, '../../alertmanager/alertmanager.yml'), 'alertname=Anything', 'team=checkout']);
-    expect(routed.stdout.trim().split(/[,\s]+/).sort(), routed.out).toEqual([first.receiver, 'on-call'].sort());
+    const routed = await amtool([
+      'config',
+      'routes',
+      'test',
+      '--config.file',
+      path.join(RULES_DIR, '../../alertmanager/alertmanager.yml'),
+      'alertname=Anything',
+      'team=checkout',
+    ]);
+    expect(
+      routed.stdout
+        .trim()
+        .split(/[,\s]+/)
+        .sort(),
+      routed.out
+    ).toEqual([first.receiver, 'on-call'].sort());
   });
 });

@@ -24,7 +24,10 @@ function withoutDraft4Ids(node: unknown, inProperties = false): unknown {
   return Object.fromEntries(
     Object.entries(node)
       .filter(([k, v]) => inProperties || !(k === 'id' && typeof v === 'string'))
-      .map(([k, v]) => [k, withoutDraft4Ids(v, !inProperties && (k === 'properties' || k === 'patternProperties' || k === 'definitions'))]),
+      .map(([k, v]) => [
+        k,
+        withoutDraft4Ids(v, !inProperties && (k === 'properties' || k === 'patternProperties' || k === 'definitions')),
+      ])
   );
 }
 
@@ -32,7 +35,11 @@ const compose = readYaml('docker-compose.yml');
 
 function composeValidator() {
   // The schema predates Ajv's strictness and uses draft-04 style "id"s; its formats are Compose's own.
-  const ajv = new (Ajv2019 as unknown as typeof Ajv2019.default)({ strict: false, allErrors: true, validateSchema: false });
+  const ajv = new (Ajv2019 as unknown as typeof Ajv2019.default)({
+    strict: false,
+    allErrors: true,
+    validateSchema: false,
+  });
   ajv.addFormat('duration', /^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$/);
   ajv.addFormat('ports', true);
   ajv.addFormat('expose', true);
@@ -54,11 +61,19 @@ describe('docker-compose.yml', () => {
     broken.services.exporter.healthcheck = { interval: 'soon' };
     broken.services.grafana.volumez = [];
     expect(validate(broken)).toBe(false);
-    expect(validate.errors!.map((e) => e.instancePath)).toEqual(expect.arrayContaining(['/services/exporter/healthcheck/interval', '/services/grafana']));
+    expect(validate.errors!.map((e) => e.instancePath)).toEqual(
+      expect.arrayContaining(['/services/exporter/healthcheck/interval', '/services/grafana'])
+    );
   });
 
   it('runs Grafana, Prometheus, Alertmanager, PostgreSQL and the exporter', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(['alertmanager', 'exporter', 'grafana', 'postgres', 'prometheus']);
+    expect(Object.keys(compose.services).sort()).toEqual([
+      'alertmanager',
+      'exporter',
+      'grafana',
+      'postgres',
+      'prometheus',
+    ]);
     for (const [name, service] of Object.entries<{ image?: string }>(compose.services)) {
       if (service.image && name !== 'exporter') expect(service.image, name).toMatch(/:[\w.-]*\d[\w.-]*$/); // pinned, not :latest
     }
@@ -66,10 +81,13 @@ describe('docker-compose.yml', () => {
 
   it('mounts only paths that exist after npm run build', () => {
     const binds = Object.entries<{ volumes?: string[] }>(compose.services).flatMap(([name, s]) =>
-      (s.volumes ?? []).filter((v) => v.startsWith('./')).map((v) => ({ name, source: v.split(':')[0]!, target: v.split(':')[1]! })),
+      (s.volumes ?? [])
+        .filter((v) => v.startsWith('./'))
+        .map((v) => ({ name, source: v.split(':')[0]!, target: v.split(':')[1]! }))
     );
     expect(binds.length).toBeGreaterThanOrEqual(9);
-    for (const bind of binds) expect(existsSync(path.join(ROOT, bind.source)), `${bind.name}: ${bind.source}`).toBe(true);
+    for (const bind of binds)
+      expect(existsSync(path.join(ROOT, bind.source)), `${bind.name}: ${bind.source}`).toBe(true);
     const build = compose.services.exporter.build;
     expect(statSync(path.join(ROOT, build.context)).isDirectory()).toBe(true);
     expect(existsSync(path.join(ROOT, build.context, build.dockerfile))).toBe(true);
@@ -86,7 +104,10 @@ describe('docker-compose.yml', () => {
       const plugin = JSON.parse(readFileSync(path.join(ROOT, source, 'plugin.json'), 'utf8'));
       expect(existsSync(path.join(ROOT, source, 'module.js')), `${source}/module.js`).toBe(true);
       expect(path.basename(target)).toBe(plugin.id);
-      expect(semver.satisfies(version!, plugin.dependencies.grafanaDependency), `${plugin.id} ${plugin.dependencies.grafanaDependency}`).toBe(true);
+      expect(
+        semver.satisfies(version!, plugin.dependencies.grafanaDependency),
+        `${plugin.id} ${plugin.dependencies.grafanaDependency}`
+      ).toBe(true);
       ids.push(plugin.id);
     }
     expect(ids.sort()).toEqual(['ballast-scorecard-panel', 'ballast-stability-app', 'ballast-stability-datasource']);
@@ -100,13 +121,20 @@ describe('docker-compose.yml', () => {
     expect(exporter.environment.DATABASE_URL).toMatch(/^postgres:\/\/.+@postgres:5432\//);
     // Prometheus loads the rules from where prometheus.yml says
     const rulesMount = (prometheus.volumes as string[]).find((v) => v.startsWith('./provisioning/prometheus/rules:'))!;
-    expect(readYaml('provisioning/prometheus/prometheus.yml').rule_files[0]).toBe(`${rulesMount.split(':')[1]}/*.rules.yml`);
+    expect(readYaml('provisioning/prometheus/prometheus.yml').rule_files[0]).toBe(
+      `${rulesMount.split(':')[1]}/*.rules.yml`
+    );
     // Alertmanager writes the ingest token where alertmanager.yml reads it
-    const tokenFile = readYaml('provisioning/alertmanager/alertmanager.yml').receivers[0].webhook_configs[0].http_config.authorization.credentials_file;
+    const tokenFile = readYaml('provisioning/alertmanager/alertmanager.yml').receivers[0].webhook_configs[0].http_config
+      .authorization.credentials_file;
     expect(alertmanager.entrypoint.join(' ')).toContain(`"$$BALLAST_INGEST_TOKEN" > ${tokenFile}`);
     // Grafana has the env vars the provisioning files interpolate, and the dashboards where the provider looks
-    for (const file of ['provisioning/grafana/datasources/ballast.yml', 'provisioning/grafana/plugins/ballast-app.yml']) {
-      for (const [, name] of readText(file).matchAll(/\$(\w+)/g)) expect(Object.keys(grafana.environment), `${file}: $${name}`).toContain(name);
+    for (const file of [
+      'provisioning/grafana/datasources/ballast.yml',
+      'provisioning/grafana/plugins/ballast-app.yml',
+    ]) {
+      for (const [, name] of readText(file).matchAll(/\$(\w+)/g))
+        expect(Object.keys(grafana.environment), `${file}: $${name}`).toContain(name);
     }
     const provider = readYaml('provisioning/grafana/dashboards/ballast.yml').providers[0];
     expect(grafana.volumes).toContain(`./provisioning/grafana/dashboards:${provider.options.path}:ro`);
@@ -115,7 +143,10 @@ describe('docker-compose.yml', () => {
 
 describe('exporter/Dockerfile', () => {
   const dockerfile = readText('exporter/Dockerfile');
-  const ignored = readText('.dockerignore').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  const ignored = readText('.dockerignore')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
 
   it('is multi-stage on node:20-bookworm-slim, runs as a non-root user, with a health check', () => {
     expect(dockerfile).toMatch(/^ARG NODE_IMAGE=node:20-bookworm-slim$/m);
@@ -133,7 +164,12 @@ describe('exporter/Dockerfile', () => {
     for (const source of sources) {
       expect(existsSync(path.join(ROOT, source)), source).toBe(true);
       for (const pattern of ignored) {
-        const re = new RegExp(`^${pattern.replace(/^\//, '').replace(/\*\*\//g, '(.*/)?').replace(/\*/g, '[^/]*')}(/|$)`);
+        const re = new RegExp(
+          `^${pattern
+            .replace(/^\//, '')
+            .replace(/\*\*\//g, '(.*/)?')
+            .replace(/\*/g, '[^/]*')}(/|$)`
+        );
         expect(re.test(source), `${source} is excluded by .dockerignore ${pattern}`).toBe(false);
       }
     }
@@ -141,11 +177,27 @@ describe('exporter/Dockerfile', () => {
 });
 
 describe('Grafana provisioning', () => {
-  const datasources = readYaml('provisioning/grafana/datasources/ballast.yml').datasources as { uid: string; type: string; jsonData?: Record<string, string>; secureJsonData?: Record<string, string> }[];
+  const datasources = readYaml('provisioning/grafana/datasources/ballast.yml').datasources as {
+    uid: string;
+    type: string;
+    jsonData?: Record<string, string>;
+    secureJsonData?: Record<string, string>;
+  }[];
   const uids = new Map(datasources.map((d) => [d.uid, d.type]));
   uids.set('-- Grafana --', 'grafana');
   const boards = dashboards();
-  const BUILT_IN_PANELS = new Set(['row', 'stat', 'timeseries', 'table', 'bargauge', 'state-timeline', 'text', 'gauge', 'barchart', 'piechart']);
+  const BUILT_IN_PANELS = new Set([
+    'row',
+    'stat',
+    'timeseries',
+    'table',
+    'bargauge',
+    'state-timeline',
+    'text',
+    'gauge',
+    'barchart',
+    'piechart',
+  ]);
 
   it('provisions Prometheus and Ballast with fixed uids; Ballast reaches the exporter with a token from the environment', () => {
     expect(uids.get('prometheus')).toBe('prometheus');
@@ -158,7 +210,12 @@ describe('Grafana provisioning', () => {
   });
 
   it('has the four dashboards with fixed, unique uids in the Grafana 12 schema', () => {
-    expect(boards.map((b) => b.dashboard.uid).sort()).toEqual(['ballast-alert-governance', 'ballast-change-control', 'ballast-committee-review', 'ballast-scorecard']);
+    expect(boards.map((b) => b.dashboard.uid).sort()).toEqual([
+      'ballast-alert-governance',
+      'ballast-change-control',
+      'ballast-committee-review',
+      'ballast-scorecard',
+    ]);
     for (const { file, dashboard } of boards) {
       expect(file).toBe(`${dashboard.uid}.json`);
       expect(dashboard.schemaVersion).toBe(42);
@@ -177,7 +234,12 @@ describe('Grafana provisioning', () => {
   it('refers only to provisioned data sources, with matching types, and to panel types that exist', () => {
     for (const { dashboard } of boards) {
       const refs = [
-        ...allPanels(dashboard).flatMap((p) => [p.datasource, ...(p.targets ?? []).map((t) => t.datasource)].map((ds) => ({ where: `panel "${p.title}"`, ds }))),
+        ...allPanels(dashboard).flatMap((p) =>
+          [p.datasource, ...(p.targets ?? []).map((t) => t.datasource)].map((ds) => ({
+            where: `panel "${p.title}"`,
+            ds,
+          }))
+        ),
         ...dashboard.annotations.list.map((a) => ({ where: `annotation "${a.name}"`, ds: a.datasource })),
         ...dashboard.templating.list.map((v) => ({ where: `variable ${v.name}`, ds: v.datasource })),
       ].filter((r) => r.ds);
@@ -187,7 +249,10 @@ describe('Grafana provisioning', () => {
         expect(uids.get(ds!.uid!), `${dashboard.uid} ${where}: type`).toBe(ds!.type);
       }
       for (const p of allPanels(dashboard)) {
-        expect(BUILT_IN_PANELS.has(p.type) || p.type === 'ballast-scorecard-panel', `${dashboard.uid}: panel type ${p.type}`).toBe(true);
+        expect(
+          BUILT_IN_PANELS.has(p.type) || p.type === 'ballast-scorecard-panel',
+          `${dashboard.uid}: panel type ${p.type}`
+        ).toBe(true);
       }
     }
   });
@@ -203,7 +268,10 @@ describe('Grafana provisioning', () => {
     // public/app/features/query/state/DashboardQueryRunner/utils.ts): each meaning its own layer and colour.
     for (const layer of layers) {
       const declared = ANNOTATION_LAYERS[layer.target!.annotationSource as AnnotationSource];
-      expect({ name: layer.name, iconColor: layer.iconColor }).toEqual({ name: declared.name, iconColor: declared.iconColor });
+      expect({ name: layer.name, iconColor: layer.iconColor }).toEqual({
+        name: declared.name,
+        iconColor: declared.iconColor,
+      });
     }
     expect(new Set(layers.map((a) => a.iconColor)).size).toBe(layers.length);
     expect(allPanels(changeControl).some((p) => p.type === 'timeseries')).toBe(true);
@@ -216,7 +284,8 @@ describe('Grafana provisioning', () => {
         for (const t of (p.targets ?? []).filter((x) => (x.datasource ?? p.datasource)?.uid === 'ballast')) {
           expect(QUERY_TYPES, `${dashboard.uid} "${p.title}"`).toContain(t.queryType);
           const known = (RECORD_FILTERS[t.queryType as RecordType] ?? []).map((f) => f.key);
-          for (const key of Object.keys((t.filters as Record<string, string>) ?? {})) expect(known, `${dashboard.uid} "${p.title}" filter`).toContain(key);
+          for (const key of Object.keys((t.filters as Record<string, string>) ?? {}))
+            expect(known, `${dashboard.uid} "${p.title}" filter`).toContain(key);
           checked++;
         }
       }
@@ -236,8 +305,10 @@ describe('Grafana provisioning', () => {
     const links = boards.flatMap((b) =>
       allPanels(b.dashboard).flatMap((p) => [
         ...(p.fieldConfig?.defaults?.links ?? []),
-        ...(p.fieldConfig?.overrides ?? []).flatMap((o) => o.properties.filter((x) => x.id === 'links').flatMap((x) => x.value as { url: string }[])),
-      ]),
+        ...(p.fieldConfig?.overrides ?? []).flatMap((o) =>
+          o.properties.filter((x) => x.id === 'links').flatMap((x) => x.value as { url: string }[])
+        ),
+      ])
     );
     expect(links.some((l) => l.url.includes('var-business_line=${__data.fields.business_line}'))).toBe(true);
     expect(links.some((l) => l.url.includes('var-team=${__data.fields.team}'))).toBe(true);

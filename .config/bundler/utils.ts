@@ -40,7 +40,11 @@ export function hasReadme() {
  */
 export async function getEntries(): Promise<Record<string, string>> {
   const cwd = process.cwd();
-  const pluginJsons = await glob(`${SOURCE_DIR}/**/plugin.json`, { cwd, absolute: true, ignore: ['**/node_modules/**'] });
+  const pluginJsons = await glob(`${SOURCE_DIR}/**/plugin.json`, {
+    cwd,
+    absolute: true,
+    ignore: ['**/node_modules/**'],
+  });
   const entries: Record<string, string> = {};
   for (const pluginJson of pluginJsons.sort()) {
     const folder = path.dirname(pluginJson);

@@ -28,7 +28,10 @@ export function grafanaIcons(pluginRoot: string): (url: string, res: ServerRespo
 }
 
 /** Headless Chromium with one page of the given viewport (`CHROMIUM_PATH` overrides the binary). */
-export async function openChromium(viewport: { width: number; height: number }): Promise<{ browser: Browser; page: Page }> {
+export async function openChromium(viewport: {
+  width: number;
+  height: number;
+}): Promise<{ browser: Browser; page: Page }> {
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,

@@ -88,7 +88,7 @@ export async function loadAmdModule(file: string, moduleUri: string) {
     captured = Array.isArray(deps) ? { deps, factory: factory! } : { deps: [], factory: deps };
   };
   (define as unknown as { amd: object }).amd = {};
-  // eslint-disable-next-line no-new-func
+   
   new Function('define', code)(define);
   if (!captured) {
     throw new Error(`${file} did not call define(): not an AMD module`);
@@ -112,7 +112,11 @@ export interface PluginPackageOptions {
   contractMarker?: string;
 }
 
-export function describePluginPackage({ pluginClass, maxModuleKiB = 250, contractMarker = '"ApiError"' }: PluginPackageOptions) {
+export function describePluginPackage({
+  pluginClass,
+  maxModuleKiB = 250,
+  contractMarker = '"ApiError"',
+}: PluginPackageOptions) {
   const pluginDir = process.cwd();
   const srcPluginJson = JSON.parse(fs.readFileSync(path.join(pluginDir, 'src', 'plugin.json'), 'utf8'));
   const dist = path.join(pluginDir, 'dist');
@@ -136,7 +140,10 @@ export function describePluginPackage({ pluginClass, maxModuleKiB = 250, contrac
     });
 
     it('dist/ was built (npm run build in this workspace)', () => {
-      expect(built, `no ${moduleJs}: run \`npm run build -w ${path.basename(pluginDir)}\` at the repository root first`).toBe(true);
+      expect(
+        built,
+        `no ${moduleJs}: run \`npm run build -w ${path.basename(pluginDir)}\` at the repository root first`
+      ).toBe(true);
     });
 
     // Without a build each of these fails too, with the command (never skipped).

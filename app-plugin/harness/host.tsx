@@ -48,7 +48,12 @@ const mode = (hash.get('theme') ?? 'dark') as 'dark' | 'light';
 const role = hash.get('role') ?? 'Viewer';
 const theme = createTheme({ colors: { mode } });
 (config as unknown as { theme2: unknown }).theme2 = theme;
-(config.bootData as unknown as { user: Record<string, unknown> }).user = { ...(config.bootData?.user ?? {}), orgRole: role, isGrafanaAdmin: false, login: 'harness' };
+(config.bootData as unknown as { user: Record<string, unknown> }).user = {
+  ...(config.bootData?.user ?? {}),
+  orgRole: role,
+  isGrafanaAdmin: false,
+  login: 'harness',
+};
 
 /**
  * Grafana's backendSrv.fetch as the frontend behaves (.config/grafana-host/backend-srv.ts: body
@@ -56,7 +61,12 @@ const theme = createTheme({ colors: { mode } });
  * this page's origin, where the harness server plays Grafana (the host emulation).
  */
 const backendSrv = createBackendSrv(async (req) => {
-  const res = await window.fetch(req.url, { method: req.method, headers: req.headers, body: req.body, credentials: 'same-origin' });
+  const res = await window.fetch(req.url, {
+    method: req.method,
+    headers: req.headers,
+    body: req.body,
+    credentials: 'same-origin',
+  });
   const headers: Record<string, string> = {};
   res.headers.forEach((v, k) => (headers[k] = v));
   return { status: res.status, statusText: res.statusText, headers, body: await res.text() };
@@ -70,7 +80,14 @@ async function main() {
     throw new Error('module.js does not export an AppPlugin');
   }
   const settings = await (await window.fetch('/api/plugins/ballast-stability-app/settings')).json();
-  const meta = { id: 'ballast-stability-app', name: 'Ballast', type: 'app', enabled: true, jsonData: settings.jsonData ?? {}, secureJsonFields: settings.secureJsonFields ?? {} };
+  const meta = {
+    id: 'ballast-stability-app',
+    name: 'Ballast',
+    type: 'app',
+    enabled: true,
+    jsonData: settings.jsonData ?? {},
+    secureJsonFields: settings.secureJsonFields ?? {},
+  };
   const Root = plugin.root as unknown as React.ComponentType<Record<string, unknown>>;
   const Config = plugin.configPages?.[0]?.body as unknown as React.ComponentType<Record<string, unknown>>;
   const isConfig = location.pathname.startsWith('/plugins/');
@@ -83,7 +100,13 @@ async function main() {
           {isConfig ? (
             <Config plugin={{ meta }} query={{}} />
           ) : (
-            <Root meta={meta} basename="/a/ballast-stability-app" path="/a/ballast-stability-app" query={{}} onNavChanged={() => {}} />
+            <Root
+              meta={meta}
+              basename="/a/ballast-stability-app"
+              path="/a/ballast-stability-app"
+              query={{}}
+              onNavChanged={() => {}}
+            />
           )}
         </GrafanaRouter>
       </div>

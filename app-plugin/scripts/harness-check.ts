@@ -21,7 +21,8 @@ async function main() {
       await h.page.screenshot({ path: path.join(__dirname, '..', 'docs', `${name}.png`), fullPage: true });
     }
   };
-  const api = async (p: string) => (await fetch(`${exporter.url}/api/v1${p}`, { headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } })).json();
+  const api = async (p: string) =>
+    (await fetch(`${exporter.url}/api/v1${p}`, { headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } })).json();
   try {
     // Overview
     await openPage(h, APP);
@@ -65,7 +66,10 @@ async function main() {
     const stored = await api('/freezes/harness-freeze');
     seen.freezeStored = stored.name === 'Harness freeze';
     // Viewer write is refused by the proxy route's reqRole even if attempted
-    const viewerPut = await fetch(`${h.url}/api/plugin-proxy/ballast-stability-app/ballast/api/v1/freezes/harness-freeze`, { method: 'DELETE', headers: { cookie: 'grafana_session=viewer' } });
+    const viewerPut = await fetch(
+      `${h.url}/api/plugin-proxy/ballast-stability-app/ballast/api/v1/freezes/harness-freeze`,
+      { method: 'DELETE', headers: { cookie: 'grafana_session=viewer' } }
+    );
     seen.viewerWriteStatus = viewerPut.status;
     seen.viewerWriteMessage = ((await viewerPut.json()) as { message: string }).message;
 
@@ -83,7 +87,9 @@ async function main() {
     // Inspections and actions, drills
     await openPage(h, `${APP}/actions`);
     seen.workRows = await count('[data-testid="work-items"] tbody tr');
-    seen.firstWorkOverdue = (await h.page.locator('[data-testid="work-items"] tbody tr').first().innerText()).includes('overdue');
+    seen.firstWorkOverdue = (await h.page.locator('[data-testid="work-items"] tbody tr').first().innerText()).includes(
+      'overdue'
+    );
     await shot('inspections-actions');
     await openPage(h, `${APP}/drills?from=now-1y`);
     seen.drillTeams = await count('[data-testid="drills-by-team"] tbody tr');
@@ -91,7 +97,10 @@ async function main() {
 
     // Committee review: draft, save as snapshot, reopen
     await openPage(h, `${APP}/committee?period=month`, { role: 'Admin' });
-    seen.committeeError = (await count('[data-testid="state-error"]')) > 0 ? await h.page.locator('[data-testid="state-error"]').first().innerText() : null;
+    seen.committeeError =
+      (await count('[data-testid="state-error"]')) > 0
+        ? await h.page.locator('[data-testid="state-error"]').first().innerText()
+        : null;
     seen.reviewKpiRows = await count('[data-testid="review-kpis"] tbody tr');
     await shot('committee-review');
     if (!seen.committeeError) {
@@ -105,20 +114,34 @@ async function main() {
       seen.savedReviewUrl = new URL(h.page.url()).pathname;
       await shot('committee-saved');
       await h.page.emulateMedia({ media: 'print' });
-      seen.printHidesTabs = !(await h.page.locator('[role="tablist"]').first().isVisible().catch(() => false));
+      seen.printHidesTabs = !(await h.page
+        .locator('[role="tablist"]')
+        .first()
+        .isVisible()
+        .catch(() => false));
       if (shots) {
         // Browsers print without backgrounds by default (page.pdf below does too); so does this picture.
         await h.page.addStyleTag({ content: '#root > div { background: #fff !important; }' });
         await h.page.screenshot({ path: path.join(__dirname, '..', 'docs', 'committee-print.png'), fullPage: true });
       }
       if (shots) {
-        await h.page.pdf?.({ path: path.join(__dirname, '..', 'docs', 'committee-review.pdf'), format: 'A4', printBackground: false }).catch(() => {});
+        await h.page
+          .pdf?.({
+            path: path.join(__dirname, '..', 'docs', 'committee-review.pdf'),
+            format: 'A4',
+            printBackground: false,
+          })
+          .catch(() => {});
       }
       await h.page.emulateMedia({ media: 'screen' });
     }
 
     // Which token each method travelled with, on the pages (before the config page probes tokens).
-    seen.tokensByMethod = [...new Set(h.host.log.filter((e) => e.forwarded).map((e) => `${e.method} ${e.forwarded!.authorization?.split('-')[1]}`))].sort();
+    seen.tokensByMethod = [
+      ...new Set(
+        h.host.log.filter((e) => e.forwarded).map((e) => `${e.method} ${e.forwarded!.authorization?.split('-')[1]}`)
+      ),
+    ].sort();
 
     // Config page: the connection check through the proxy (every token), then a bad read token
     // saved: the page reloads, as the create-plugin template does, and the reloaded page checks.
@@ -145,7 +168,9 @@ async function main() {
     // Viewer DELETE above), and each reached the exporter with the token of its route.
     seen.proxied = h.host.log.length;
     seen.upstream5xx = h.host.log.filter((e) => e.status >= 500).map((e) => `${e.method} ${e.url}: ${e.status}`);
-    seen.refusals = h.host.log.filter((e) => e.refused).map((e) => `${e.method} ${e.url} as ${e.role}: ${e.refused!.status}`);
+    seen.refusals = h.host.log
+      .filter((e) => e.refused)
+      .map((e) => `${e.method} ${e.url} as ${e.role}: ${e.refused!.status}`);
   } finally {
     await h.close();
     await exporter.close();

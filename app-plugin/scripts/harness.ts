@@ -46,10 +46,14 @@ export async function startExporter(): Promise<Exporter> {
     throw new Error('exporter/dist missing: run `npm run build -w exporter` first');
   }
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ballast-app-harness-'));
-  const child: ChildProcess = spawn(process.execPath, [main, 'serve', '--demo', '--data-dir', dataDir, '--host', '127.0.0.1', '--port', '0'], {
-    env: { ...process.env, BALLAST_TOKENS: `admin:${ADMIN_TOKEN},ingest:${INGEST_TOKEN},read:${READ_TOKEN}` },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [main, 'serve', '--demo', '--data-dir', dataDir, '--host', '127.0.0.1', '--port', '0'],
+    {
+      env: { ...process.env, BALLAST_TOKENS: `admin:${ADMIN_TOKEN},ingest:${INGEST_TOKEN},read:${READ_TOKEN}` },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }
+  );
   const url = await new Promise<string>((resolve, reject) => {
     let log = '';
     const timer = setTimeout(() => reject(new Error(`exporter did not start:\n${log.slice(-2000)}`)), 120_000);
@@ -102,13 +106,17 @@ export async function startHarness(exporterUrl: string, viewport = { width: 1440
     jsonData: { url: exporterUrl },
     secureJsonData: { readToken: READ_TOKEN, ingestToken: INGEST_TOKEN, adminToken: ADMIN_TOKEN },
   };
-  const host = new GrafanaHost({ plugins: [{ id: PLUGIN_ID, type: 'app', routes: pluginJson.routes }], appSettings: { [PLUGIN_ID]: settings } });
+  const host = new GrafanaHost({
+    plugins: [{ id: PLUGIN_ID, type: 'app', routes: pluginJson.routes }],
+    appSettings: { [PLUGIN_ID]: settings },
+  });
   const icons = grafanaIcons(ROOT);
 
   // What Grafana serves besides its API: the app's pages, the built plugin files, the harness bundle.
   const serveOther = (req: http.IncomingMessage, res: http.ServerResponse): boolean => {
     const url = (req.url ?? '/').split('?')[0];
-    const send = (status: number, type: string, body: string | Buffer) => res.writeHead(status, { 'content-type': type }).end(body);
+    const send = (status: number, type: string, body: string | Buffer) =>
+      res.writeHead(status, { 'content-type': type }).end(body);
     if (icons(url, res)) {
       return true;
     }
@@ -119,7 +127,15 @@ export async function startHarness(exporterUrl: string, viewport = { width: 1440
     if (url.startsWith(`/public/plugins/${PLUGIN_ID}/`)) {
       const file = path.join(dist, url.slice(`/public/plugins/${PLUGIN_ID}/`.length));
       if (file.startsWith(dist) && fs.existsSync(file) && fs.statSync(file).isFile()) {
-        send(200, file.endsWith('.js') ? 'text/javascript' : file.endsWith('.json') ? 'application/json' : 'application/octet-stream', fs.readFileSync(file));
+        send(
+          200,
+          file.endsWith('.js')
+            ? 'text/javascript'
+            : file.endsWith('.json')
+              ? 'application/json'
+              : 'application/octet-stream',
+          fs.readFileSync(file)
+        );
       } else {
         send(404, 'text/plain', 'not found');
       }
@@ -154,7 +170,11 @@ export async function signIn(h: Harness, role: string): Promise<void> {
 }
 
 /** Opens an app URL (e.g. /a/ballast-stability-app/incidents) and waits until nothing is loading. */
-export async function openPage(h: Harness, pathAndQuery: string, opts: { theme?: 'dark' | 'light'; role?: string } = {}) {
+export async function openPage(
+  h: Harness,
+  pathAndQuery: string,
+  opts: { theme?: 'dark' | 'light'; role?: string } = {}
+) {
   const role = opts.role ?? 'Editor';
   // The page's user, for the proxy's reqRole check (Grafana knows it from the session cookie).
   await signIn(h, role);

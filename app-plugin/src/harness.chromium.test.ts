@@ -21,7 +21,11 @@ describe('the built app in headless Chromium against a demo exporter', () => {
     requirePrerequisites([CHROMIUM, builtPlugin(root), BUILT_EXPORTER]);
     const tsx = require.resolve('tsx/cli');
     // Asynchronously: a synchronous child would block this worker's RPC with Vitest for minutes.
-    const { stdout } = await promisify(execFile)(process.execPath, [tsx, path.join(root, 'scripts', 'harness-check.ts')], { cwd: root, encoding: 'utf8', timeout: 400_000, maxBuffer: 16 * 1024 * 1024 });
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [tsx, path.join(root, 'scripts', 'harness-check.ts')],
+      { cwd: root, encoding: 'utf8', timeout: 400_000, maxBuffer: 16 * 1024 * 1024 }
+    );
     seen = JSON.parse(stdout.trim().split('\n').pop()!);
   }, 420_000);
 
@@ -73,7 +77,11 @@ describe('the built app in headless Chromium against a demo exporter', () => {
   });
   it('every request went through the declared routes (Grafana host emulation), each with its role’s token', () => {
     expect(seen.proxied).toBeGreaterThan(30);
-    expect(seen.refusals).toEqual([expect.stringMatching(/^DELETE \/api\/plugin-proxy\/ballast-stability-app\/ballast\/api\/v1\/freezes\/harness-freeze as Viewer: 403$/)]);
+    expect(seen.refusals).toEqual([
+      expect.stringMatching(
+        /^DELETE \/api\/plugin-proxy\/ballast-stability-app\/ballast\/api\/v1\/freezes\/harness-freeze as Viewer: 403$/
+      ),
+    ]);
     expect(seen.viewerWriteMessage).toBe('plugin proxy route access denied');
     // GET with the read token; verdicts with the ingest token; freezes and reviews with the admin token
     expect(seen.tokensByMethod).toEqual(expect.arrayContaining(['GET read', 'PUT ingest', 'PUT admin', 'POST admin']));

@@ -8,11 +8,16 @@ describe('plugin.json', () => {
   test('a page include (Viewer and up) for every route of the app', () => {
     const pages = pluginJson.includes.filter((i: { type: string }) => i.type === 'page');
     for (const p of PAGES) {
-      expect(pages.find((i: { path: string }) => i.path === `/a/%PLUGIN_ID%${p.route ? `/${p.route}` : ''}`)).toMatchObject({ name: p.title, role: 'Viewer', addToNav: true });
+      expect(
+        pages.find((i: { path: string }) => i.path === `/a/%PLUGIN_ID%${p.route ? `/${p.route}` : ''}`)
+      ).toMatchObject({ name: p.title, role: 'Viewer', addToNav: true });
     }
   });
   test('the proxy routes: exact writes for Editors with the token of the exporter role they need, reads with the read token (details: routes.contract.test.ts)', () => {
-    const summary = pluginJson.routes.map((r: { method: string; path: string; reqRole: string; headers: Array<{ content: string }> }) => `${r.method} ${r.path} ${r.reqRole} ${/SecureJsonData\.(\w+)/.exec(r.headers[0].content)?.[1]}`);
+    const summary = pluginJson.routes.map(
+      (r: { method: string; path: string; reqRole: string; headers: Array<{ content: string }> }) =>
+        `${r.method} ${r.path} ${r.reqRole} ${/SecureJsonData\.(\w+)/.exec(r.headers[0].content)?.[1]}`
+    );
     expect(summary).toEqual([
       'PUT ballast/api/v1/alerts/* Editor ingestToken',
       'PUT ballast/api/v1/freezes/* Editor adminToken',
@@ -22,7 +27,10 @@ describe('plugin.json', () => {
     ]);
   });
   test('declares the data source and panel, and includes no dashboards (file provisioning is their one source)', () => {
-    expect(pluginJson.dependencies.plugins.map((p: { id: string }) => p.id).sort()).toEqual(['ballast-scorecard-panel', 'ballast-stability-datasource']);
+    expect(pluginJson.dependencies.plugins.map((p: { id: string }) => p.id).sort()).toEqual([
+      'ballast-scorecard-panel',
+      'ballast-stability-datasource',
+    ]);
     // Grafana imports included dashboards with overwrite (pkg/services/plugindashboards/service/dashboard_updater.go)
     // and refuses to save over a provisioned one (ErrDashboardCannotSaveProvisionedDashboard): one source only.
     expect(pluginJson.includes.filter((i: { type: string }) => i.type === 'dashboard')).toEqual([]);

@@ -40,7 +40,9 @@ export function changeEvents(changes: Change[], freezeNames: ReadonlyMap<string,
       time: Date.parse(c.startedAt),
       title: violated.length ? `⚠ ${title}` : title,
       text: join(
-        violated.length ? `<b>Freeze violation</b>: ${violated.map((id) => escape(freezeNames.get(id) ?? id)).join(', ')}` : '',
+        violated.length
+          ? `<b>Freeze violation</b>: ${violated.map((id) => escape(freezeNames.get(id) ?? id)).join(', ')}`
+          : '',
         line('System', c.system),
         line('Service', c.service ?? c.team),
         line('Kind', c.kind),
@@ -79,7 +81,13 @@ export function incidentEvents(incidents: Incident[], now: number): EventRow[] {
           ? `<a href="${escape(i.postmortemUrl)}" target="_blank" rel="noopener noreferrer">Post-mortem</a>`
           : ''
       ),
-      tags: ['incident', i.priority, ...(i.service ? [i.service] : []), ...(i.recoveredAt ? [] : ['open']), ...(i.drill ? ['drill'] : [])],
+      tags: [
+        'incident',
+        i.priority,
+        ...(i.service ? [i.service] : []),
+        ...(i.recoveredAt ? [] : ['open']),
+        ...(i.drill ? ['drill'] : []),
+      ],
     };
   });
 }
@@ -97,7 +105,11 @@ export function freezeEvents(occurrences: FreezeOccurrence[], from: number, to: 
       time: Math.max(start, from),
       timeEnd: Math.min(end, to),
       title: `Freeze: ${o.name}`,
-      text: join(`<b>Freeze</b>: ${escape(o.name)}`, escape(o.reason), scope ? `Scope: ${escape(scope)}` : 'Scope: everything'),
+      text: join(
+        `<b>Freeze</b>: ${escape(o.name)}`,
+        escape(o.reason),
+        scope ? `Scope: ${escape(scope)}` : 'Scope: everything'
+      ),
       tags: ['freeze', ...Object.values(o.scope ?? {})],
     };
   });

@@ -62,7 +62,10 @@ describe('Save & test (testDatasource)', () => {
     const result = await ds.testDatasource();
     expect(result.status).toBe('success');
     expect(result.message).toMatch(/Connected to Ballast .* \(API v1\); token accepted: \d+ teams, \d+ services/);
-    expect(proxy.requests.map((r) => r.url)).toEqual([`${PROXY_URL}/ballast/api/v1/health`, `${PROXY_URL}/ballast/api/v1/org`]);
+    expect(proxy.requests.map((r) => r.url)).toEqual([
+      `${PROXY_URL}/ballast/api/v1/health`,
+      `${PROXY_URL}/ballast/api/v1/org`,
+    ]);
     for (const r of proxy.requests) {
       expect(r.url).not.toContain(exporter.readToken);
       expect(r.authorization).toBe(`Bearer ${exporter.readToken}`); // added by the (simulated) proxy route
@@ -100,7 +103,9 @@ describe('Save & test (testDatasource)', () => {
   it('says which API version is wrong when the exporter does not speak v1', async () => {
     const server = http.createServer((_req, res) => {
       res.setHeader('Content-Type', 'application/json');
-      res.end(JSON.stringify({ status: 'ok', version: '9.0.0', apiVersion: 'v2', store: { kind: 'sqlite', migrations: [] } }));
+      res.end(
+        JSON.stringify({ status: 'ok', version: '9.0.0', apiVersion: 'v2', store: { kind: 'sqlite', migrations: [] } })
+      );
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
@@ -120,7 +125,12 @@ describe('KPI queries', () => {
 
   it('values: one frame per scope, the API’s numbers, unit s for seconds', async () => {
     const direct = await api<KpiValuesResponse>('/api/v1/kpis?window=30d&kpi=mttr_seconds&level=business_line');
-    const res = await ds.query(request([{ refId: 'A', queryType: 'kpi', kpi: 'mttr_seconds', level: 'business_line', window: '30d', format: 'value' }], rangeOf(now - 7 * DAY, now)));
+    const res = await ds.query(
+      request(
+        [{ refId: 'A', queryType: 'kpi', kpi: 'mttr_seconds', level: 'business_line', window: '30d', format: 'value' }],
+        rangeOf(now - 7 * DAY, now)
+      )
+    );
     expect(res.errors).toBeUndefined();
     expect(res.data).toHaveLength(direct.values.length);
     expect(res.data.length).toBe(org.businessLines.length);
@@ -151,13 +161,19 @@ describe('KPI queries', () => {
   });
 
   it('values of a ratio KPI use percentunit (0–1)', async () => {
-    const res = await ds.query(request([{ refId: 'A', queryType: 'kpi', kpi: 'change_failure_ratio', level: 'org', window: '90d' }], rangeOf(now - DAY, now)));
+    const res = await ds.query(
+      request(
+        [{ refId: 'A', queryType: 'kpi', kpi: 'change_failure_ratio', level: 'org', window: '90d' }],
+        rangeOf(now - DAY, now)
+      )
+    );
     expect(res.data).toHaveLength(1);
     const value = field(res.data[0], 'value');
     expect(value.config.unit).toBe('percentunit');
     expect(value.config.max).toBe(1);
     // Exactly the exporter's ratio, numerator / denominator as counted (not just "some value in [0, 1]").
-    const [direct] = (await api<KpiValuesResponse>('/api/v1/kpis?window=90d&kpi=change_failure_ratio&level=org')).values;
+    const [direct] = (await api<KpiValuesResponse>('/api/v1/kpis?window=90d&kpi=change_failure_ratio&level=org'))
+      .values;
     expect(direct!.denominator, 'the demo has changes in 90 days').toBeGreaterThan(0);
     expect(direct!.numerator, 'and some failed, not all').toBeGreaterThan(0);
     expect(direct!.numerator!).toBeLessThan(direct!.denominator!);
@@ -167,7 +183,22 @@ describe('KPI queries', () => {
 
   it('time series over the dashboard range: a time field and one point per step', async () => {
     const from = now - 3 * DAY;
-    const res = await ds.query(request([{ refId: 'B', queryType: 'kpi', kpi: 'mttd_seconds', level: 'org', window: '30d', format: 'timeseries', step: '6h' }], rangeOf(from, now)));
+    const res = await ds.query(
+      request(
+        [
+          {
+            refId: 'B',
+            queryType: 'kpi',
+            kpi: 'mttd_seconds',
+            level: 'org',
+            window: '30d',
+            format: 'timeseries',
+            step: '6h',
+          },
+        ],
+        rangeOf(from, now)
+      )
+    );
     expect(res.errors).toBeUndefined();
     expect(res.data).toHaveLength(1);
     const frame = res.data[0] as DataFrame;
@@ -187,7 +218,14 @@ describe('KPI queries', () => {
   it('multi-value $team gives exactly those teams; All gives every team (no filter)', async () => {
     const teams = org.teams.slice(0, 2).map((t) => t.id);
     installTemplateSrv([{ name: 'team', options: org.teams.map((t) => t.id), current: teams }]);
-    const q: BallastQuery = { refId: 'A', queryType: 'kpi', kpi: 'high_priority_incidents', level: 'team', window: '90d', team: '$team' };
+    const q: BallastQuery = {
+      refId: 'A',
+      queryType: 'kpi',
+      kpi: 'high_priority_incidents',
+      level: 'team',
+      window: '90d',
+      team: '$team',
+    };
     const some = await ds.query(request([q], rangeOf(now - DAY, now)));
     expect(some.errors).toBeUndefined();
     expect((some.data as DataFrame[]).map((f) => f.fields[0]!.labels?.team).sort()).toEqual([...teams].sort());
@@ -202,7 +240,12 @@ describe('scorecard', () => {
   it('is one table with a column per KPI (with its unit) and a status per KPI, filtered by $businessLine', async () => {
     const line = org.businessLines[0]!.id;
     installTemplateSrv([{ name: 'businessLine', options: org.businessLines.map((b) => b.id), current: line }]);
-    const res = await ds.query(request([{ refId: 'S', queryType: 'scorecard', window: 'ytd', businessLine: '$businessLine' }], rangeOf(Date.now() - DAY, Date.now())));
+    const res = await ds.query(
+      request(
+        [{ refId: 'S', queryType: 'scorecard', window: 'ytd', businessLine: '$businessLine' }],
+        rangeOf(Date.now() - DAY, Date.now())
+      )
+    );
     expect(res.errors).toBeUndefined();
     const frame = res.data[0] as DataFrame;
     const teamsOfLine = org.teams.filter((t) => t.businessLine === line).length;
@@ -210,7 +253,11 @@ describe('scorecard', () => {
     expect(field(frame, 'mttr_seconds').config.unit).toBe('s');
     expect(field(frame, 'detection_ratio').config.unit).toBe('percentunit');
     expect(field(frame, 'score').type).toBe(FieldType.number);
-    expect(field(frame, 'mttr_seconds_status').values.every((s: string) => ['met', 'at_risk', 'missed', 'no_data'].includes(s))).toBe(true);
+    expect(
+      field(frame, 'mttr_seconds_status').values.every((s: string) =>
+        ['met', 'at_risk', 'missed', 'no_data'].includes(s)
+      )
+    ).toBe(true);
   });
 });
 
@@ -218,12 +265,23 @@ describe('record tables', () => {
   const to = Date.now();
   const from = to - 3 * DAY;
   const iso = (ms: number) => new Date(ms).toISOString();
-  const cases: Array<{ q: BallastQuery; api: string; time: string; typed: Record<string, FieldType>; units?: Record<string, string> }> = [
+  const cases: Array<{
+    q: BallastQuery;
+    api: string;
+    time: string;
+    typed: Record<string, FieldType>;
+    units?: Record<string, string>;
+  }> = [
     {
       q: { refId: 'I', queryType: 'incidents', limit: 10000 },
       api: 'incidents?',
       time: 'startedAt',
-      typed: { recoveredAt: FieldType.time, timeToRecover: FieldType.number, drill: FieldType.boolean, priority: FieldType.string },
+      typed: {
+        recoveredAt: FieldType.time,
+        timeToRecover: FieldType.number,
+        drill: FieldType.boolean,
+        priority: FieldType.string,
+      },
       units: { timeToRecover: 's', timeToDetect: 's' },
     },
     {
@@ -241,15 +299,33 @@ describe('record tables', () => {
       typed: { name: FieldType.string, endsAt: FieldType.time, duration: FieldType.number },
       units: { duration: 's' },
     },
-    { q: { refId: 'L', queryType: 'alerts', filters: { highSeverity: 'true', verdict: 'noise' }, limit: 10000 }, api: 'alerts?highSeverity=true&verdict=noise&', time: 'startsAt', typed: { endsAt: FieldType.time } },
-    { q: { refId: 'N', queryType: 'findings', filters: { open: 'true' }, limit: 10000 }, api: 'findings?open=true&', time: 'foundAt', typed: { overdue: FieldType.boolean } },
-    { q: { refId: 'T', queryType: 'actions', limit: 10000 }, api: 'actions?', time: 'dueAt', typed: { open: FieldType.boolean } },
+    {
+      q: { refId: 'L', queryType: 'alerts', filters: { highSeverity: 'true', verdict: 'noise' }, limit: 10000 },
+      api: 'alerts?highSeverity=true&verdict=noise&',
+      time: 'startsAt',
+      typed: { endsAt: FieldType.time },
+    },
+    {
+      q: { refId: 'N', queryType: 'findings', filters: { open: 'true' }, limit: 10000 },
+      api: 'findings?open=true&',
+      time: 'foundAt',
+      typed: { overdue: FieldType.boolean },
+    },
+    {
+      q: { refId: 'T', queryType: 'actions', limit: 10000 },
+      api: 'actions?',
+      time: 'dueAt',
+      typed: { open: FieldType.boolean },
+    },
     { q: { refId: 'D', queryType: 'drills' }, api: 'drills?', time: 'startedAt', typed: { score: FieldType.number } },
   ];
   for (const c of cases) {
     it(`${c.q.queryType}: as many rows as the API has, typed fields`, async () => {
-      const range = c.q.queryType === 'drills' || c.q.queryType === 'freezes' ? rangeOf(to - 90 * DAY, to) : rangeOf(from, to);
-      const direct = await api<ListResponse<{ id: string }>>(`/api/v1/${c.api}from=${iso(range.from.valueOf())}&to=${iso(range.to.valueOf())}&limit=1`);
+      const range =
+        c.q.queryType === 'drills' || c.q.queryType === 'freezes' ? rangeOf(to - 90 * DAY, to) : rangeOf(from, to);
+      const direct = await api<ListResponse<{ id: string }>>(
+        `/api/v1/${c.api}from=${iso(range.from.valueOf())}&to=${iso(range.to.valueOf())}&limit=1`
+      );
       const res = await ds.query(request([c.q], range));
       expect(res.errors).toBeUndefined();
       const frame = res.data[0] as DataFrame;
@@ -269,12 +345,18 @@ describe('record tables', () => {
   it('$team multi-value and $service interpolate into the list filters (All: no filter)', async () => {
     const teams = org.teams.slice(2, 4).map((t) => t.id);
     installTemplateSrv([{ name: 'team', options: org.teams.map((t) => t.id), current: teams }]);
-    const direct = await api<ListResponse<unknown>>(`/api/v1/changes?team=${teams.join(',')}&from=${iso(from)}&to=${iso(to)}&limit=1`);
-    const res = await ds.query(request([{ refId: 'C', queryType: 'changes', team: '$team', limit: 10000 }], rangeOf(from, to)));
+    const direct = await api<ListResponse<unknown>>(
+      `/api/v1/changes?team=${teams.join(',')}&from=${iso(from)}&to=${iso(to)}&limit=1`
+    );
+    const res = await ds.query(
+      request([{ refId: 'C', queryType: 'changes', team: '$team', limit: 10000 }], rangeOf(from, to))
+    );
     const frame = res.data[0] as DataFrame;
     expect(frame.length).toBe(direct.total);
     expect(new Set(field(frame, 'team').values)).toEqual(new Set(teams));
-    expect(proxy.requests.some((r) => r.forwardedTo.includes(`team=${encodeURIComponent(teams.join(','))}`))).toBe(true);
+    expect(proxy.requests.some((r) => r.forwardedTo.includes(`team=${encodeURIComponent(teams.join(','))}`))).toBe(
+      true
+    );
 
     const service = org.services.find((s) => s.team === teams[0])!.id;
     installTemplateSrv([
@@ -282,7 +364,12 @@ describe('record tables', () => {
       { name: 'service', options: [service], current: service },
     ]);
     proxy.requests.length = 0;
-    const res2 = await ds.query(request([{ refId: 'C', queryType: 'changes', team: '$team', service: '$service', limit: 10000 }], rangeOf(from, to)));
+    const res2 = await ds.query(
+      request(
+        [{ refId: 'C', queryType: 'changes', team: '$team', service: '$service', limit: 10000 }],
+        rangeOf(from, to)
+      )
+    );
     const frame2 = res2.data[0] as DataFrame;
     expect(new Set(field(frame2, 'service').values)).toEqual(new Set(frame2.length ? [service] : []));
     const forwarded = proxy.requests[0]!.forwardedTo;
@@ -291,10 +378,14 @@ describe('record tables', () => {
   });
 
   it('an unknown team is an empty table; a bad filter value is the query’s error with the exporter’s message', async () => {
-    const empty = await ds.query(request([{ refId: 'E', queryType: 'incidents', team: 'no-such-team-x' }], rangeOf(from, to)));
+    const empty = await ds.query(
+      request([{ refId: 'E', queryType: 'incidents', team: 'no-such-team-x' }], rangeOf(from, to))
+    );
     expect(empty.errors).toBeUndefined();
     expect((empty.data[0] as DataFrame).length).toBe(0);
-    const bad = await ds.query(request([{ refId: 'E', queryType: 'incidents', filters: { open: 'maybe' } }], rangeOf(from, to)));
+    const bad = await ds.query(
+      request([{ refId: 'E', queryType: 'incidents', filters: { open: 'maybe' } }], rangeOf(from, to))
+    );
     expect(bad.data).toEqual([]);
     expect(bad.errors).toHaveLength(1);
     expect(bad.errors![0]!.refId).toBe('E');
@@ -334,7 +425,9 @@ describe('annotations', () => {
     const to = Date.now();
     const from = to - 30 * DAY;
     const events = await annotations({ refId: 'A', annotationSource: 'failedChanges' }, from, to);
-    const failed = await api<ListResponse<unknown>>(`/api/v1/changes?from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}&result=failed,rolled_back&limit=1`);
+    const failed = await api<ListResponse<unknown>>(
+      `/api/v1/changes?from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}&result=failed,rolled_back&limit=1`
+    );
     expect(events).toHaveLength(failed.total);
     expect(events.every((e) => e.tags!.includes('failed') || e.tags!.includes('rolled_back'))).toBe(true);
   });
@@ -343,7 +436,11 @@ describe('annotations', () => {
     const team = org.teams[0]!.id;
     const services = new Set(org.services.filter((s) => s.team === team).map((s) => s.id));
     const to = Date.now();
-    const events = await annotations({ refId: 'A', annotationSource: 'changes', kind: 'deploy', team }, to - 7 * DAY, to);
+    const events = await annotations(
+      { refId: 'A', annotationSource: 'changes', kind: 'deploy', team },
+      to - 7 * DAY,
+      to
+    );
     expect(events.length).toBeGreaterThan(0);
     for (const e of events) {
       expect(e.tags).toContain('deploy');
@@ -376,7 +473,11 @@ describe('annotations', () => {
 
   it('freeze windows are regions, each weekly occurrence of a recurring one separately', async () => {
     const to = Date.now();
-    const events = await annotations({ refId: 'A', annotationSource: 'freezes', businessLine: 'payments' }, to - 21 * DAY, to);
+    const events = await annotations(
+      { refId: 'A', annotationSource: 'freezes', businessLine: 'payments' },
+      to - 21 * DAY,
+      to
+    );
     const weekly = events.filter((e) => e.title === 'Freeze: Payments weekend freeze');
     expect(weekly.length).toBeGreaterThanOrEqual(2);
     const full = weekly.filter((e) => e.time! > to - 21 * DAY && e.timeEnd! < to);
@@ -384,7 +485,12 @@ describe('annotations', () => {
       expect(e.timeEnd! - e.time!).toBe(3780 * 60_000);
       expect(e.isRegion).toBe(true);
       // Friday 18:00 in Berlin
-      const local = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Berlin', weekday: 'short', hour: '2-digit', minute: '2-digit' }).format(e.time!);
+      const local = new Intl.DateTimeFormat('en-GB', {
+        timeZone: 'Europe/Berlin',
+        weekday: 'short',
+        hour: '2-digit',
+        minute: '2-digit',
+      }).format(e.time!);
       expect(local).toBe('Fri 18:00');
     }
   });
@@ -392,7 +498,9 @@ describe('annotations', () => {
 
 describe('variable queries', () => {
   it('business lines, teams of a business line, services of a team, KPIs, change systems', async () => {
-    expect((await ds.metricFindQuery({ refId: 'v', variableType: 'businessLines' })).map((v) => v.value)).toEqual(org.businessLines.map((b) => b.id));
+    expect((await ds.metricFindQuery({ refId: 'v', variableType: 'businessLines' })).map((v) => v.value)).toEqual(
+      org.businessLines.map((b) => b.id)
+    );
     const line = org.businessLines[1]!.id;
     installTemplateSrv([{ name: 'businessLine', options: [line], current: line }]);
     const teams = await ds.metricFindQuery({ refId: 'v', variableType: 'teams', businessLine: '$businessLine' });
@@ -401,14 +509,18 @@ describe('variable queries', () => {
     const services = await ds.metricFindQuery(`services(${team.id})`);
     expect(services.map((s) => s.value)).toEqual(org.services.filter((s) => s.team === team.id).map((s) => s.id));
     const definitions = await api<Array<{ key: string; title: string }>>('/api/v1/kpis/definitions');
-    expect(await ds.metricFindQuery({ refId: 'v', variableType: 'kpis' })).toEqual(definitions.map((d) => ({ text: d.title, value: d.key })));
+    expect(await ds.metricFindQuery({ refId: 'v', variableType: 'kpis' })).toEqual(
+      definitions.map((d) => ({ text: d.title, value: d.key }))
+    );
     expect((await ds.metricFindQuery('changeSystems')).map((c) => c.value)).toEqual(org.changeSystems.map((c) => c.id));
   });
 
   it('the custom variable support answers through query()', async () => {
     const support = ds.variables as unknown as BallastVariableSupport;
     expect(support.getType()).toBe('custom');
-    const res = await lastValueFrom(support.query(request([{ refId: 'v', variableType: 'businessLines' } as never], rangeOf(0, 1)) as never));
+    const res = await lastValueFrom(
+      support.query(request([{ refId: 'v', variableType: 'businessLines' } as never], rangeOf(0, 1)) as never)
+    );
     expect((res as { data: unknown[] }).data).toHaveLength(org.businessLines.length);
   });
 });
@@ -422,7 +534,12 @@ describe('a recurring freeze and changes inside it (occurrences and violations f
   const fromIso = new Date(from).toISOString();
   const toIso = new Date(to).toISOString();
   // Occurrences overlapping the range: 18:00 CEST (16:00Z) before the switch, 18:00 CET (17:00Z) after.
-  const STARTS = ['2026-10-16T16:00:00.000Z', '2026-10-23T16:00:00.000Z', '2026-10-30T17:00:00.000Z', '2026-11-06T17:00:00.000Z'];
+  const STARTS = [
+    '2026-10-16T16:00:00.000Z',
+    '2026-10-23T16:00:00.000Z',
+    '2026-10-30T17:00:00.000Z',
+    '2026-11-06T17:00:00.000Z',
+  ];
   const LENGTH = 64 * HOUR;
   let team: string;
 
@@ -452,27 +569,47 @@ describe('a recurring freeze and changes inside it (occurrences and violations f
       scope: { team },
       schedule: { cron: '0 18 * * 5', durationMinutes: 64 * 60, timezone: 'Europe/Berlin' },
     });
-    const change = (startedAt: string, extra: object = {}) => ({ system, kind: 'deploy', service: service.id, startedAt, result: 'success', ...extra });
+    const change = (startedAt: string, extra: object = {}) => ({
+      system,
+      kind: 'deploy',
+      service: service.id,
+      startedAt,
+      result: 'success',
+      ...extra,
+    });
     await put('changes', 'chg-ds-test-in-freeze', change('2026-10-24T10:00:00Z', { title: 'Saturday deploy' }));
-    await put('changes', 'chg-ds-test-exempt', change('2026-10-24T11:00:00Z', { title: 'Exempted hotfix', exemption: 'approved hotfix' }));
+    await put(
+      'changes',
+      'chg-ds-test-exempt',
+      change('2026-10-24T11:00:00Z', { title: 'Exempted hotfix', exemption: 'approved hotfix' })
+    );
     // Monday 09:00 CET: the first instant after the occurrence (windows are [start, end)).
     await put('changes', 'chg-ds-test-after', change('2026-10-26T08:00:00Z', { title: 'Monday deploy' }));
   });
 
   it('freeze annotations: one region per occurrence, 18:00 Berlin on both sides of the DST change', async () => {
-    const events = (await annotations({ refId: 'A', annotationSource: 'freezes', team })).filter((e) => e.title === `Freeze: ${NAME}`);
+    const events = (await annotations({ refId: 'A', annotationSource: 'freezes', team })).filter(
+      (e) => e.title === `Freeze: ${NAME}`
+    );
     expect(events.map((e) => e.time)).toEqual([from, ...STARTS.slice(1).map(Date.parse)]);
     expect(events.map((e) => e.timeEnd)).toEqual([...STARTS.slice(0, 3).map((s) => Date.parse(s) + LENGTH), to]);
     expect(events.map((e) => e.id)).toEqual(STARTS.map((s) => `freeze:${FREEZE}:${Date.parse(s)}`));
     expect(events.every((e) => e.isRegion)).toBe(true);
-    const berlin = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Berlin', weekday: 'short', hour: '2-digit', minute: '2-digit' });
+    const berlin = new Intl.DateTimeFormat('en-GB', {
+      timeZone: 'Europe/Berlin',
+      weekday: 'short',
+      hour: '2-digit',
+      minute: '2-digit',
+    });
     expect(events.slice(1).map((e) => berlin.format(e.time!))).toEqual(['Fri 18:00', 'Fri 18:00', 'Fri 18:00']);
     expect(berlin.format(events[1]!.timeEnd!)).toBe('Mon 09:00'); // 64 h after 18:00 CEST is 09:00 CET
     expect(events[0]!.tags).toEqual(['freeze', team]);
   });
 
   it('freeze windows table: the exporter’s occurrences as rows, with the schedule', async () => {
-    const direct = await api<FreezeOccurrencesResponse>(`/api/v1/freeze-occurrences?from=${fromIso}&to=${toIso}&team=${team}`);
+    const direct = await api<FreezeOccurrencesResponse>(
+      `/api/v1/freeze-occurrences?from=${fromIso}&to=${toIso}&team=${team}`
+    );
     const res = await ds.query(request([{ refId: 'F', queryType: 'freezes', team }], rangeOf(from, to)));
     expect(res.errors).toBeUndefined();
     const frame = res.data[0] as DataFrame;
@@ -514,8 +651,12 @@ describe('a recurring freeze and changes inside it (occurrences and violations f
     expect(field(frame, 'violatedFreezes').values[row('chg-ds-test-after')] ?? '').not.toContain(FREEZE);
 
     for (const violation of ['true', 'false']) {
-      const direct = await api<ListResponse<{ id: string }>>(`/api/v1/changes?team=${team}&from=${fromIso}&to=${toIso}&violation=${violation}&limit=1`);
-      const filtered = await ds.query(request([{ refId: 'C', queryType: 'changes', team, filters: { violation }, limit: 10000 }], rangeOf(from, to)));
+      const direct = await api<ListResponse<{ id: string }>>(
+        `/api/v1/changes?team=${team}&from=${fromIso}&to=${toIso}&violation=${violation}&limit=1`
+      );
+      const filtered = await ds.query(
+        request([{ refId: 'C', queryType: 'changes', team, filters: { violation }, limit: 10000 }], rangeOf(from, to))
+      );
       const f = filtered.data[0] as DataFrame;
       expect(f.length).toBe(direct.total);
       expect(field(f, 'freezeViolation').values.every((v) => v === (violation === 'true'))).toBe(true);

@@ -49,7 +49,12 @@ const OCCURRENCES: FreezeOccurrence[] = [
   occurrence(weekend, '2026-11-06T17:00:00.000Z', '2026-11-09T09:00:00.000Z'),
 ];
 
-const change = (id: string, startedAt: string, violatedFreezes: string[] | undefined, extra: Partial<Change> = {}): Change => ({
+const change = (
+  id: string,
+  startedAt: string,
+  violatedFreezes: string[] | undefined,
+  extra: Partial<Change> = {}
+): Change => ({
   id,
   title: `Deploy ${id}`,
   system: 'argo-cd',
@@ -128,11 +133,36 @@ describe('freeze annotations', () => {
   it('are one region per occurrence, clipped to the range, named and tagged by their window', async () => {
     const events = await annotations({ refId: 'A', annotationSource: 'freezes' });
     expect(events.map((e) => [e.id, e.time, e.timeEnd, e.isRegion])).toEqual([
-      [`freeze:frz-payments-weekend:${Date.parse('2026-10-16T16:00:00Z')}`, FROM, Date.parse('2026-10-19T08:00:00Z'), true],
-      [`freeze:frz-payments-weekend:${Date.parse('2026-10-23T16:00:00Z')}`, Date.parse('2026-10-23T16:00:00Z'), Date.parse('2026-10-26T08:00:00Z'), true],
-      [`freeze:frz-payments-weekend:${Date.parse('2026-10-30T17:00:00Z')}`, Date.parse('2026-10-30T17:00:00Z'), Date.parse('2026-11-02T09:00:00Z'), true],
-      [`freeze:frz-release:${Date.parse('2026-11-02T00:00:00Z')}`, Date.parse('2026-11-02T00:00:00Z'), Date.parse('2026-11-03T00:00:00Z'), true],
-      [`freeze:frz-payments-weekend:${Date.parse('2026-11-06T17:00:00Z')}`, Date.parse('2026-11-06T17:00:00Z'), TO, true],
+      [
+        `freeze:frz-payments-weekend:${Date.parse('2026-10-16T16:00:00Z')}`,
+        FROM,
+        Date.parse('2026-10-19T08:00:00Z'),
+        true,
+      ],
+      [
+        `freeze:frz-payments-weekend:${Date.parse('2026-10-23T16:00:00Z')}`,
+        Date.parse('2026-10-23T16:00:00Z'),
+        Date.parse('2026-10-26T08:00:00Z'),
+        true,
+      ],
+      [
+        `freeze:frz-payments-weekend:${Date.parse('2026-10-30T17:00:00Z')}`,
+        Date.parse('2026-10-30T17:00:00Z'),
+        Date.parse('2026-11-02T09:00:00Z'),
+        true,
+      ],
+      [
+        `freeze:frz-release:${Date.parse('2026-11-02T00:00:00Z')}`,
+        Date.parse('2026-11-02T00:00:00Z'),
+        Date.parse('2026-11-03T00:00:00Z'),
+        true,
+      ],
+      [
+        `freeze:frz-payments-weekend:${Date.parse('2026-11-06T17:00:00Z')}`,
+        Date.parse('2026-11-06T17:00:00Z'),
+        TO,
+        true,
+      ],
     ]);
     const [first, , , fixed] = events;
     expect(first!.title).toBe('Freeze: Payments weekend freeze');
@@ -146,9 +176,14 @@ describe('freeze annotations', () => {
 
   it('an error of the exporter is the query’s error', async () => {
     requests = installFakeBackendSrv(() => {
-      throw { status: 400, data: { error: 'Bad Request', message: 'invalid query', issues: [{ path: 'from', message: 'is required' }] } };
+      throw {
+        status: 400,
+        data: { error: 'Bad Request', message: 'invalid query', issues: [{ path: 'from', message: 'is required' }] },
+      };
     }).requests;
-    const res = await ds().query(request([{ refId: 'A', queryType: 'annotations', annotationSource: 'freezes' }], rangeOf(FROM, TO)));
+    const res = await ds().query(
+      request([{ refId: 'A', queryType: 'annotations', annotationSource: 'freezes' }], rangeOf(FROM, TO))
+    );
     expect(res.data).toEqual([]);
     expect(res.errors).toEqual([{ refId: 'A', status: 400, message: 'invalid query: from is required' }]);
   });
@@ -156,7 +191,12 @@ describe('freeze annotations', () => {
 
 describe('change annotations', () => {
   it('mark the violations the exporter reports, naming the freezes from the freezes of the range', async () => {
-    const events = await annotations({ refId: 'A', annotationSource: 'changes', kind: 'deploy', team: 'payments-checkout' });
+    const events = await annotations({
+      refId: 'A',
+      annotationSource: 'changes',
+      kind: 'deploy',
+      team: 'payments-checkout',
+    });
     expect(requests).toEqual([
       {
         path: '/api/v1/changes',
@@ -170,7 +210,9 @@ describe('change annotations', () => {
     expect(weekendOnly.title).toBe('⚠ Deploy c-weekend');
     expect(weekendOnly.text).toMatch(/^<b>Freeze violation<\/b>: Payments weekend freeze<br>System: argo-cd/);
     expect(weekendOnly.tags).toContain('freeze-violation');
-    expect(byId.get('change:c-both')!.text).toContain('<b>Freeze violation</b>: Payments weekend freeze, Release &#60;freeze&#62;<br>');
+    expect(byId.get('change:c-both')!.text).toContain(
+      '<b>Freeze violation</b>: Payments weekend freeze, Release &#60;freeze&#62;<br>'
+    );
     // A freeze the list does not hold (deleted since) is named by its id.
     expect(byId.get('change:c-gone')!.text).toContain('<b>Freeze violation</b>: frz-deleted-since<br>');
     for (const id of ['c-exempt', 'c-weekday']) {
@@ -188,7 +230,10 @@ describe('change annotations', () => {
         throw { status: 404, data: { message: `unexpected ${path}` } };
       }
       // Inside a freeze occurrence, but the exporter says: no violation (or, older exporters, nothing).
-      return page([change('c1', '2026-10-24T10:00:00.000Z', []), change('c2', '2026-10-24T11:00:00.000Z', undefined)], params);
+      return page(
+        [change('c1', '2026-10-24T10:00:00.000Z', []), change('c2', '2026-10-24T11:00:00.000Z', undefined)],
+        params
+      );
     }).requests;
     const events = await annotations({ refId: 'A', annotationSource: 'changes' });
     expect(requests.map((r) => r.path)).toEqual(['/api/v1/changes']);
@@ -219,13 +264,36 @@ describe('failed changes and freeze violations: their own sources, for their own
 
 describe('freeze windows table', () => {
   // The panel plugin's timeline reads id, name, startsAt, endsAt and scopeBusinessLine/scopeTeam/scopeService.
-  const FIELDS = ['startsAt', 'id', 'freeze', 'name', 'reason', 'endsAt', 'scopeBusinessLine', 'scopeTeam', 'scopeService', 'schedule', 'duration', 'timezone'];
+  const FIELDS = [
+    'startsAt',
+    'id',
+    'freeze',
+    'name',
+    'reason',
+    'endsAt',
+    'scopeBusinessLine',
+    'scopeTeam',
+    'scopeService',
+    'schedule',
+    'duration',
+    'timezone',
+  ];
 
   it('is a row per occurrence of the range (from the exporter), with its window’s schedule', async () => {
     const frame = await table({ refId: 'F', queryType: 'freezes', businessLine: 'payments' });
     expect(requests.map((r) => r.path).sort()).toEqual(['/api/v1/freeze-occurrences', '/api/v1/freezes']);
-    expect(requests.find((r) => r.path === '/api/v1/freeze-occurrences')!.params).toEqual({ from: FROM_ISO, to: TO_ISO, businessLine: 'payments' });
-    expect(requests.find((r) => r.path === '/api/v1/freezes')!.params).toEqual({ from: FROM_ISO, to: TO_ISO, businessLine: 'payments', limit: '1000', offset: '0' });
+    expect(requests.find((r) => r.path === '/api/v1/freeze-occurrences')!.params).toEqual({
+      from: FROM_ISO,
+      to: TO_ISO,
+      businessLine: 'payments',
+    });
+    expect(requests.find((r) => r.path === '/api/v1/freezes')!.params).toEqual({
+      from: FROM_ISO,
+      to: TO_ISO,
+      businessLine: 'payments',
+      limit: '1000',
+      offset: '0',
+    });
     expect(frame.name).toBe('freezes');
     expect(frame.fields.map((f) => f.name)).toEqual(FIELDS);
     expect(frame.length).toBe(5);
@@ -260,7 +328,10 @@ describe('freeze windows table', () => {
     const now = Date.now();
     const iso = (ms: number) => new Date(ms).toISOString();
     occurrencesAnswer = {
-      items: [occurrence(release, iso(now - 7_200_000), iso(now - 3_600_000)), occurrence(weekend, iso(now - 3_600_000), iso(now + 3_600_000))],
+      items: [
+        occurrence(release, iso(now - 7_200_000), iso(now - 3_600_000)),
+        occurrence(weekend, iso(now - 3_600_000), iso(now + 3_600_000)),
+      ],
       truncated: false,
     };
     const frame = await table({ refId: 'F', queryType: 'freezes', filters: { active: 'true' } });
@@ -275,24 +346,50 @@ describe('changes table', () => {
     expect(requests.map((r) => r.path)).toEqual(['/api/v1/changes']);
     expect(field(frame, 'freezeViolation').type).toBe(FieldType.boolean);
     expect(field(frame, 'freezeViolation').values).toEqual([true, true, false, true, false]);
-    expect(field(frame, 'violatedFreezes').values).toEqual(['frz-payments-weekend', 'frz-payments-weekend, frz-release', null, 'frz-deleted-since', null]);
+    expect(field(frame, 'violatedFreezes').values).toEqual([
+      'frz-payments-weekend',
+      'frz-payments-weekend, frz-release',
+      null,
+      'frz-deleted-since',
+      null,
+    ]);
     // The fields consumers read keep their names.
-    for (const name of ['startedAt', 'id', 'title', 'system', 'service', 'team', 'businessLine', 'result', 'exemption', 'controlled']) {
+    for (const name of [
+      'startedAt',
+      'id',
+      'title',
+      'system',
+      'service',
+      'team',
+      'businessLine',
+      'result',
+      'exemption',
+      'controlled',
+    ]) {
       field(frame, name);
     }
   });
 
   it('an exporter that does not say gives no verdict (null), not “no violation”', async () => {
-    requests = installFakeBackendSrv(({ params }) => page([change('c1', '2026-10-24T10:00:00.000Z', undefined)], params)).requests;
+    requests = installFakeBackendSrv(({ params }) =>
+      page([change('c1', '2026-10-24T10:00:00.000Z', undefined)], params)
+    ).requests;
     const frame = await table({ refId: 'C', queryType: 'changes' });
     expect(field(frame, 'freezeViolation').values).toEqual([null]);
   });
 
   it('the violation filter is sent to the exporter (which filters and counts)', async () => {
     installTemplateSrv([{ name: 'violation', options: ['true', 'false'], current: 'true' }]);
-    const frame = await table({ refId: 'C', queryType: 'changes', filters: { violation: '$violation', controlled: 'true' } });
+    const frame = await table({
+      refId: 'C',
+      queryType: 'changes',
+      filters: { violation: '$violation', controlled: 'true' },
+    });
     expect(requests).toEqual([
-      { path: '/api/v1/changes', params: { from: FROM_ISO, to: TO_ISO, controlled: 'true', violation: 'true', limit: '1000', offset: '0' } },
+      {
+        path: '/api/v1/changes',
+        params: { from: FROM_ISO, to: TO_ISO, controlled: 'true', violation: 'true', limit: '1000', offset: '0' },
+      },
     ]);
     expect(field(frame, 'freezeViolation').values.every(Boolean)).toBe(true);
   });

@@ -60,7 +60,12 @@ export class DataSource extends DataSourceApi<BallastQuery, BallastOptions> impl
       getDefaultQuery: () => ({ queryType: 'annotations', annotationSource: 'changes' }),
       prepareQuery: (anno) => {
         const target = (anno.target ?? {}) as BallastQuery;
-        return { ...target, refId: target.refId || 'Anno', queryType: 'annotations', annotationSource: target.annotationSource ?? 'changes' };
+        return {
+          ...target,
+          refId: target.refId || 'Anno',
+          queryType: 'annotations',
+          annotationSource: target.annotationSource ?? 'changes',
+        };
       },
       processEvents: (_anno, frames) => of(framesToEvents(frames)),
     } satisfies AnnotationSupport<BallastQuery>;
@@ -144,7 +149,10 @@ export class DataSource extends DataSourceApi<BallastQuery, BallastOptions> impl
   }
 
   /** Template-variable values (also reachable as a string such as `teams(payments)`). */
-  metricFindQuery(query: BallastVariableQuery | string, options?: { scopedVars?: ScopedVars }): Promise<MetricFindValue[]> {
+  metricFindQuery(
+    query: BallastVariableQuery | string,
+    options?: { scopedVars?: ScopedVars }
+  ): Promise<MetricFindValue[]> {
     return variableValues(this, query, options?.scopedVars);
   }
 
@@ -157,7 +165,10 @@ export class DataSource extends DataSourceApi<BallastQuery, BallastOptions> impl
    */
   async testDatasource(): Promise<TestDataSourceResponse> {
     if (!this.exporterUrl) {
-      return { status: 'error', message: 'Set the exporter URL (for example http://ballast-exporter:9464) and save again.' };
+      return {
+        status: 'error',
+        message: 'Set the exporter URL (for example http://ballast-exporter:9464) and save again.',
+      };
     }
     const failed = (e: ApiError) => `${e.status ? `HTTP ${e.status} ` : ''}${e.message}`.trim();
     let health: HealthResponse;
@@ -178,11 +189,17 @@ export class DataSource extends DataSourceApi<BallastQuery, BallastOptions> impl
       return {
         status: 'error',
         message: `Cannot reach the exporter at ${this.exporterUrl}: ${cause}.`,
-        details: { message: 'Reachability check (GET /api/v1/health through Grafana’s data source proxy) failed. Check the URL as Grafana’s server sees it.' },
+        details: {
+          message:
+            'Reachability check (GET /api/v1/health through Grafana’s data source proxy) failed. Check the URL as Grafana’s server sees it.',
+        },
       };
     }
     if (!health || typeof health !== 'object' || !('apiVersion' in health)) {
-      return { status: 'error', message: `${this.exporterUrl} answered, but not like a Ballast exporter (no apiVersion in /api/v1/health).` };
+      return {
+        status: 'error',
+        message: `${this.exporterUrl} answered, but not like a Ballast exporter (no apiVersion in /api/v1/health).`,
+      };
     }
     if (health.apiVersion !== API_VERSION) {
       return {
@@ -206,7 +223,10 @@ export class DataSource extends DataSourceApi<BallastQuery, BallastOptions> impl
         };
       }
       if (e.status === 403) {
-        return { status: 'error', message: `The API token has no read role (403: ${e.message}): use a token with read, ingest or admin.` };
+        return {
+          status: 'error',
+          message: `The API token has no read role (403: ${e.message}): use a token with read, ingest or admin.`,
+        };
       }
       return { status: 'error', message: `Reading /api/v1/org failed: ${failed(e)}` };
     }

@@ -93,8 +93,20 @@ export function kpiValueFrames(
         },
         ...(components
           ? [
-              { name: 'numerator', type: FieldType.number, values: [v.numerator ?? null], labels, config: { displayNameFromDS: `${name} numerator` } },
-              { name: 'denominator', type: FieldType.number, values: [v.denominator ?? null], labels, config: { displayNameFromDS: `${name} denominator` } },
+              {
+                name: 'numerator',
+                type: FieldType.number,
+                values: [v.numerator ?? null],
+                labels,
+                config: { displayNameFromDS: `${name} numerator` },
+              },
+              {
+                name: 'denominator',
+                type: FieldType.number,
+                values: [v.denominator ?? null],
+                labels,
+                config: { displayNameFromDS: `${name} denominator` },
+              },
             ]
           : []),
       ],
@@ -103,7 +115,11 @@ export function kpiValueFrames(
 }
 
 /** KPI series: one time series frame per scope. */
-export function kpiSeriesFrames(refId: string, response: KpiSeriesResponse, def: KpiDefinition | undefined): DataFrame[] {
+export function kpiSeriesFrames(
+  refId: string,
+  response: KpiSeriesResponse,
+  def: KpiDefinition | undefined
+): DataFrame[] {
   return response.series.map((s) => {
     const name = `${def?.title ?? response.kpi} · ${scopeLabel(s)}`;
     return createDataFrame({
@@ -170,7 +186,12 @@ export function scorecardFrame(refId: string, card: ScorecardResponse, scopes: S
       });
     }
   }
-  return createDataFrame({ refId, name: `Scorecard ${card.window} ${card.year}`, fields, meta: { preferredVisualisationType: 'table' } });
+  return createDataFrame({
+    refId,
+    name: `Scorecard ${card.window} ${card.year}`,
+    fields,
+    meta: { preferredVisualisationType: 'table' },
+  });
 }
 
 type Column<T> =
@@ -179,7 +200,9 @@ type Column<T> =
   | { name: string; type: FieldType.string; get: (r: T) => string | null | undefined; config?: FieldConfig }
   | { name: string; type: FieldType.boolean; get: (r: T) => boolean | null; config?: FieldConfig };
 
-const owner = <T extends { service?: string | null; team?: string | null; businessLine?: string | null }>(): Array<Column<T>> => [
+const owner = <T extends { service?: string | null; team?: string | null; businessLine?: string | null }>(): Array<
+  Column<T>
+> => [
   { name: 'service', type: FieldType.string, get: (r) => r.service },
   { name: 'team', type: FieldType.string, get: (r) => r.team },
   { name: 'businessLine', type: FieldType.string, get: (r) => r.businessLine },
@@ -213,14 +236,29 @@ export const COLUMNS: { [K in RecordType]: Array<Column<any>> } = {
     time<Incident>('acknowledgedAt', (r) => r.acknowledgedAt),
     time<Incident>('recoveredAt', (r) => r.recoveredAt),
     time<Incident>('resolvedAt', (r) => r.resolvedAt),
-    { name: 'timeToDetect', type: FieldType.number, get: (r: Incident) => seconds(r.startedAt, r.detectedAt), config: SECONDS },
-    { name: 'timeToRecover', type: FieldType.number, get: (r: Incident) => seconds(r.startedAt, r.recoveredAt), config: SECONDS },
+    {
+      name: 'timeToDetect',
+      type: FieldType.number,
+      get: (r: Incident) => seconds(r.startedAt, r.detectedAt),
+      config: SECONDS,
+    },
+    {
+      name: 'timeToRecover',
+      type: FieldType.number,
+      get: (r: Incident) => seconds(r.startedAt, r.recoveredAt),
+      config: SECONDS,
+    },
     { name: 'open', type: FieldType.boolean, get: (r: Incident) => !r.recoveredAt },
     { name: 'detectionSource', type: FieldType.string, get: (r: Incident) => r.detectionSource },
     { name: 'cause', type: FieldType.string, get: (r: Incident) => r.cause },
     { name: 'causedByChange', type: FieldType.string, get: (r: Incident) => r.causedByChange },
     { name: 'drill', type: FieldType.boolean, get: (r: Incident) => r.drill },
-    { name: 'postmortemUrl', type: FieldType.string, get: (r: Incident) => r.postmortemUrl, config: { links: [postmortemLink] } },
+    {
+      name: 'postmortemUrl',
+      type: FieldType.string,
+      get: (r: Incident) => r.postmortemUrl,
+      config: { links: [postmortemLink] },
+    },
   ],
   changes: [
     time<Change>('startedAt', (r) => r.startedAt),
@@ -230,14 +268,27 @@ export const COLUMNS: { [K in RecordType]: Array<Column<any>> } = {
     { name: 'kind', type: FieldType.string, get: (r: Change) => r.kind },
     ...owner<Change>(),
     time<Change>('finishedAt', (r) => r.finishedAt),
-    { name: 'duration', type: FieldType.number, get: (r: Change) => seconds(r.startedAt, r.finishedAt), config: SECONDS },
+    {
+      name: 'duration',
+      type: FieldType.number,
+      get: (r: Change) => seconds(r.startedAt, r.finishedAt),
+      config: SECONDS,
+    },
     { name: 'result', type: FieldType.string, get: (r: Change) => r.result },
     { name: 'controlled', type: FieldType.boolean, get: (r: Change) => r.controlled },
     { name: 'exemption', type: FieldType.string, get: (r: Change) => r.exemption },
     { name: 'gateCheck', type: FieldType.string, get: (r: Change) => r.gateCheck },
     // The exporter's judgement (the freeze_violations rule); null when it did not say (older exporter).
-    { name: 'freezeViolation', type: FieldType.boolean, get: (r: Change) => (r.violatedFreezes ? r.violatedFreezes.length > 0 : null) },
-    { name: 'violatedFreezes', type: FieldType.string, get: (r: Change) => (r.violatedFreezes?.length ? r.violatedFreezes.join(', ') : null) },
+    {
+      name: 'freezeViolation',
+      type: FieldType.boolean,
+      get: (r: Change) => (r.violatedFreezes ? r.violatedFreezes.length > 0 : null),
+    },
+    {
+      name: 'violatedFreezes',
+      type: FieldType.string,
+      get: (r: Change) => (r.violatedFreezes?.length ? r.violatedFreezes.join(', ') : null),
+    },
   ],
   freezes: [
     time<FreezeRow>('startsAt', (r) => r.startsAt),
@@ -290,7 +341,11 @@ export const COLUMNS: { [K in RecordType]: Array<Column<any>> } = {
     { name: 'businessLine', type: FieldType.string, get: (r: Action) => r.businessLine },
     time<Action>('completedAt', (r) => r.completedAt),
     { name: 'open', type: FieldType.boolean, get: (r: Action) => !r.completedAt },
-    { name: 'overdue', type: FieldType.boolean, get: (r: Action) => !r.completedAt && Date.parse(r.dueAt) < Date.now() },
+    {
+      name: 'overdue',
+      type: FieldType.boolean,
+      get: (r: Action) => !r.completedAt && Date.parse(r.dueAt) < Date.now(),
+    },
   ],
   drills: [
     time<Drill>('startedAt', (r) => r.startedAt),
@@ -299,17 +354,35 @@ export const COLUMNS: { [K in RecordType]: Array<Column<any>> } = {
     ...owner<Drill>(),
     time<Drill>('detectedAt', (r) => r.detectedAt),
     time<Drill>('recoveredAt', (r) => r.recoveredAt),
-    { name: 'timeToDetect', type: FieldType.number, get: (r: Drill) => seconds(r.startedAt, r.detectedAt), config: SECONDS },
-    { name: 'timeToRecover', type: FieldType.number, get: (r: Drill) => seconds(r.startedAt, r.recoveredAt), config: SECONDS },
+    {
+      name: 'timeToDetect',
+      type: FieldType.number,
+      get: (r: Drill) => seconds(r.startedAt, r.detectedAt),
+      config: SECONDS,
+    },
+    {
+      name: 'timeToRecover',
+      type: FieldType.number,
+      get: (r: Drill) => seconds(r.startedAt, r.recoveredAt),
+      config: SECONDS,
+    },
     { name: 'score', type: FieldType.number, get: (r: Drill) => r.score, config: { unit: 'none', min: 0, max: 100 } },
   ],
 };
 
 /** A table of records, one column per field of the collection (the time field first). */
-export function recordsFrame(refId: string, type: RecordType, items: unknown[], total: number, notices: QueryResultMetaNotice[] = []): DataFrame {
+export function recordsFrame(
+  refId: string,
+  type: RecordType,
+  items: unknown[],
+  total: number,
+  notices: QueryResultMetaNotice[] = []
+): DataFrame {
   const columns = COLUMNS[type];
   const shown: QueryResultMetaNotice[] =
-    total > items.length ? [{ severity: 'warning', text: `Showing ${items.length} of ${total} ${type}; raise the limit to see more.` }] : [];
+    total > items.length
+      ? [{ severity: 'warning', text: `Showing ${items.length} of ${total} ${type}; raise the limit to see more.` }]
+      : [];
   shown.push(...notices);
   return createDataFrame({
     refId,

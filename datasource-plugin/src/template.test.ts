@@ -6,7 +6,12 @@
 import { installGrafanaTemplateSrv, VariableModel } from './dashboards/templateSrv';
 import { interpolate, interpolateList } from './template';
 
-const variable = (name: string, values: string[], current: string | string[], extra: Partial<VariableModel> = {}): VariableModel => ({
+const variable = (
+  name: string,
+  values: string[],
+  current: string | string[],
+  extra: Partial<VariableModel> = {}
+): VariableModel => ({
   name,
   type: 'query',
   includeAll: true,
@@ -23,7 +28,12 @@ describe('template variables in query fields', () => {
       variable('one', ['x', 'y'], 'x'),
       variable('all', ['p', 'q'], ['$__all']),
       variable('allCustom', ['p', 'q'], '$__all', { allValue: 'p,q,r' }),
-      { name: 'window', type: 'custom', current: { value: '90d', text: '90d' }, options: ['7d', '30d', '90d', 'ytd'].map((w) => ({ text: w, value: w })) },
+      {
+        name: 'window',
+        type: 'custom',
+        current: { value: '90d', text: '90d' },
+        options: ['7d', '30d', '90d', 'ytd'].map((w) => ({ text: w, value: w })),
+      },
     ])
   );
 

@@ -42,7 +42,11 @@ export function interpolate(text: string | undefined, scopedVars?: ScopedVars): 
     return undefined;
   }
   const names = referencedNames(text);
-  if (names.length > 0 && text.replace(VARIABLE, '').replace(/[\s,]/g, '') === '' && names.every((n) => isAll(n, scopedVars))) {
+  if (
+    names.length > 0 &&
+    text.replace(VARIABLE, '').replace(/[\s,]/g, '') === '' &&
+    names.every((n) => isAll(n, scopedVars))
+  ) {
     return undefined;
   }
   const out = getTemplateSrv()

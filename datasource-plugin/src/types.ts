@@ -75,7 +75,15 @@ export type {
 // ---------------------------------------------------------------- queries
 
 /** The record collections, in the query editor's order. */
-export const RECORD_TYPES = ['incidents', 'changes', 'freezes', 'alerts', 'findings', 'actions', 'drills'] as const satisfies readonly Collection[];
+export const RECORD_TYPES = [
+  'incidents',
+  'changes',
+  'freezes',
+  'alerts',
+  'findings',
+  'actions',
+  'drills',
+] as const satisfies readonly Collection[];
 export type RecordType = (typeof RECORD_TYPES)[number];
 export type QueryType = 'kpi' | 'scorecard' | RecordType | 'annotations';
 /** The query types the query editor offers (annotations have their own editor). */
@@ -140,7 +148,12 @@ export interface FilterSpec {
 export const RECORD_FILTERS: Record<RecordType, FilterSpec[]> = {
   incidents: [
     { key: 'priority', label: 'Priority', kind: 'text', tooltip: 'Priority label(s), e.g. P0 or P0,P1' },
-    { key: 'highPriority', label: 'High priority', kind: 'flag', tooltip: 'Only the priorities the org policy counts as high' },
+    {
+      key: 'highPriority',
+      label: 'High priority',
+      kind: 'flag',
+      tooltip: 'Only the priorities the org policy counts as high',
+    },
     { key: 'open', label: 'Open', kind: 'flag', tooltip: 'Only incidents not recovered yet' },
     { key: 'detectionSource', label: 'Detected by', kind: 'enum', options: DETECTION_SOURCES },
     { key: 'cause', label: 'Cause', kind: 'enum', options: INCIDENT_CAUSES },
@@ -164,7 +177,12 @@ export const RECORD_FILTERS: Record<RecordType, FilterSpec[]> = {
   alerts: [
     { key: 'name', label: 'Alert name', kind: 'text' },
     { key: 'severity', label: 'Severity', kind: 'text' },
-    { key: 'highSeverity', label: 'High severity', kind: 'flag', tooltip: 'Only the severities the org policy counts as high' },
+    {
+      key: 'highSeverity',
+      label: 'High severity',
+      kind: 'flag',
+      tooltip: 'Only the severities the org policy counts as high',
+    },
     { key: 'verdict', label: 'Verdict', kind: 'enum', options: VERDICT_FILTERS },
     { key: 'incident', label: 'Incident', kind: 'text', tooltip: 'Incident id the alert is linked to' },
   ],

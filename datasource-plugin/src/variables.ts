@@ -38,11 +38,15 @@ export async function variableValues(
       return org.businessLines.map((b) => ({ text: b.name, value: b.id }));
     case 'teams': {
       const lines = interpolateList(q.businessLine, scopedVars);
-      return org.teams.filter((t) => lines.length === 0 || lines.includes(t.businessLine)).map((t) => ({ text: t.name, value: t.id }));
+      return org.teams
+        .filter((t) => lines.length === 0 || lines.includes(t.businessLine))
+        .map((t) => ({ text: t.name, value: t.id }));
     }
     case 'services': {
       const teams = interpolateList(q.team, scopedVars);
-      return org.services.filter((s) => teams.length === 0 || teams.includes(s.team)).map((s) => ({ text: s.name, value: s.id }));
+      return org.services
+        .filter((s) => teams.length === 0 || teams.includes(s.team))
+        .map((s) => ({ text: s.name, value: s.id }));
     }
     case 'changeSystems':
       return org.changeSystems.map((c) => ({ text: c.name, value: c.id }));

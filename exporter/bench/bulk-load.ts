@@ -29,7 +29,9 @@ function sqliteLoader(file: string): BulkLoader {
   db.pragma('cache_size = -262144'); // 256 MB of page cache for the index builds
   return {
     async load(table, chunks) {
-      const indexes = db.prepare(`select name, sql from sqlite_master where type = 'index' and tbl_name = ? and sql is not null`).all(table) as { name: string; sql: string }[];
+      const indexes = db
+        .prepare(`select name, sql from sqlite_master where type = 'index' and tbl_name = ? and sql is not null`)
+        .all(table) as { name: string; sql: string }[];
       let written = 0;
       db.transaction(() => {
         for (const index of indexes) db.exec(`drop index "${index.name}"`);
@@ -37,7 +39,9 @@ function sqliteLoader(file: string): BulkLoader {
         for (const rows of chunks) {
           if (rows.length === 0) continue;
           const columns = Object.keys(rows[0]!);
-          insert ??= db.prepare(`insert into "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) values (${columns.map(() => '?').join(', ')})`);
+          insert ??= db.prepare(
+            `insert into "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) values (${columns.map(() => '?').join(', ')})`
+          );
           for (const row of rows) insert.run(columns.map((c) => row[c] ?? null));
           written += rows.length;
         }
@@ -61,17 +65,21 @@ async function postgresLoader(url: string): Promise<BulkLoader> {
   return {
     async load(table, chunks) {
       const types = new Map(
-        (await client.query<{ column_name: string; udt_name: string }>(
-          `select column_name, udt_name from information_schema.columns where table_schema = current_schema() and table_name = $1`,
-          [table],
-        )).rows.map((r) => [r.column_name, r.udt_name]),
+        (
+          await client.query<{ column_name: string; udt_name: string }>(
+            `select column_name, udt_name from information_schema.columns where table_schema = current_schema() and table_name = $1`,
+            [table]
+          )
+        ).rows.map((r) => [r.column_name, r.udt_name])
       );
       // Secondary indexes only: those backing a primary key or unique constraint stay.
-      const indexes = (await client.query<{ indexname: string; indexdef: string }>(
-        `select indexname, indexdef from pg_indexes where schemaname = current_schema() and tablename = $1
+      const indexes = (
+        await client.query<{ indexname: string; indexdef: string }>(
+          `select indexname, indexdef from pg_indexes where schemaname = current_schema() and tablename = $1
            and indexname not in (select conname from pg_constraint where conrelid = $1::regclass)`,
-        [table],
-      )).rows;
+          [table]
+        )
+      ).rows;
       let written = 0;
       await client.query('begin');
       try {
@@ -81,7 +89,10 @@ async function postgresLoader(url: string): Promise<BulkLoader> {
           const columns = Object.keys(rows[0]!);
           const arrays = columns.map((c) => rows.map((r) => r[c] ?? null));
           const unnest = columns.map((c, i) => `$${i + 1}::${types.get(c)}[]`).join(', ');
-          await client.query(`insert into "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) select * from unnest(${unnest})`, arrays);
+          await client.query(
+            `insert into "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) select * from unnest(${unnest})`,
+            arrays
+          );
           written += rows.length;
         }
         for (const index of indexes) await client.query(index.indexdef);

@@ -104,7 +104,9 @@ function postgresFactory(logger: Logger): StoreFactory & { dispose(): Promise<vo
       const { startPostgres } = (await import(harness)) as { startPostgres(): Promise<PostgresServer> };
       return await startPostgres();
     } catch (error) {
-      throw new StoreUnavailable(`PostgreSQL could not start: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+      throw new StoreUnavailable(
+        `PostgreSQL could not start: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`
+      );
     }
   };
   return {

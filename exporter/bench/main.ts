@@ -13,7 +13,9 @@ async function main() {
   const report = new Report();
   // The load average tells whether other work shared the machine (the figures are then lower).
   const load = () => loadavg()[0]!.toFixed(1);
-  report.line(`Ballast bench: Node ${process.version}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, load average ${load()}`);
+  report.line(
+    `Ballast bench: Node ${process.version}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, load average ${load()}`
+  );
   const ctx = createContext(report);
   const started = performance.now();
   const failed: string[] = [];
@@ -31,7 +33,9 @@ async function main() {
       }
       // CPU time of this process (not the PostgreSQL server's) varies less than wall time on a busy machine.
       const cpu = process.cpuUsage(cpuBefore);
-      report.line(`(wall ${seconds(performance.now() - sectionStarted)}, bench process CPU ${seconds((cpu.user + cpu.system) / 1000)})`);
+      report.line(
+        `(wall ${seconds(performance.now() - sectionStarted)}, bench process CPU ${seconds((cpu.user + cpu.system) / 1000)})`
+      );
     }
   } finally {
     await ctx.dispose();

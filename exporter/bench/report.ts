@@ -13,7 +13,8 @@ export class Report {
   table(headers: string[], rows: (string | number)[][]): void {
     const cells = [headers, ...rows.map((r) => r.map(String))];
     const widths = headers.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
-    const format = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+    const format = (r: string[]) =>
+      r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
     this.write(`${format(headers)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}\n`);
     for (const row of cells.slice(1)) this.write(`${format(row)}\n`);
   }

@@ -8,4 +8,9 @@ import { batchIngestSection } from './sections/batch-ingest.js';
 import { demoSeedSection } from './sections/demo-seed.js';
 import { kpiLatencySection } from './sections/kpi-latency.js';
 
-export const SECTIONS: BenchSection[] = [demoSeedSection, batchIngestSection, kpiLatencySection, alertmanagerWebhookSection];
+export const SECTIONS: BenchSection[] = [
+  demoSeedSection,
+  batchIngestSection,
+  kpiLatencySection,
+  alertmanagerWebhookSection,
+];

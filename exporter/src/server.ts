@@ -39,7 +39,10 @@ export interface RunningServer {
 }
 
 /** Opens the store and builds the services; applies the org config file when one is set. */
-export async function openServices(config: Pick<Config, 'dataDir' | 'databaseUrl' | 'configFile'>, logger: Logger): Promise<Services> {
+export async function openServices(
+  config: Pick<Config, 'dataDir' | 'databaseUrl' | 'configFile'>,
+  logger: Logger
+): Promise<Services> {
   const store = await Store.open({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
   const orgs = new OrgService(store);
   const freezes = new FreezeService(store, orgs);
@@ -98,7 +101,8 @@ export async function startServer(config: Config, logger: Logger, services: Serv
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${host}:${port}`;
-  if (config.tokens.length === 0) logger.warn({ host: config.host }, 'no BALLAST_TOKENS set: serving without authentication, on loopback only');
+  if (config.tokens.length === 0)
+    logger.warn({ host: config.host }, 'no BALLAST_TOKENS set: serving without authentication, on loopback only');
   let closing: Promise<void> | null = null;
   const close = () =>
     (closing ??= (async () => {

@@ -26,11 +26,36 @@ const SAMPLES: Record<(typeof COLLECTIONS)[number], Record<string, unknown>> = {
     detectionSource: 'monitoring',
     steps: [{ step: 'response', at: '2026-03-01T10:03:00Z', owner: 'Ann' }],
   },
-  alerts: { name: 'HighErrorRate', severity: 'critical', team: 'ledger', startsAt: '2026-03-01T10:01:00Z', incident: 'inc-1' },
-  findings: { check: 'disk-usage', targetType: 'server', severity: 'high', service: 'ledger-db', foundAt: '2026-03-01T06:00:00Z', dueAt: '2026-03-03T06:00:00Z' },
+  alerts: {
+    name: 'HighErrorRate',
+    severity: 'critical',
+    team: 'ledger',
+    startsAt: '2026-03-01T10:01:00Z',
+    incident: 'inc-1',
+  },
+  findings: {
+    check: 'disk-usage',
+    targetType: 'server',
+    severity: 'high',
+    service: 'ledger-db',
+    foundAt: '2026-03-01T06:00:00Z',
+    dueAt: '2026-03-03T06:00:00Z',
+  },
   changes: change,
-  freezes: { name: 'Year end', reason: 'Peak season', scope: { businessLine: 'commerce' }, startsAt: '2026-12-20T00:00:00Z', endsAt: '2027-01-03T00:00:00Z' },
-  drills: { scenario: 'DB failover', team: 'ledger', startedAt: '2026-03-04T14:00:00Z', recoveredAt: '2026-03-04T14:09:00Z', score: 85 },
+  freezes: {
+    name: 'Year end',
+    reason: 'Peak season',
+    scope: { businessLine: 'commerce' },
+    startsAt: '2026-12-20T00:00:00Z',
+    endsAt: '2027-01-03T00:00:00Z',
+  },
+  drills: {
+    scenario: 'DB failover',
+    team: 'ledger',
+    startedAt: '2026-03-04T14:00:00Z',
+    recoveredAt: '2026-03-04T14:09:00Z',
+    score: 85,
+  },
   actions: { incident: 'inc-1', title: 'Alert on p99 latency', owner: 'Ken', dueAt: '2026-03-15T00:00:00Z' },
 };
 
@@ -80,7 +105,9 @@ describe.each(STORE_TARGETS)('API on $kind', (target) => {
     const added = await server.call('POST', '/api/v1/incidents/inc-1/steps', { role: 'ingest', body: step });
     expect(added.status).toBe(201);
     expect((await added.json()).steps).toHaveLength(2);
-    expect((await server.call('POST', '/api/v1/incidents/inc-1/steps', { role: 'ingest', body: step })).status).toBe(200);
+    expect((await server.call('POST', '/api/v1/incidents/inc-1/steps', { role: 'ingest', body: step })).status).toBe(
+      200
+    );
     expect((await server.call('POST', '/api/v1/incidents/nope/steps', { body: step })).status).toBe(404);
     expect((await server.call('DELETE', '/api/v1/freezes/freezes-1')).status).toBe(204);
     expect((await server.call('DELETE', '/api/v1/freezes/freezes-1')).status).toBe(404);
@@ -103,7 +130,14 @@ describe.each(STORE_TARGETS)('API on $kind', (target) => {
 
   it('answers 400 naming every bad field and why, writing nothing', async () => {
     const res = await server.call('PUT', '/api/v1/incidents/inc-bad', {
-      body: { ...SAMPLES.incidents, team: 'nope', service: undefined, detectionSource: 'psychic', startedAt: 'yesterday', bogus: 1 },
+      body: {
+        ...SAMPLES.incidents,
+        team: 'nope',
+        service: undefined,
+        detectionSource: 'psychic',
+        startedAt: 'yesterday',
+        bogus: 1,
+      },
     });
     expect(res.status).toBe(400);
     const body = await res.json();
@@ -111,23 +145,38 @@ describe.each(STORE_TARGETS)('API on $kind', (target) => {
     expect(Object.keys(byPath).sort()).toEqual(['', 'detectionSource', 'startedAt']);
     expect(byPath['']).toContain('bogus');
     expect(byPath.startedAt).toContain('ISO 8601');
-    const unknownTeam = await server.call('PUT', '/api/v1/incidents/inc-bad', { body: { ...SAMPLES.incidents, service: undefined, team: 'nope' } });
+    const unknownTeam = await server.call('PUT', '/api/v1/incidents/inc-bad', {
+      body: { ...SAMPLES.incidents, service: undefined, team: 'nope' },
+    });
     expect((await unknownTeam.json()).issues).toEqual([{ path: 'team', message: 'unknown team "nope"' }]);
-    const backwards = await server.call('PUT', '/api/v1/changes/c-bad', { body: { ...change, finishedAt: '2026-03-01T00:00:00Z' } });
+    const backwards = await server.call('PUT', '/api/v1/changes/c-bad', {
+      body: { ...change, finishedAt: '2026-03-01T00:00:00Z' },
+    });
     expect((await backwards.json()).issues).toEqual([{ path: 'finishedAt', message: 'must not be before startedAt' }]);
     expect((await server.call('GET', '/api/v1/incidents/inc-bad', { role: 'read' })).status).toBe(404);
     expect((await server.call('GET', '/api/v1/alerts?limit=5000', { role: 'read' })).status).toBe(400);
     expect((await server.call('GET', '/api/v1/alerts?from=someday', { role: 'read' })).status).toBe(400);
     expect((await server.call('PUT', '/api/v1/alerts/bad%20id', { body: SAMPLES.alerts })).status).toBe(400);
-    expect((await server.call('PUT', '/api/v1/org', { body: { ...smallOrg(), teams: [{ id: 'x', name: 'X', businessLine: 'nope', manager: 'M' }] } })).status).toBe(400);
+    expect(
+      (
+        await server.call('PUT', '/api/v1/org', {
+          body: { ...smallOrg(), teams: [{ id: 'x', name: 'X', businessLine: 'nope', manager: 'M' }] },
+        })
+      ).status
+    ).toBe(400);
   });
 
   it('refuses a broken JSON body, a non-JSON body and an oversized body', async () => {
     const broken = await server.call('PUT', '/api/v1/alerts/a-1', { body: '{"name":' });
     expect(broken.status).toBe(400);
-    const text = await server.call('PUT', '/api/v1/alerts/a-1', { body: 'name=x', headers: { 'content-type': 'text/plain' } });
+    const text = await server.call('PUT', '/api/v1/alerts/a-1', {
+      body: 'name=x',
+      headers: { 'content-type': 'text/plain' },
+    });
     expect(text.status).toBe(415);
-    const huge = { records: Array.from({ length: 10_001 }, (_, i) => ({ ...change, id: `h-${i}`, title: 'x'.repeat(1200) })) };
+    const huge = {
+      records: Array.from({ length: 10_001 }, (_, i) => ({ ...change, id: `h-${i}`, title: 'x'.repeat(1200) })),
+    };
     const tooBig = await server.call('POST', '/api/v1/changes/batch', { role: 'ingest', body: huge });
     expect(tooBig.status).toBe(413);
     expect((await tooBig.json()).message).toContain('BALLAST_BODY_LIMIT');
@@ -151,12 +200,17 @@ describe.each(STORE_TARGETS)('API on $kind', (target) => {
 
   it('enforces tokens and roles', async () => {
     expect((await server.call('GET', '/api/v1/alerts', { role: null })).status).toBe(401);
-    const wrong = await server.call('GET', '/api/v1/alerts', { role: null, headers: { authorization: `Bearer ${TOKENS.read}x` } });
+    const wrong = await server.call('GET', '/api/v1/alerts', {
+      role: null,
+      headers: { authorization: `Bearer ${TOKENS.read}x` },
+    });
     expect(wrong.status).toBe(401);
     expect((await server.call('GET', '/metrics', { role: null })).status).toBe(401);
     expect((await server.call('GET', '/metrics', { role: 'read' })).status).toBe(200);
     expect((await server.call('PUT', '/api/v1/alerts/a-9', { role: 'read', body: SAMPLES.alerts })).status).toBe(403);
-    expect((await server.call('PUT', '/api/v1/freezes/f-9', { role: 'ingest', body: SAMPLES.freezes })).status).toBe(403);
+    expect((await server.call('PUT', '/api/v1/freezes/f-9', { role: 'ingest', body: SAMPLES.freezes })).status).toBe(
+      403
+    );
     expect((await server.call('PUT', '/api/v1/org', { role: 'ingest', body: smallOrg() })).status).toBe(403);
     expect((await server.call('PUT', '/api/v1/alerts/a-9', { role: 'ingest', body: SAMPLES.alerts })).status).toBe(201);
     expect((await server.call('GET', '/api/v1/alerts/a-404', { role: 'read' })).status).toBe(404);

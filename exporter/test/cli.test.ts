@@ -28,7 +28,8 @@ async function run(args: string[], env: Record<string, string> = {}) {
   child.stderr.on('data', (d) => (stderr += d));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const url = async () => {
-    for (let i = 0; i < 600 && !/Ballast exporter (\S+)/.test(stdout); i++) { // 30 s: tsx start-up on a loaded machine
+    for (let i = 0; i < 600 && !/Ballast exporter (\S+)/.test(stdout); i++) {
+      // 30 s: tsx start-up on a loaded machine
       if (child.exitCode !== null) break;
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -58,7 +59,9 @@ describe('ballast serve', () => {
       businessLines: [{ id: 'bl', name: 'BL', owner: 'O' }],
       teams: [{ id: 't', name: 'T', businessLine: 'bl', manager: 'M' }],
     };
-    expect((await fetch(`${url}/api/v1/org`, { method: 'PUT', headers: auth, body: JSON.stringify(org) })).status).toBe(200);
+    expect((await fetch(`${url}/api/v1/org`, { method: 'PUT', headers: auth, body: JSON.stringify(org) })).status).toBe(
+      200
+    );
     // The request is in flight for certain: headers and half the body are sent before SIGTERM, the
     // rest only once the process has logged that it is draining. A process that exits at once (or
     // closes open sockets) resets this connection; one that drains answers it.
@@ -71,7 +74,14 @@ describe('ballast serve', () => {
     }));
     const body = Buffer.from(JSON.stringify({ records }));
     const { hostname, port } = new URL(url);
-    const request = httpRequest({ hostname, port, method: 'POST', path: '/api/v1/alerts/batch', agent: false, headers: { ...auth, 'content-length': body.length } });
+    const request = httpRequest({
+      hostname,
+      port,
+      method: 'POST',
+      path: '/api/v1/alerts/batch',
+      agent: false,
+      headers: { ...auth, 'content-length': body.length },
+    });
     const inFlight = new Promise<{ status: number; text: string }>((resolve, reject) => {
       request.on('response', (res) => {
         let text = '';
@@ -84,7 +94,8 @@ describe('ballast serve', () => {
     request.write(body.subarray(0, body.length >> 1));
     await new Promise((r) => setTimeout(r, 300)); // the server has read the headers and waits for the body
     proc.child.kill('SIGTERM');
-    for (let i = 0; i < 200 && !proc.output().stdout.includes('shutting down: draining requests'); i++) await new Promise((r) => setTimeout(r, 25));
+    for (let i = 0; i < 200 && !proc.output().stdout.includes('shutting down: draining requests'); i++)
+      await new Promise((r) => setTimeout(r, 25));
     expect(proc.output().stdout).toContain('shutting down: draining requests');
     await new Promise((r) => setTimeout(r, 300)); // an exporter that does not drain is gone by now
     expect(proc.child.exitCode, 'the exporter exited with a request in flight').toBeNull();
@@ -95,7 +106,10 @@ describe('ballast serve', () => {
     expect(response.status, response.text).toBe(200);
     expect(JSON.parse(response.text)).toEqual({ created: 3, updated: 0, unchanged: 0 });
     expect(await proc.exited).toBe(0);
-    const lines = proc.output().stdout.split('\n').filter((l) => l.startsWith('{'));
+    const lines = proc
+      .output()
+      .stdout.split('\n')
+      .filter((l) => l.startsWith('{'));
     const messages = lines.map((l) => JSON.parse(l).msg);
     expect(messages).toContain('shutting down: draining requests');
     expect(messages).toContain('stopped');

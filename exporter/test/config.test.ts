@@ -13,7 +13,12 @@ describe('org config', () => {
   it('loads the shipped example with defaults applied', async () => {
     const org = OrgService.parse(YAML.parse(await readFile(EXAMPLE, 'utf8')));
     expect(org.teams).toHaveLength(3);
-    expect(org.policy).toEqual({ highPriorities: ['P0', 'P1'], highSeverities: ['critical'], timezone: 'Europe/Berlin', transientAlertMinutes: null });
+    expect(org.policy).toEqual({
+      highPriorities: ['P0', 'P1'],
+      highSeverities: ['critical'],
+      timezone: 'Europe/Berlin',
+      transientAlertMinutes: null,
+    });
   });
 
   it('names the path of an unknown team, business line or KPI', () => {

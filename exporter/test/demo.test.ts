@@ -61,10 +61,10 @@ describe('generateDemo', SLOW, () => {
     expect(org.services.length).toBeGreaterThanOrEqual(250);
     expect(org.services.length).toBeLessThanOrEqual(350);
     expect(org.changeSystems.filter((s) => s.integrated).map((s) => s.id)).toEqual(
-      expect.arrayContaining(['argo-cd', 'github-actions', 'jenkins']),
+      expect.arrayContaining(['argo-cd', 'github-actions', 'jenkins'])
     );
     expect(org.changeSystems.filter((s) => !s.integrated).map((s) => s.id)).toEqual(
-      expect.arrayContaining(['terraform-cloud', 'manual-db-console']),
+      expect.arrayContaining(['terraform-cloud', 'manual-db-console'])
     );
     const year = new Date(NOW).getUTCFullYear();
     for (const scope of [undefined, ...org.businessLines.map((b) => b.id)]) {
@@ -91,7 +91,11 @@ describe('generateDemo', SLOW, () => {
   });
 
   it('stays inside the year before now', () => {
-    const times = [...data.changes.map((c) => c.startedAt), ...data.alerts.map((a) => a.startsAt), ...data.incidents.map((i) => i.startedAt)];
+    const times = [
+      ...data.changes.map((c) => c.startedAt),
+      ...data.alerts.map((a) => a.startsAt),
+      ...data.incidents.map((i) => i.startedAt),
+    ];
     const outside = times.filter((t) => toMs(t) < NOW - HISTORY_DAYS * DAY_MS || toMs(t) >= NOW);
     expect(outside).toEqual([]);
   });
@@ -130,13 +134,22 @@ describe('generateDemo', SLOW, () => {
 
   it('has a recurring weekend freeze and a few changes inside freezes without an exemption', () => {
     const index = new OrgIndex(data.org);
-    expect(data.freezes.find((f) => f.schedule)?.schedule).toEqual({ cron: '0 18 * * 5', durationMinutes: 3780, timezone: 'Europe/Berlin' });
+    expect(data.freezes.find((f) => f.schedule)?.schedule).toEqual({
+      cron: '0 18 * * 5',
+      durationMinutes: 3780,
+      timezone: 'Europe/Berlin',
+    });
     const windows = data.freezes.flatMap((f) =>
       occurrencesBetween(
-        { ...f, scope: f.scope ?? {}, startsAt: f.startsAt ? toMs(f.startsAt) : undefined, endsAt: f.endsAt ? toMs(f.endsAt) : undefined },
+        {
+          ...f,
+          scope: f.scope ?? {},
+          startsAt: f.startsAt ? toMs(f.startsAt) : undefined,
+          endsAt: f.endsAt ? toMs(f.endsAt) : undefined,
+        },
         NOW - HISTORY_DAYS * DAY_MS,
-        NOW,
-      ).map((o) => ({ ...o, businessLine: f.scope?.businessLine })),
+        NOW
+      ).map((o) => ({ ...o, businessLine: f.scope?.businessLine }))
     );
     const inFreeze = data.changes.filter((c) => {
       const at = toMs(c.startedAt);

@@ -26,14 +26,22 @@ describe('ballast gate', () => {
     await server.call('PUT', '/api/v1/org', { body: smallOrg() });
     const now = Date.now();
     await server.call('PUT', '/api/v1/freezes/release-freeze', {
-      body: { name: 'Release freeze', reason: 'Quarter close', scope: { team: 'ledger' }, startsAt: new Date(now - 60_000).toISOString(), endsAt: new Date(now + 3_600_000).toISOString() },
+      body: {
+        name: 'Release freeze',
+        reason: 'Quarter close',
+        scope: { team: 'ledger' },
+        startsAt: new Date(now - 60_000).toISOString(),
+        endsAt: new Date(now + 3_600_000).toISOString(),
+      },
     });
   });
   afterAll(() => server?.close());
 
   it('exits 0 with the checkId on stdout when allowed', async () => {
     const { io, out, err } = capture();
-    expect(await gateCommand({ service: 'checkout-api', url: server.url, token: TOKENS.read }, io)).toBe(GATE_EXIT.allowed);
+    expect(await gateCommand({ service: 'checkout-api', url: server.url, token: TOKENS.read }, io)).toBe(
+      GATE_EXIT.allowed
+    );
     expect(out).toEqual([expect.stringMatching(/^gc-/)]);
     const check = await (await server.call('GET', `/api/v1/gate/checks/${out[0]}`, { role: 'read' })).json();
     expect(check).toMatchObject({ allowed: true, service: 'checkout-api' });
@@ -60,25 +68,38 @@ describe('ballast gate', () => {
 
   it('fails on a refused request even with --fail-open (a bad token is no outage)', async () => {
     const { io, err } = capture();
-    expect(await gateCommand({ service: 'checkout-api', url: server.url, token: 'wrong-token-0123456789', failOpen: true }, io)).toBe(GATE_EXIT.noAnswer);
+    expect(
+      await gateCommand(
+        { service: 'checkout-api', url: server.url, token: 'wrong-token-0123456789', failOpen: true },
+        io
+      )
+    ).toBe(GATE_EXIT.noAnswer);
     expect(err[0]).toMatch(/refused the request \(401\)/);
   });
 
   it('names each invalid field of a 400 (the body\'s issues), not only "the request has invalid fields"', async () => {
     const { io, out, err } = capture();
-    expect(await gateCommand({ service: 'no-such-service', url: server.url, token: TOKENS.read }, io)).toBe(GATE_EXIT.noAnswer);
+    expect(await gateCommand({ service: 'no-such-service', url: server.url, token: TOKENS.read }, io)).toBe(
+      GATE_EXIT.noAnswer
+    );
     expect(out).toEqual([]);
-    expect(err).toEqual(['ballast gate: the exporter refused the request (400): the request has invalid fields; service: unknown service "no-such-service"']);
+    expect(err).toEqual([
+      'ballast gate: the exporter refused the request (400): the request has invalid fields; service: unknown service "no-such-service"',
+    ]);
   });
 
   it('says so when the URL answers but is not the exporter (HTML instead of a gate answer), even with --fail-open', async () => {
-    const other = createServer((_req, res) => res.writeHead(404, { 'content-type': 'text/html' }).end('<h1>Not found</h1>'));
+    const other = createServer((_req, res) =>
+      res.writeHead(404, { 'content-type': 'text/html' }).end('<h1>Not found</h1>')
+    );
     await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
     try {
       const { io, err } = capture();
       const url = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
       expect(await gateCommand({ service: 'checkout-api', url, failOpen: true }, io)).toBe(GATE_EXIT.noAnswer);
-      expect(err).toEqual([`ballast gate: ${url} refused the request (404) without a gate answer; is it the Ballast exporter?`]);
+      expect(err).toEqual([
+        `ballast gate: ${url} refused the request (404) without a gate answer; is it the Ballast exporter?`,
+      ]);
     } finally {
       other.close();
     }
@@ -91,11 +112,15 @@ describe('ballast gate', () => {
 
   it('runs as a subcommand, taking the token from BALLAST_TOKEN', async () => {
     // Asynchronously: the server answering lives in this process.
-    const failed = await promisify(execFile)(process.execPath, ['--import', 'tsx', CLI, 'gate', '--team', 'ledger', '--url', server.url], {
-      env: { PATH: process.env.PATH ?? '', BALLAST_TOKEN: TOKENS.read },
-    }).then(
+    const failed = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', CLI, 'gate', '--team', 'ledger', '--url', server.url],
+      {
+        env: { PATH: process.env.PATH ?? '', BALLAST_TOKEN: TOKENS.read },
+      }
+    ).then(
       () => ({ code: 0, stderr: '' }),
-      (error: { code: number; stderr: string }) => error,
+      (error: { code: number; stderr: string }) => error
     );
     expect(failed.code).toBe(GATE_EXIT.frozen);
     expect(failed.stderr.trim().split('\n')).toHaveLength(1);

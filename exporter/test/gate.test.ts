@@ -17,10 +17,13 @@ const at = (s: string) => Date.parse(s);
 describe.each(STORE_TARGETS)('gate on $kind', (target) => {
   let server: TestServer;
   let gate: GateService;
-  const put = (collection: string, id: string, body: unknown) => server.call('PUT', `/api/v1/${collection}/${id}`, { body });
+  const put = (collection: string, id: string, body: unknown) =>
+    server.call('PUT', `/api/v1/${collection}/${id}`, { body });
   const ask = (query: string) => server.call('GET', `/api/v1/gate?${query}`, { role: 'read' });
   const orgKpi = async (kpi: string) => {
-    const { values } = await new KpiService(server.services.store, server.services.orgs).values('30d', { level: 'org' });
+    const { values } = await new KpiService(server.services.store, server.services.orgs).values('30d', {
+      level: 'org',
+    });
     return values.find((v: { kpi: string }) => v.kpi === kpi)!;
   };
 
@@ -35,9 +38,37 @@ describe.each(STORE_TARGETS)('gate on $kind', (target) => {
     const now = Date.now();
     beforeAll(async () => {
       const window = { startsAt: iso(now - HOUR), endsAt: iso(now + 2 * HOUR) };
-      expect((await put('freezes', 'ledger-migration', { name: 'Ledger migration', reason: 'Schema migration in progress', scope: { service: 'ledger-db' }, ...window })).status).toBe(201);
-      expect((await put('freezes', 'catalog-sale', { name: 'Catalog sale', reason: 'Black Friday', scope: { businessLine: 'commerce' }, ...window })).status).toBe(201);
-      expect((await put('freezes', 'old', { name: 'Old', reason: 'Past', scope: {}, startsAt: iso(now - 5 * HOUR), endsAt: iso(now - 4 * HOUR) })).status).toBe(201);
+      expect(
+        (
+          await put('freezes', 'ledger-migration', {
+            name: 'Ledger migration',
+            reason: 'Schema migration in progress',
+            scope: { service: 'ledger-db' },
+            ...window,
+          })
+        ).status
+      ).toBe(201);
+      expect(
+        (
+          await put('freezes', 'catalog-sale', {
+            name: 'Catalog sale',
+            reason: 'Black Friday',
+            scope: { businessLine: 'commerce' },
+            ...window,
+          })
+        ).status
+      ).toBe(201);
+      expect(
+        (
+          await put('freezes', 'old', {
+            name: 'Old',
+            reason: 'Past',
+            scope: {},
+            startsAt: iso(now - 5 * HOUR),
+            endsAt: iso(now - 4 * HOUR),
+          })
+        ).status
+      ).toBe(201);
     });
 
     it('allows a service no open window covers, with a checkId', async () => {
@@ -56,7 +87,15 @@ describe.each(STORE_TARGETS)('gate on $kind', (target) => {
       const body = await res.json();
       expect(body).toMatchObject({
         allowed: false,
-        freezes: [{ id: 'ledger-migration', name: 'Ledger migration', reason: 'Schema migration in progress', startsAt: iso(now - HOUR), endsAt: iso(now + 2 * HOUR) }],
+        freezes: [
+          {
+            id: 'ledger-migration',
+            name: 'Ledger migration',
+            reason: 'Schema migration in progress',
+            startsAt: iso(now - HOUR),
+            endsAt: iso(now + 2 * HOUR),
+          },
+        ],
       });
       expect(body.checkId).toBeDefined();
       // Through its business line.
@@ -81,9 +120,13 @@ describe.each(STORE_TARGETS)('gate on $kind', (target) => {
     it('makes a change citing the checkId controlled; a change inside a window without exemption is a violation', async () => {
       const { checkId } = await (await ask('service=checkout-api')).json();
       const base = { system: 'manual', kind: 'deploy', startedAt: iso(now - 30 * 60_000) };
-      const cited = await (await put('changes', 'c-cited', { ...base, service: 'checkout-api', gateCheck: checkId })).json();
+      const cited = await (
+        await put('changes', 'c-cited', { ...base, service: 'checkout-api', gateCheck: checkId })
+      ).json();
       expect(cited.controlled).toBe(true);
-      expect((await (await put('changes', 'c-plain', { ...base, service: 'checkout-api' })).json()).controlled).toBe(false);
+      expect((await (await put('changes', 'c-plain', { ...base, service: 'checkout-api' })).json()).controlled).toBe(
+        false
+      );
       const coverage = await orgKpi('change_control_coverage_ratio');
       expect([coverage.numerator, coverage.denominator]).toEqual([1, 2]);
       expect((await orgKpi('freeze_violations')).value).toBe(0);
@@ -94,10 +137,18 @@ describe.each(STORE_TARGETS)('gate on $kind', (target) => {
     });
 
     it('marks each change with the freezes it violated, and filters changes by violation, as the KPI counts', async () => {
-      const list = async (query: string) => (await server.call('GET', `/api/v1/changes?${query}`, { role: 'read' })).json();
+      const list = async (query: string) =>
+        (await server.call('GET', `/api/v1/changes?${query}`, { role: 'read' })).json();
       const all = await list('limit=1000');
-      const violated = Object.fromEntries(all.items.map((c: { id: string; violatedFreezes: string[] }) => [c.id, c.violatedFreezes]));
-      expect(violated).toMatchObject({ 'c-frozen': ['ledger-migration'], 'c-exempt': [], 'c-plain': [], 'c-cited': [] });
+      const violated = Object.fromEntries(
+        all.items.map((c: { id: string; violatedFreezes: string[] }) => [c.id, c.violatedFreezes])
+      );
+      expect(violated).toMatchObject({
+        'c-frozen': ['ledger-migration'],
+        'c-exempt': [],
+        'c-plain': [],
+        'c-cited': [],
+      });
       const stored = await (await server.call('GET', '/api/v1/changes/c-frozen', { role: 'read' })).json();
       expect(stored.violatedFreezes).toEqual(['ledger-migration']);
 
@@ -115,7 +166,8 @@ describe.each(STORE_TARGETS)('gate on $kind', (target) => {
     });
 
     it('lists freeze occurrences in a range, filtered by scope, and needs from and to', async () => {
-      const occurrences = async (query: string) => server.call('GET', `/api/v1/freeze-occurrences?${query}`, { role: 'read' });
+      const occurrences = async (query: string) =>
+        server.call('GET', `/api/v1/freeze-occurrences?${query}`, { role: 'read' });
       const range = `from=${encodeURIComponent(iso(now - 6 * HOUR))}&to=${encodeURIComponent(iso(now + 6 * HOUR))}`;
       const body = await (await occurrences(range)).json();
       expect(body.truncated).toBe(false);
@@ -149,7 +201,8 @@ describe.each(STORE_TARGETS)('gate on $kind', (target) => {
 
     beforeAll(async () => {
       // Remove the fixed windows of the HTTP tests: only the recurring ones count here.
-      for (const id of ['ledger-migration', 'catalog-sale', 'old']) await server.call('DELETE', `/api/v1/freezes/${id}`);
+      for (const id of ['ledger-migration', 'catalog-sale', 'old'])
+        await server.call('DELETE', `/api/v1/freezes/${id}`);
       expect((await weekend('weekend-berlin', 'Europe/Berlin')).status).toBe(201);
     });
 
@@ -167,7 +220,10 @@ describe.each(STORE_TARGETS)('gate on $kind', (target) => {
 
     it('Europe/Berlin fall-back weekend: opens Friday 18:00 CEST, the repeated hour is inside, next Friday 18:00 CET', async () => {
       expect(await open('2026-10-23T15:59:59Z')).toEqual([]);
-      expect((await open('2026-10-23T16:00:00Z'))[0]).toMatchObject({ startsAt: '2026-10-23T16:00:00.000Z', endsAt: '2026-10-26T08:00:00.000Z' });
+      expect((await open('2026-10-23T16:00:00Z'))[0]).toMatchObject({
+        startsAt: '2026-10-23T16:00:00.000Z',
+        endsAt: '2026-10-26T08:00:00.000Z',
+      });
       expect(await open('2026-10-25T00:30:00Z')).toHaveLength(1); // 02:30 CEST
       expect(await open('2026-10-25T01:30:00Z')).toHaveLength(1); // 02:30 CET, the same wall time again
       expect(await open('2026-10-30T16:30:00Z')).toEqual([]); // 17:30 CET
@@ -193,7 +249,11 @@ describe.each(STORE_TARGETS)('gate on $kind', (target) => {
     });
 
     it('expands recurring windows into occurrences in their own timezone', async () => {
-      const res = await server.call('GET', '/api/v1/freeze-occurrences?from=2026-03-20T00:00:00Z&to=2026-04-06T00:00:00Z', { role: 'read' });
+      const res = await server.call(
+        'GET',
+        '/api/v1/freeze-occurrences?from=2026-03-20T00:00:00Z&to=2026-04-06T00:00:00Z',
+        { role: 'read' }
+      );
       const { items } = await res.json();
       // Friday 18:00 Berlin: CET (17:00Z) before the change, CEST (16:00Z) after; each 64 h long.
       expect(items.map((o: { startsAt: string; endsAt: string }) => [o.startsAt, o.endsAt])).toEqual([
@@ -212,9 +272,15 @@ describe.each(STORE_TARGETS)('gate on $kind', (target) => {
         schedule: { cron: '30 9 * * 1-5', durationMinutes: 390, timezone: 'America/New_York' },
       });
       // Friday before the change (EST, UTC-5) and Monday after it (EDT, UTC-4): 09:30 local both.
-      expect((await open('2026-03-06T14:30:00Z'))[0]).toMatchObject({ startsAt: '2026-03-06T14:30:00.000Z', endsAt: '2026-03-06T21:00:00.000Z' });
+      expect((await open('2026-03-06T14:30:00Z'))[0]).toMatchObject({
+        startsAt: '2026-03-06T14:30:00.000Z',
+        endsAt: '2026-03-06T21:00:00.000Z',
+      });
       expect(await open('2026-03-09T13:29:59Z')).toEqual([]);
-      expect((await open('2026-03-09T13:30:00Z'))[0]).toMatchObject({ startsAt: '2026-03-09T13:30:00.000Z', endsAt: '2026-03-09T20:00:00.000Z' });
+      expect((await open('2026-03-09T13:30:00Z'))[0]).toMatchObject({
+        startsAt: '2026-03-09T13:30:00.000Z',
+        endsAt: '2026-03-09T20:00:00.000Z',
+      });
       expect(await open('2026-03-08T15:00:00Z')).toEqual([]); // Sunday
       // Back to EST on 2026-11-01.
       expect(await open('2026-11-02T13:30:00Z')).toEqual([]);

@@ -27,14 +27,23 @@ function historyOrg(): Org {
       { id: 'payments', name: 'Payments', owner: 'O' },
       { id: 'commerce', name: 'Commerce', owner: 'O' },
     ],
-    teams: [team('payments-checkout', 'payments'), team('payments-ledger', 'payments'), team('commerce-catalog', 'commerce')],
+    teams: [
+      team('payments-checkout', 'payments'),
+      team('payments-ledger', 'payments'),
+      team('commerce-catalog', 'commerce'),
+    ],
     services: [],
     changeSystems: [
       { id: 'argo-cd', name: 'Argo CD', integrated: true },
       { id: 'manual-db-console', name: 'Manual DB console', integrated: false },
     ],
     goals: [],
-    policy: { highPriorities: ['P0', 'P1'], highSeverities: ['critical'], timezone: 'UTC', transientAlertMinutes: null },
+    policy: {
+      highPriorities: ['P0', 'P1'],
+      highSeverities: ['critical'],
+      timezone: 'UTC',
+      transientAlertMinutes: null,
+    },
   };
 }
 
@@ -50,8 +59,17 @@ describe('CSV reading', () => {
   });
 
   it('types cells from the record schema and nests dotted columns', () => {
-    const [line] = parseCsv('id,name,reason,scope.team,schedule.cron,schedule.durationMinutes,schedule.timezone\nf1,W,R,ledger,0 18 * * 5,600,Europe/Berlin', 'freezes');
-    expect(line!.record).toEqual({ id: 'f1', name: 'W', reason: 'R', scope: { team: 'ledger' }, schedule: { cron: '0 18 * * 5', durationMinutes: 600, timezone: 'Europe/Berlin' } });
+    const [line] = parseCsv(
+      'id,name,reason,scope.team,schedule.cron,schedule.durationMinutes,schedule.timezone\nf1,W,R,ledger,0 18 * * 5,600,Europe/Berlin',
+      'freezes'
+    );
+    expect(line!.record).toEqual({
+      id: 'f1',
+      name: 'W',
+      reason: 'R',
+      scope: { team: 'ledger' },
+      schedule: { cron: '0 18 * * 5', durationMinutes: 600, timezone: 'Europe/Berlin' },
+    });
     const [bad] = parseCsv('id,score,scenario,team,startedAt\nd1,lots,S,t,2026-01-01T00:00:00Z', 'drills');
     expect(bad!.issues).toEqual([{ path: 'score', message: 'must be a number' }]);
   });
@@ -80,7 +98,9 @@ describe.each(STORE_TARGETS)('import on $kind', (target) => {
     const incident = await services.records.get('incidents', 'hist-inc-0001');
     expect(incident.steps).toHaveLength(2);
     expect((await services.records.get('incidents', 'hist-inc-0102')).drill).toBe(true);
-    const before = await Promise.all(['high_priority_incidents', 'mttr_seconds', 'alert_accuracy_ratio', 'change_failure_ratio'].map(kpi));
+    const before = await Promise.all(
+      ['high_priority_incidents', 'mttr_seconds', 'alert_accuracy_ratio', 'change_failure_ratio'].map(kpi)
+    );
     expect(before[0]!.value).toBe(1);
 
     const again = [await importLines(services.records, jsonl), await importLines(services.records, csv)];
@@ -88,7 +108,9 @@ describe.each(STORE_TARGETS)('import on $kind', (target) => {
       { created: 0, updated: 0, unchanged: jsonl.length },
       { created: 0, updated: 0, unchanged: csv.length },
     ]);
-    const after = await Promise.all(['high_priority_incidents', 'mttr_seconds', 'alert_accuracy_ratio', 'change_failure_ratio'].map(kpi));
+    const after = await Promise.all(
+      ['high_priority_incidents', 'mttr_seconds', 'alert_accuracy_ratio', 'change_failure_ratio'].map(kpi)
+    );
     expect(after).toEqual(before);
   });
 
@@ -128,10 +150,14 @@ describe('ballast import (CLI)', () => {
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
   const run = (...args: string[]) =>
-    spawnSync(process.execPath, ['--import', 'tsx', CLI, 'import', ...args, '--data-dir', join(dir, 'data'), '--config', join(dir, 'org.yaml')], {
-      encoding: 'utf8',
-      env: { PATH: process.env.PATH ?? '' },
-    });
+    spawnSync(
+      process.execPath,
+      ['--import', 'tsx', CLI, 'import', ...args, '--data-dir', join(dir, 'data'), '--config', join(dir, 'org.yaml')],
+      {
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH ?? '' },
+      }
+    );
 
   it('prints a summary, is silent on stderr without a terminal, and a re-run changes nothing', () => {
     const first = run(join(EXAMPLES, 'history.jsonl'), join(EXAMPLES, 'history.csv'));
@@ -145,17 +171,34 @@ describe('ballast import (CLI)', () => {
 
   it('draws a progress bar when stderr is a terminal', () => {
     // util-linux `script` runs the command on a pseudo-terminal.
-    const command = [process.execPath, '--import', 'tsx', CLI, 'import', join(EXAMPLES, 'history.csv'), '--data-dir', join(dir, 'tty'), '--config', join(dir, 'org.yaml')]
+    const command = [
+      process.execPath,
+      '--import',
+      'tsx',
+      CLI,
+      'import',
+      join(EXAMPLES, 'history.csv'),
+      '--data-dir',
+      join(dir, 'tty'),
+      '--config',
+      join(dir, 'org.yaml'),
+    ]
       .map((a) => `'${a}'`)
       .join(' ');
-    const result = spawnSync('script', ['-qc', command, '/dev/null'], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
+    const result = spawnSync('script', ['-qc', command, '/dev/null'], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '' },
+    });
     expect(result.stdout).toMatch(/\r\S*history\.csv \[#{30}\] 100% 4\/4 lines/);
     expect(result.stdout).toContain('4 imported');
   });
 
   it('exits 1 and lists rejected lines as file:line', async () => {
     const file = join(dir, 'bad.csv');
-    await writeFile(file, 'id,name,severity,team,startsAt\ncli-1,A,critical,payments-ledger,2025-11-01T00:00:00Z\ncli-2,B,critical,payments-ledger,yesterday\n');
+    await writeFile(
+      file,
+      'id,name,severity,team,startsAt\ncli-1,A,critical,payments-ledger,2025-11-01T00:00:00Z\ncli-2,B,critical,payments-ledger,yesterday\n'
+    );
     const result = run(file, '--kind', 'alert');
     expect(result.status).toBe(1);
     expect(result.stdout).toContain('1 imported');

@@ -17,7 +17,7 @@ export function ingestOrg() {
   org.changeSystems.push(
     { id: 'github', name: 'GitHub Actions', integrated: false },
     { id: 'pagerduty', name: 'PagerDuty change events', integrated: false },
-    { id: 'cloudevents', name: 'CloudEvents', integrated: false },
+    { id: 'cloudevents', name: 'CloudEvents', integrated: false }
   );
   return org;
 }
@@ -74,7 +74,14 @@ export function amNotification(alerts: AmAlert[]) {
 }
 
 /** A GitHub `deployment_status` webhook body (fields as in GitHub's webhook payload docs). */
-export function githubDeploymentStatus(options: { id: number; state: string; repo?: string; createdAt: string; statusAt: string; payload?: unknown }) {
+export function githubDeploymentStatus(options: {
+  id: number;
+  state: string;
+  repo?: string;
+  createdAt: string;
+  statusAt: string;
+  payload?: unknown;
+}) {
   const repo = options.repo ?? 'acme/checkout-service';
   return {
     action: 'created',
@@ -159,8 +166,18 @@ export function cdEventDeployed(id: string, time: string, subject = 'ledger-main
     time,
     datacontenttype: 'application/json',
     data: {
-      context: { version: '0.3.0', id, source: '/event/source/spinnaker', type: 'dev.cdevents.service.deployed.0.1.1', timestamp: time },
-      subject: { id: `service/${subject}`, type: 'service', content: { environment: { id: 'prod' }, artifactId: 'pkg:oci/ledger@sha256:0b31' } },
+      context: {
+        version: '0.3.0',
+        id,
+        source: '/event/source/spinnaker',
+        type: 'dev.cdevents.service.deployed.0.1.1',
+        timestamp: time,
+      },
+      subject: {
+        id: `service/${subject}`,
+        type: 'service',
+        content: { environment: { id: 'prod' }, artifactId: 'pkg:oci/ledger@sha256:0b31' },
+      },
     },
   };
 }

@@ -12,7 +12,10 @@ let server: TestServer;
 
 beforeAll(async () => {
   postgres = await startPostgres();
-  server = await startTestServer({ dataDir: '/nonexistent', databaseUrl: postgres.url }, { configFile: await writeConfigFile() });
+  server = await startTestServer(
+    { dataDir: '/nonexistent', databaseUrl: postgres.url },
+    { configFile: await writeConfigFile() }
+  );
 });
 afterAll(async () => {
   await server?.close();
@@ -20,14 +23,24 @@ afterAll(async () => {
 });
 
 const notification = (fingerprint: string) =>
-  amNotification([{ status: 'firing', labels: { alertname: 'X', app: 'checkout-api' }, startsAt: new Date().toISOString(), fingerprint }]);
+  amNotification([
+    {
+      status: 'firing',
+      labels: { alertname: 'X', app: 'checkout-api' },
+      startsAt: new Date().toISOString(),
+      fingerprint,
+    },
+  ]);
 
 it('answers 200 while PostgreSQL is up and 503 once it is stopped', async () => {
   const ok = await server.call('POST', '/api/v1/ingest/alertmanager', { role: 'ingest', body: notification('aa01') });
   expect(ok.status).toBe(200);
   await postgres.stop();
   for (const fingerprint of ['aa02', 'aa03']) {
-    const res = await server.call('POST', '/api/v1/ingest/alertmanager', { role: 'ingest', body: notification(fingerprint) });
+    const res = await server.call('POST', '/api/v1/ingest/alertmanager', {
+      role: 'ingest',
+      body: notification(fingerprint),
+    });
     expect(res.status).toBe(503);
     expect((await res.json()).message).toMatch(/retry/);
   }

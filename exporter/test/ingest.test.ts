@@ -39,7 +39,10 @@ describe.each(STORE_TARGETS)('ingestion on $kind', (target) => {
   };
 
   beforeAll(async () => {
-    server = await startTestServer(await target.fresh(), { configFile: await writeConfigFile(), githubWebhookSecret: GITHUB_SECRET });
+    server = await startTestServer(await target.fresh(), {
+      configFile: await writeConfigFile(),
+      githubWebhookSecret: GITHUB_SECRET,
+    });
     kpis = new KpiService(server.services.store, server.services.orgs);
   });
   afterAll(() => server?.close());
@@ -60,7 +63,14 @@ describe.each(STORE_TARGETS)('ingestion on $kind', (target) => {
       expect(await res.json()).toMatchObject({ received: 2, created: 2, updated: 0, deduplicated: 0, unassigned: 1 });
       const id = `am-c6b9a1e2f3d4a5b6-${Date.parse(start)}`;
       const record = await (await server.call('GET', `/api/v1/alerts/${id}`, { role: 'read' })).json();
-      expect(record).toMatchObject({ name: 'HighErrorRate', severity: 'critical', service: 'checkout-api', team: 'checkout', businessLine: 'payments', verdict: null });
+      expect(record).toMatchObject({
+        name: 'HighErrorRate',
+        severity: 'critical',
+        service: 'checkout-api',
+        team: 'checkout',
+        businessLine: 'payments',
+        verdict: null,
+      });
       expect(record.endsAt).toBeUndefined();
       const after = await orgKpi('high_priority_alerts_per_day');
       expect((after.numerator ?? 0) - (before?.numerator ?? 0)).toBe(2);
@@ -75,10 +85,22 @@ describe.each(STORE_TARGETS)('ingestion on $kind', (target) => {
       // The org can still be replaced (unassigned alerts orphan nothing), but not claim the reserved id.
       const { revision: _r, ...org } = await (await server.call('GET', '/api/v1/org')).json();
       expect((await server.call('PUT', '/api/v1/org', { body: org })).status).toBe(200);
-      const reserved = await server.call('PUT', '/api/v1/org', { body: { ...org, teams: [...org.teams, { id: 'unassigned', name: 'U', businessLine: 'payments', manager: 'M' }] } });
+      const reserved = await server.call('PUT', '/api/v1/org', {
+        body: {
+          ...org,
+          teams: [...org.teams, { id: 'unassigned', name: 'U', businessLine: 'payments', manager: 'M' }],
+        },
+      });
       expect(reserved.status).toBe(400);
       // Only alerts may be unassigned.
-      const incident = { title: 'X', priority: 'P1', team: 'unassigned', startedAt: ago(1), detectedAt: ago(1), detectionSource: 'user' };
+      const incident = {
+        title: 'X',
+        priority: 'P1',
+        team: 'unassigned',
+        startedAt: ago(1),
+        detectedAt: ago(1),
+        detectionSource: 'user',
+      };
       expect((await server.call('PUT', '/api/v1/incidents/unowned', { body: incident })).status).toBe(400);
     });
 
@@ -97,12 +119,25 @@ describe.each(STORE_TARGETS)('ingestion on $kind', (target) => {
       // A person triaged the alert meanwhile: ingestion must keep the verdict.
       const triaged = await (await server.call('GET', `/api/v1/alerts/${id}`, { role: 'read' })).json();
       const { id: _id, updatedAt: _u, businessLine: _b, ...input } = triaged;
-      expect((await server.call('PUT', `/api/v1/alerts/${id}`, { role: 'ingest', body: { ...input, verdict: 'actionable' } })).status).toBe(200);
+      expect(
+        (
+          await server.call('PUT', `/api/v1/alerts/${id}`, {
+            role: 'ingest',
+            body: { ...input, verdict: 'actionable' },
+          })
+        ).status
+      ).toBe(200);
 
       const end = ago(1);
-      const resolved = amNotification([{ status: 'resolved', labels: checkout, startsAt: start, endsAt: end, fingerprint: 'c6b9a1e2f3d4a5b6' }]);
+      const resolved = amNotification([
+        { status: 'resolved', labels: checkout, startsAt: start, endsAt: end, fingerprint: 'c6b9a1e2f3d4a5b6' },
+      ]);
       expect(await (await post('alertmanager', resolved)).json()).toMatchObject({ updated: 1, created: 0 });
-      expect(await (await post('alertmanager', firing)).json()).toMatchObject({ updated: 0, created: 0, deduplicated: 2 });
+      expect(await (await post('alertmanager', firing)).json()).toMatchObject({
+        updated: 0,
+        created: 0,
+        deduplicated: 2,
+      });
       const record = await (await server.call('GET', `/api/v1/alerts/${id}`, { role: 'read' })).json();
       expect(record).toMatchObject({ endsAt: new Date(Date.parse(end)).toISOString(), verdict: 'actionable' });
       expect((await list('alerts')).total).toBe(2);
@@ -111,10 +146,22 @@ describe.each(STORE_TARGETS)('ingestion on $kind', (target) => {
 
     it('keeps an owner given by hand to an unassigned alert when it is notified again', async () => {
       const id = `am-0a1b2c3d4e5f6071-${Date.parse(start)}`;
-      const { id: _id, updatedAt: _u, businessLine: _b, team: _t, ...input } = await (await server.call('GET', `/api/v1/alerts/${id}`, { role: 'read' })).json();
-      expect((await server.call('PUT', `/api/v1/alerts/${id}`, { role: 'ingest', body: { ...input, service: 'ledger-db' } })).status).toBe(200);
+      const {
+        id: _id,
+        updatedAt: _u,
+        businessLine: _b,
+        team: _t,
+        ...input
+      } = await (await server.call('GET', `/api/v1/alerts/${id}`, { role: 'read' })).json();
+      expect(
+        (await server.call('PUT', `/api/v1/alerts/${id}`, { role: 'ingest', body: { ...input, service: 'ledger-db' } }))
+          .status
+      ).toBe(200);
       expect(await (await post('alertmanager', firing)).json()).toMatchObject({ deduplicated: 2, updated: 0 });
-      expect(await (await server.call('GET', `/api/v1/alerts/${id}`, { role: 'read' })).json()).toMatchObject({ service: 'ledger-db', team: 'ledger' });
+      expect(await (await server.call('GET', `/api/v1/alerts/${id}`, { role: 'read' })).json()).toMatchObject({
+        service: 'ledger-db',
+        team: 'ledger',
+      });
     });
 
     it('refuses a malformed notification with 400 naming the field, and writes nothing', async () => {
@@ -125,7 +172,11 @@ describe.each(STORE_TARGETS)('ingestion on $kind', (target) => {
       expect((await res.json()).issues).toEqual([expect.objectContaining({ path: 'alerts[0].fingerprint' })]);
       const old = await post('alertmanager', { ...firing, version: '3' });
       expect((await old.json()).issues[0].path).toBe('version');
-      const notJson = await server.call('POST', '/api/v1/ingest/alertmanager', { role: 'ingest', body: '{"version": "4", ', headers: { 'content-type': 'application/json' } });
+      const notJson = await server.call('POST', '/api/v1/ingest/alertmanager', {
+        role: 'ingest',
+        body: '{"version": "4", ',
+        headers: { 'content-type': 'application/json' },
+      });
       expect(notJson.status).toBe(400);
       expect(await list('alerts')).toEqual(before);
       // JSON syntax errors are refused by the shared body parser, before any receiver counts them.
@@ -142,7 +193,11 @@ describe.each(STORE_TARGETS)('ingestion on $kind', (target) => {
     const created = ago(5);
     const send = (body: unknown, headers?: Record<string, string>) => {
       const raw = JSON.stringify(body);
-      return server.call('POST', '/api/v1/ingest/github', { role: null, body: raw, headers: headers ?? githubHeaders(raw) });
+      return server.call('POST', '/api/v1/ingest/github', {
+        role: null,
+        body: raw,
+        headers: headers ?? githubHeaders(raw),
+      });
     };
 
     it('verifies X-Hub-Signature-256: a bad signature is 401 and writes nothing', async () => {
@@ -166,15 +221,30 @@ describe.each(STORE_TARGETS)('ingestion on $kind', (target) => {
     it('records one change per deployment, finished by its success status, controlled through the cited gate check', async () => {
       const gate = await (await server.call('GET', '/api/v1/gate?service=checkout-api', { role: 'read' })).json();
       const payload = { gateCheck: gate.checkId };
-      const running = await send(githubDeploymentStatus({ id: 42, state: 'in_progress', createdAt: created, statusAt: created, payload }));
+      const running = await send(
+        githubDeploymentStatus({ id: 42, state: 'in_progress', createdAt: created, statusAt: created, payload })
+      );
       expect(running.status, await running.clone().text()).toBe(200);
       const done = githubDeploymentStatus({ id: 42, state: 'success', createdAt: created, statusAt: ago(4), payload });
       expect(await (await send(done)).json()).toMatchObject({ updated: 1 });
       expect(await (await send(done)).json()).toMatchObject({ deduplicated: 1, updated: 0 });
       // A late "in_progress" re-delivery does not undo the result.
-      expect(await (await send(githubDeploymentStatus({ id: 42, state: 'in_progress', createdAt: created, statusAt: created, payload }))).json()).toMatchObject({ deduplicated: 1 });
+      expect(
+        await (
+          await send(
+            githubDeploymentStatus({ id: 42, state: 'in_progress', createdAt: created, statusAt: created, payload })
+          )
+        ).json()
+      ).toMatchObject({ deduplicated: 1 });
       const change = await (await server.call('GET', '/api/v1/changes/gh-42', { role: 'read' })).json();
-      expect(change).toMatchObject({ system: 'github', service: 'checkout-api', kind: 'deploy', result: 'success', gateCheck: gate.checkId, controlled: true });
+      expect(change).toMatchObject({
+        system: 'github',
+        service: 'checkout-api',
+        kind: 'deploy',
+        result: 'success',
+        gateCheck: gate.checkId,
+        controlled: true,
+      });
       expect(change.finishedAt).toBeDefined();
       // Not integrated, no gate check: uncontrolled.
       await send(githubDeploymentStatus({ id: 43, state: 'failure', createdAt: ago(2), statusAt: ago(2) }));
@@ -186,9 +256,21 @@ describe.each(STORE_TARGETS)('ingestion on $kind', (target) => {
 
     it('answers a ping and refuses an unmapped repository with 400', async () => {
       const raw = JSON.stringify({ zen: 'Keep it logically awesome.', hook_id: 1 });
-      const ping = await server.call('POST', '/api/v1/ingest/github', { role: null, body: raw, headers: { ...githubHeaders(raw), 'x-github-event': 'ping' } });
+      const ping = await server.call('POST', '/api/v1/ingest/github', {
+        role: null,
+        body: raw,
+        headers: { ...githubHeaders(raw), 'x-github-event': 'ping' },
+      });
       expect(await ping.json()).toMatchObject({ ignored: 1, created: 0 });
-      const res = await send(githubDeploymentStatus({ id: 77, state: 'success', repo: 'acme/unknown', createdAt: created, statusAt: created }));
+      const res = await send(
+        githubDeploymentStatus({
+          id: 77,
+          state: 'success',
+          repo: 'acme/unknown',
+          createdAt: created,
+          statusAt: created,
+        })
+      );
       expect(res.status).toBe(400);
       expect((await res.json()).issues[0]).toMatchObject({ path: 'repository.full_name' });
     });
@@ -212,7 +294,9 @@ describe.each(STORE_TARGETS)('ingestion on $kind', (target) => {
       expect(await (await post('argocd', notification('Running'))).json()).toMatchObject({ created: 1 });
       const finished = ago(5.5);
       expect(await (await post('argocd', notification('Succeeded', finished))).json()).toMatchObject({ updated: 1 });
-      expect(await (await post('argocd', notification('Succeeded', finished))).json()).toMatchObject({ deduplicated: 1 });
+      expect(await (await post('argocd', notification('Succeeded', finished))).json()).toMatchObject({
+        deduplicated: 1,
+      });
       const id = `argocd-argocd.ledger-main-${Date.parse(startedAt)}`;
       const change = await (await server.call('GET', `/api/v1/changes/${id}`, { role: 'read' })).json();
       expect(change).toMatchObject({ system: 'argo-cd', service: 'ledger-db', result: 'success', controlled: true });
@@ -268,7 +352,10 @@ describe.each(STORE_TARGETS)('ingestion on $kind', (target) => {
     });
 
     it('names the bad attribute of a batch member', async () => {
-      const res = await post('cloudevents', [cdEventDeployed('e-1', ago(1)), { specversion: '0.3', id: 'x', source: 's', type: 't' }]);
+      const res = await post('cloudevents', [
+        cdEventDeployed('e-1', ago(1)),
+        { specversion: '0.3', id: 'x', source: 's', type: 't' },
+      ]);
       expect(res.status).toBe(400);
       expect((await res.json()).issues[0].path).toBe('[1].specversion');
     });
@@ -276,7 +363,8 @@ describe.each(STORE_TARGETS)('ingestion on $kind', (target) => {
 
   it('lists the receivers and the gate in the OpenAPI document', async () => {
     const { paths } = await (await server.call('GET', '/api/v1/openapi.json', { role: null })).json();
-    for (const source of ['alertmanager', 'github', 'argocd', 'pagerduty', 'cloudevents']) expect(paths[`/api/v1/ingest/${source}`]?.post).toBeDefined();
+    for (const source of ['alertmanager', 'github', 'argocd', 'pagerduty', 'cloudevents'])
+      expect(paths[`/api/v1/ingest/${source}`]?.post).toBeDefined();
     expect(paths['/api/v1/gate']?.get).toBeDefined();
   });
 

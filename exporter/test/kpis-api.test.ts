@@ -29,17 +29,38 @@ describe('KPI API', () => {
   });
 
   it('values, series and scorecard have the documented shapes', async () => {
-    const values = await get('/api/v1/kpis?window=7d&level=team&businessLine=payments&kpi=mttr_seconds,drill_coverage_ratio');
+    const values = await get(
+      '/api/v1/kpis?window=7d&level=team&businessLine=payments&kpi=mttr_seconds,drill_coverage_ratio'
+    );
     expect(values.status).toBe(200);
     expect(values.body).toMatchObject({ window: '7d' });
     expect(values.body.values).toHaveLength(4);
-    expect(values.body.values[0]).toEqual({ kpi: 'mttr_seconds', level: 'team', businessLine: 'payments', team: 'checkout', value: null, numerator: 0, denominator: 0 });
-    const series = await get('/api/v1/kpis/series?kpi=drill_coverage_ratio&window=30d&from=2026-03-01T00:00:00Z&to=2026-03-03T00:00:00Z&step=1d&team=ledger');
+    expect(values.body.values[0]).toEqual({
+      kpi: 'mttr_seconds',
+      level: 'team',
+      businessLine: 'payments',
+      team: 'checkout',
+      value: null,
+      numerator: 0,
+      denominator: 0,
+    });
+    const series = await get(
+      '/api/v1/kpis/series?kpi=drill_coverage_ratio&window=30d&from=2026-03-01T00:00:00Z&to=2026-03-03T00:00:00Z&step=1d&team=ledger'
+    );
     expect(series.status).toBe(200);
     expect(series.body).toMatchObject({ kpi: 'drill_coverage_ratio', window: '30d', step: '1d', unit: 'ratio' });
-    expect(series.body.series).toEqual([{ level: 'team', businessLine: 'payments', team: 'ledger', points: [
-      { at: '2026-03-01T00:00:00.000Z', value: 0 }, { at: '2026-03-02T00:00:00.000Z', value: 0 }, { at: '2026-03-03T00:00:00.000Z', value: 0 },
-    ] }]);
+    expect(series.body.series).toEqual([
+      {
+        level: 'team',
+        businessLine: 'payments',
+        team: 'ledger',
+        points: [
+          { at: '2026-03-01T00:00:00.000Z', value: 0 },
+          { at: '2026-03-02T00:00:00.000Z', value: 0 },
+          { at: '2026-03-03T00:00:00.000Z', value: 0 },
+        ],
+      },
+    ]);
     const card = await get('/api/v1/scorecard');
     expect(card.status).toBe(200);
     expect(card.body).toMatchObject({ window: 'ytd' });
@@ -65,7 +86,10 @@ describe('KPI API', () => {
     for (const [path, field] of cases) {
       const { status, body } = await get(path);
       expect(status, path).toBe(400);
-      expect(body.issues.some((i: { path: string }) => i.path === field || i.path.startsWith(`${field}[`)), `${path}: ${JSON.stringify(body.issues)}`).toBe(true);
+      expect(
+        body.issues.some((i: { path: string }) => i.path === field || i.path.startsWith(`${field}[`)),
+        `${path}: ${JSON.stringify(body.issues)}`
+      ).toBe(true);
     }
   });
 });

@@ -21,7 +21,10 @@ describe('windows', () => {
     expect(startOfYear(2026, 'Asia/Tokyo')).toBe(at('2025-12-31T15:00:00Z'));
     expect(startOfYear(2026, 'Australia/Sydney')).toBe(at('2025-12-31T13:00:00Z')); // summer time (+11)
     // In Tokyo it is already 2026 at 2025-12-31T16:00Z; in New York it is still 2025.
-    expect(windowRange('ytd', at('2025-12-31T16:00:00Z'), 'Asia/Tokyo')).toMatchObject({ year: 2026, from: at('2025-12-31T15:00:00Z') });
+    expect(windowRange('ytd', at('2025-12-31T16:00:00Z'), 'Asia/Tokyo')).toMatchObject({
+      year: 2026,
+      from: at('2025-12-31T15:00:00Z'),
+    });
     expect(windowRange('ytd', at('2025-12-31T16:00:00Z'), 'America/New_York').year).toBe(2025);
   });
 
@@ -34,7 +37,11 @@ describe('windows', () => {
 
   it('the previous ytd is the same span of last year', () => {
     const r = windowRange('ytd', at('2026-03-01T00:00:00Z'), 'UTC');
-    expect(previousRange(r, 'UTC')).toMatchObject({ from: at('2025-01-01T00:00:00Z'), to: at('2025-03-01T00:00:00Z'), year: 2025 });
+    expect(previousRange(r, 'UTC')).toMatchObject({
+      from: at('2025-01-01T00:00:00Z'),
+      to: at('2025-03-01T00:00:00Z'),
+      year: 2025,
+    });
   });
 
   it('parses steps', () => {
@@ -73,9 +80,10 @@ describe('roll-up', () => {
         [null, team(1, [])],
         ['unassigned', team(4, [9000])],
       ]),
-      index,
+      index
     );
-    const find = (level: string, id: string | null) => scopes.find((s) => s.level === level && (s.team ?? s.businessLine) === id)!;
+    const find = (level: string, id: string | null) =>
+      scopes.find((s) => s.level === level && (s.team ?? s.businessLine) === id)!;
     const ctx = { days: 30, changeSystems: { integrated: 1, total: 2 } };
     const org = kpiValues(find('org', null).tally, ctx);
     expect(org.high_priority_incidents.value).toBe(8);
@@ -107,9 +115,13 @@ describe('targets and status', () => {
   it('a scope inherits non-count targets from its business line, then the org; counts only from itself', () => {
     expect(yearlyTarget(org.goals, 2026, 'mttr_seconds', team('checkout', 'payments'))).toBe(1200);
     expect(yearlyTarget(org.goals, 2026, 'mttr_seconds', team('catalog', 'commerce'))).toBe(1800);
-    expect(yearlyTarget(org.goals, 2026, 'high_priority_incidents', { level: 'org', businessLine: null, team: null })).toBe(12);
+    expect(
+      yearlyTarget(org.goals, 2026, 'high_priority_incidents', { level: 'org', businessLine: null, team: null })
+    ).toBe(12);
     expect(yearlyTarget(org.goals, 2026, 'high_priority_incidents', team('catalog', 'commerce'))).toBeNull();
-    expect(yearlyTarget(org.goals, 2026, 'detection_ratio', { level: 'org', businessLine: null, team: null })).toBeNull();
+    expect(
+      yearlyTarget(org.goals, 2026, 'detection_ratio', { level: 'org', businessLine: null, team: null })
+    ).toBeNull();
   });
 
   it('count targets are pro-rated to the window; others are not', () => {

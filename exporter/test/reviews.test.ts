@@ -67,9 +67,19 @@ describe.each(STORE_TARGETS)('reviews API on $kind', (target) => {
     await put('incidents', 'i1', incident('P0', 'checkout-api', '2026-11-03T10:00:00Z', 60));
     await put('incidents', 'i2', incident('P1', 'catalog-web', '2026-11-04T10:00:00Z', 180));
     await put('incidents', 'low', incident('P3', 'catalog-web', '2026-11-04T10:00:00Z', 600));
-    await put('incidents', 'drill', incident('P0', 'ledger-db', '2026-11-04T10:00:00Z', 900, { drill: true, detectionSource: 'drill' }));
+    await put(
+      'incidents',
+      'drill',
+      incident('P0', 'ledger-db', '2026-11-04T10:00:00Z', 900, { drill: true, detectionSource: 'drill' })
+    );
     await put('incidents', 'before', incident('P0', 'ledger-db', '2026-10-28T10:00:00Z', 30));
-    const action = (dueAt: string, completedAt?: string) => ({ incident: 'i1', title: 'Add a canary', owner: 'Ken', dueAt, ...(completedAt ? { completedAt } : {}) });
+    const action = (dueAt: string, completedAt?: string) => ({
+      incident: 'i1',
+      title: 'Add a canary',
+      owner: 'Ken',
+      dueAt,
+      ...(completedAt ? { completedAt } : {}),
+    });
     await put('actions', 'a-open', action('2026-11-05T00:00:00Z'));
     await put('actions', 'a-late', action('2026-11-05T00:00:00Z', '2026-11-12T00:00:00Z'));
     await put('actions', 'a-done', action('2026-11-05T00:00:00Z', '2026-11-04T00:00:00Z'));
@@ -79,8 +89,17 @@ describe.each(STORE_TARGETS)('reviews API on $kind', (target) => {
 
   it('drafts a week: KPIs against goals and the week before, top incidents, overdue actions', async () => {
     const review = await draft('period=week&at=2026-11-04T08:00:00Z');
-    expect(review).toMatchObject({ period: 'week', from: '2026-11-02T00:00:00.000Z', to: '2026-11-09T00:00:00.000Z', previousFrom: '2026-10-26T00:00:00.000Z' });
-    expect(review.scopes.map((s: { level: string; id: string }) => `${s.level}:${s.id}`).sort()).toEqual(['business_line:commerce', 'business_line:payments', 'org:org']);
+    expect(review).toMatchObject({
+      period: 'week',
+      from: '2026-11-02T00:00:00.000Z',
+      to: '2026-11-09T00:00:00.000Z',
+      previousFrom: '2026-10-26T00:00:00.000Z',
+    });
+    expect(review.scopes.map((s: { level: string; id: string }) => `${s.level}:${s.id}`).sort()).toEqual([
+      'business_line:commerce',
+      'business_line:payments',
+      'org:org',
+    ]);
     expect(orgCell(review, 'high_priority_incidents')).toMatchObject({ value: 2, previous: 1 });
     // mean of 1 h and 3 h against the org's 30 min goal; the week before had one 30 min recovery.
     expect(orgCell(review, 'mttr_seconds')).toEqual({ value: 7200, target: 1800, status: 'missed', previous: 1800 });
@@ -91,14 +110,22 @@ describe.each(STORE_TARGETS)('reviews API on $kind', (target) => {
   });
 
   it('saves a snapshot that late data does not change, and a retry does not save twice', async () => {
-    const body = { id: 'weekly-2026-45', period: 'week', at: '2026-11-04T08:00:00Z', title: 'Week 45', notes: 'Checkout canary agreed' };
+    const body = {
+      id: 'weekly-2026-45',
+      period: 'week',
+      at: '2026-11-04T08:00:00Z',
+      title: 'Week 45',
+      notes: 'Checkout canary agreed',
+    };
     const first = await server.call('POST', '/api/v1/reviews', { body });
     expect(first.status).toBe(201);
     const saved = await first.json();
     expect(saved).toMatchObject({ id: 'weekly-2026-45', title: 'Week 45', notes: 'Checkout canary agreed' });
 
     await put('incidents', 'late', incident('P0', 'ledger-db', '2026-11-05T10:00:00Z', 60));
-    expect(orgCell(await draft('period=week&at=2026-11-04T08:00:00Z'), 'high_priority_incidents')).toMatchObject({ value: 3 });
+    expect(orgCell(await draft('period=week&at=2026-11-04T08:00:00Z'), 'high_priority_incidents')).toMatchObject({
+      value: 3,
+    });
 
     const reopened = await (await server.call('GET', '/api/v1/reviews/weekly-2026-45', { role: 'read' })).json();
     expect(reopened).toEqual(saved);
@@ -106,13 +133,20 @@ describe.each(STORE_TARGETS)('reviews API on $kind', (target) => {
     expect(retry.status).toBe(200);
     expect(await retry.json()).toEqual(saved);
 
-    const generated = await server.call('POST', '/api/v1/reviews', { body: { period: 'month', at: '2026-10-15T00:00:00Z', title: 'October' } });
+    const generated = await server.call('POST', '/api/v1/reviews', {
+      body: { period: 'month', at: '2026-10-15T00:00:00Z', title: 'October' },
+    });
     expect(generated.status).toBe(201);
     const { id } = await generated.json();
     expect(id).toMatch(/^rv-/);
     const list = await (await server.call('GET', '/api/v1/reviews', { role: 'read' })).json();
     expect(list.items.map((r: { id: string }) => r.id).sort()).toEqual([id, 'weekly-2026-45'].sort());
-    expect(list.items.find((r: { id: string }) => r.id === id)).toMatchObject({ period: 'month', from: '2026-10-01T00:00:00.000Z', to: '2026-11-01T00:00:00.000Z', title: 'October' });
+    expect(list.items.find((r: { id: string }) => r.id === id)).toMatchObject({
+      period: 'month',
+      from: '2026-10-01T00:00:00.000Z',
+      to: '2026-11-01T00:00:00.000Z',
+      title: 'October',
+    });
   });
 
   it('refuses bad input with the field named, and writes nothing', async () => {
@@ -122,10 +156,24 @@ describe.each(STORE_TARGETS)('reviews API on $kind', (target) => {
       if (path) expect((await res.json()).issues.map((i: { path: string }) => i.path)).toContain(path);
     };
     await bad(await server.call('GET', '/api/v1/reviews/draft?period=year', { role: 'read' }), 400, 'period');
-    await bad(await server.call('GET', `/api/v1/reviews/draft?period=week&at=${encodeURIComponent(iso(Date.now() + 86_400_000))}`, { role: 'read' }), 400, 'at');
+    await bad(
+      await server.call(
+        'GET',
+        `/api/v1/reviews/draft?period=week&at=${encodeURIComponent(iso(Date.now() + 86_400_000))}`,
+        { role: 'read' }
+      ),
+      400,
+      'at'
+    );
     await bad(await server.call('POST', '/api/v1/reviews', { body: { period: 'week', title: ' ' } }), 400, 'title');
-    await bad(await server.call('POST', '/api/v1/reviews', { body: { period: 'week', title: 'x', colour: 'red' } }), 400);
-    await bad(await server.call('POST', '/api/v1/reviews', { role: 'ingest', body: { period: 'week', title: 'x' } }), 403);
+    await bad(
+      await server.call('POST', '/api/v1/reviews', { body: { period: 'week', title: 'x', colour: 'red' } }),
+      400
+    );
+    await bad(
+      await server.call('POST', '/api/v1/reviews', { role: 'ingest', body: { period: 'week', title: 'x' } }),
+      403
+    );
     await bad(await server.call('GET', '/api/v1/reviews', { role: null }), 401);
     await bad(await server.call('GET', '/api/v1/reviews/nope', { role: 'read' }), 404);
     expect((await (await server.call('GET', '/api/v1/reviews', { role: 'read' })).json()).items).toHaveLength(before);

@@ -11,7 +11,9 @@ import { readerFor } from '../src/store/sqlite-reader.js';
 import { Store } from '../src/store/store.js';
 
 // A query the worker needs many event-loop turns for (hundreds of ms of SQLite work).
-const SLOW = sql<{ n: number }>`with recursive c(x) as (select 1 union all select x + 1 from c where x < 3000000) select count(*) as n from c`;
+const SLOW = sql<{
+  n: number;
+}>`with recursive c(x) as (select 1 union all select x + 1 from c where x < 3000000) select count(*) as n from c`;
 
 describe('SQLite reader', () => {
   let dataDir: string;

@@ -1,6 +1,6 @@
 /** The store's behaviour, run identically against SQLite and a real PostgreSQL. */
 import { sql } from 'kysely';
-import { pino } from "pino";
+import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { migrate, MIGRATIONS } from '../src/store/migrations/index.js';
 import { openServices, type Services } from '../src/server.js';
@@ -72,7 +72,11 @@ describe.each(STORE_TARGETS)('store on $kind', (target) => {
 
   it('round-trips a record with timestamps normalised to UTC', async () => {
     const { records } = await open();
-    const { record, outcome } = await records.put('incidents', 'inc-1', incident({ startedAt: '2026-03-01T12:00:00+02:00' }));
+    const { record, outcome } = await records.put(
+      'incidents',
+      'inc-1',
+      incident({ startedAt: '2026-03-01T12:00:00+02:00' })
+    );
     expect(outcome).toBe('created');
     expect(record).toMatchObject({
       id: 'inc-1',
@@ -106,7 +110,9 @@ describe.each(STORE_TARGETS)('store on $kind', (target) => {
     const bad = [...good.slice(0, 20), alert(20, { service: 'nope' }), ...good.slice(21)];
     const error = await records.batch('alerts', { records: bad }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ValidationError);
-    expect((error as ValidationError).issues).toEqual([{ path: 'records[20].service', message: 'unknown service "nope"' }]);
+    expect((error as ValidationError).issues).toEqual([
+      { path: 'records[20].service', message: 'unknown service "nope"' },
+    ]);
     expect((await records.list('alerts', recordQuery('alerts', {}))).total).toBe(0);
 
     expect(await records.batch('alerts', { records: good })).toEqual({ created: 50, updated: 0, unchanged: 0 });
@@ -117,14 +123,23 @@ describe.each(STORE_TARGETS)('store on $kind', (target) => {
 
   it('lists with filters, newest first, paginated', async () => {
     const { records } = await open();
-    await records.batch('alerts', { records: Array.from({ length: 30 }, (_, i) => alert(i, i === 3 ? { verdict: 'noise' } : {})) });
+    await records.batch('alerts', {
+      records: Array.from({ length: 30 }, (_, i) => alert(i, i === 3 ? { verdict: 'noise' } : {})),
+    });
     const page = await records.list('alerts', recordQuery('alerts', { limit: '10', offset: '5' }));
     expect(page.total).toBe(30);
     expect(page.items.map((a) => a.id)).toEqual(Array.from({ length: 10 }, (_, i) => `a-${24 - i}`));
     expect((await records.list('alerts', recordQuery('alerts', { severity: 'critical' }))).total).toBe(15);
-    expect((await records.list('alerts', recordQuery('alerts', { highSeverity: 'true', verdict: 'none' }))).total).toBe(14);
-    expect((await records.list('alerts', recordQuery('alerts', { verdict: 'noise' }))).items.map((a) => a.id)).toEqual(['a-3']);
-    const window = await records.list('alerts', recordQuery('alerts', { from: '2026-03-01T00:10:00Z', to: '2026-03-01T00:20:00Z' }));
+    expect((await records.list('alerts', recordQuery('alerts', { highSeverity: 'true', verdict: 'none' }))).total).toBe(
+      14
+    );
+    expect((await records.list('alerts', recordQuery('alerts', { verdict: 'noise' }))).items.map((a) => a.id)).toEqual([
+      'a-3',
+    ]);
+    const window = await records.list(
+      'alerts',
+      recordQuery('alerts', { from: '2026-03-01T00:10:00Z', to: '2026-03-01T00:20:00Z' })
+    );
     expect(window.total).toBe(10);
     expect((await records.list('alerts', recordQuery('alerts', { team: 'ledger' }))).total).toBe(0);
     expect((await records.list('alerts', recordQuery('alerts', { businessLine: 'payments,commerce' }))).total).toBe(30);
@@ -133,7 +148,9 @@ describe.each(STORE_TARGETS)('store on $kind', (target) => {
   it('scans matching rows a step at a time, in list order, ties split across steps included', async () => {
     const { records, store } = await open();
     const minute = (m: number) => new Date(Date.UTC(2026, 2, 1, 0, m)).toISOString();
-    await records.batch('alerts', { records: Array.from({ length: 7 }, (_, i) => alert(i, { startsAt: minute(Math.floor(i / 2)) })) });
+    await records.batch('alerts', {
+      records: Array.from({ length: 7 }, (_, i) => alert(i, { startsAt: minute(Math.floor(i / 2)) })),
+    });
     const steps: string[][] = [];
     const where = [{ column: 'starts_at', op: '>=' as const, value: Date.parse(minute(1)) }];
     for await (const rows of store.scan('alerts', { where, orderBy: 'starts_at', columns: ['id'], step: 2 })) {
@@ -149,7 +166,9 @@ describe.each(STORE_TARGETS)('store on $kind', (target) => {
     const { records } = await open();
     await records.put('incidents', 'inc-1', incident());
     const step = { step: 'war_room', at: '2026-03-01T10:10:00Z', owner: 'Ken' };
-    expect((await records.appendStep('inc-1', { step: 'response', at: '2026-03-01T10:03:00Z', owner: 'Ann' })).added).toBe(true);
+    expect(
+      (await records.appendStep('inc-1', { step: 'response', at: '2026-03-01T10:03:00Z', owner: 'Ann' })).added
+    ).toBe(true);
     expect((await records.appendStep('inc-1', step)).added).toBe(true);
     const again = await records.appendStep('inc-1', step);
     expect(again.added).toBe(false);
@@ -159,7 +178,12 @@ describe.each(STORE_TARGETS)('store on $kind', (target) => {
   it('re-resolves teams when the org moves a service, and refuses to orphan records', async () => {
     const { records, orgs } = await open();
     await records.put('incidents', 'inc-1', incident());
-    await records.put('actions', 'act-1', { incident: 'inc-1', title: 'Add alert', owner: 'Ken', dueAt: '2026-04-01T00:00:00Z' });
+    await records.put('actions', 'act-1', {
+      incident: 'inc-1',
+      title: 'Add alert',
+      owner: 'Ken',
+      dueAt: '2026-04-01T00:00:00Z',
+    });
     const moved = smallOrg();
     moved.services[0]!.team = 'catalog';
     await orgs.replace(moved);
@@ -177,8 +201,12 @@ describe.each(STORE_TARGETS)('store on $kind', (target) => {
     const change = { system: 'argo-cd', service: 'catalog-web', kind: 'deploy', startedAt: '2026-03-02T09:00:00Z' };
     expect((await records.put('changes', 'c-1', change)).record.controlled).toBe(true);
     expect((await records.put('changes', 'c-2', { ...change, system: 'manual' })).record.controlled).toBe(false);
-    expect((await records.put('changes', 'c-3', { ...change, system: 'manual', gateCheck: 'chk-1' })).record.controlled).toBe(true);
-    expect((await records.list('changes', recordQuery('changes', { controlled: 'false' }))).items.map((c) => c.id)).toEqual(['c-2']);
+    expect(
+      (await records.put('changes', 'c-3', { ...change, system: 'manual', gateCheck: 'chk-1' })).record.controlled
+    ).toBe(true);
+    expect(
+      (await records.list('changes', recordQuery('changes', { controlled: 'false' }))).items.map((c) => c.id)
+    ).toEqual(['c-2']);
   });
 
   it('deletes freezes and lists the active ones', async () => {
@@ -198,8 +226,12 @@ describe.each(STORE_TARGETS)('store on $kind', (target) => {
       startsAt: new Date(now + 3_600_000).toISOString(),
       endsAt: new Date(now + 7_200_000).toISOString(),
     });
-    expect((await records.list('freezes', recordQuery('freezes', { active: 'true' }))).items.map((f) => f.id)).toEqual(['f-now']);
-    expect((await records.list('freezes', recordQuery('freezes', { team: 'catalog' }))).items.map((f) => f.id)).toEqual(['f-later']);
+    expect((await records.list('freezes', recordQuery('freezes', { active: 'true' }))).items.map((f) => f.id)).toEqual([
+      'f-now',
+    ]);
+    expect((await records.list('freezes', recordQuery('freezes', { team: 'catalog' }))).items.map((f) => f.id)).toEqual(
+      ['f-later']
+    );
     await records.remove('freezes', 'f-now');
     expect((await records.list('freezes', recordQuery('freezes', {}))).total).toBe(1);
   });

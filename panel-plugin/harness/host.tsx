@@ -58,10 +58,31 @@ function demoData(lines: number, teams: number, items: number) {
 
 type PanelComponent = React.ComponentType<Record<string, unknown>>;
 
-function Host({ Panel, series, from: f0, to: t0, options, panelKey = 0 }: { Panel: PanelComponent; series: grafanaData.DataFrame[]; from: number; to: number; options: Record<string, unknown>; panelKey?: number }) {
+function Host({
+  Panel,
+  series,
+  from: f0,
+  to: t0,
+  options,
+  panelKey = 0,
+}: {
+  Panel: PanelComponent;
+  series: grafanaData.DataFrame[];
+  from: number;
+  to: number;
+  options: Record<string, unknown>;
+  panelKey?: number;
+}) {
   const [range, setRange] = React.useState({ from: f0, to: t0 });
-  const timeRange = { from: dateTime(range.from), to: dateTime(range.to), raw: { from: dateTime(range.from), to: dateTime(range.to) } };
-  const title = view === 'timeline' ? 'Incidents, changes and freezes' : `Stability scorecard (${source === 'prometheus' ? 'Prometheus' : 'Ballast'})`;
+  const timeRange = {
+    from: dateTime(range.from),
+    to: dateTime(range.to),
+    raw: { from: dateTime(range.from), to: dateTime(range.to) },
+  };
+  const title =
+    view === 'timeline'
+      ? 'Incidents, changes and freezes'
+      : `Stability scorecard (${source === 'prometheus' ? 'Prometheus' : 'Ballast'})`;
   return (
     <ThemeContext.Provider value={theme}>
       <GlobalStyles />
@@ -117,7 +138,13 @@ async function main() {
     throw new Error('module.js does not export a PanelPlugin');
   }
   const Panel = plugin.panel as unknown as PanelComponent;
-  const options = { ...defaults(plugin), view, ...(params.get('collapsed') ? { collapsed: true } : {}), scopeLink: '/d/ballast-team?var-team=${team}', cellLink: '/a/ballast-stability-app/governance?kpi=${kpi}&scope=${scope}' };
+  const options = {
+    ...defaults(plugin),
+    view,
+    ...(params.get('collapsed') ? { collapsed: true } : {}),
+    scopeLink: '/d/ballast-team?var-team=${team}',
+    cellLink: '/a/ballast-stability-app/governance?kpi=${kpi}&scope=${scope}',
+  };
   const container = document.getElementById('root')!;
   const root = ReactDOMClient.createRoot(container);
   const lines = Number(params.get('lines') ?? 4);
@@ -134,14 +161,20 @@ async function main() {
     const frame: number[] = [];
     const nextFrame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
     const d0 = demoData(lines, teams, items);
-    flushSync(() => root.render(<Host Panel={Panel} series={[]} from={d0.from} to={d0.to} options={options} panelKey={-1} />));
+    flushSync(() =>
+      root.render(<Host Panel={Panel} series={[]} from={d0.from} to={d0.to} options={options} panelKey={-1} />)
+    );
     await nextFrame();
     for (let i = 0; i < runs + 1; i++) {
       const d = demoData(lines, teams, items);
-      flushSync(() => root.render(<Host Panel={Panel} series={[]} from={d.from} to={d.to} options={options} panelKey={-1} />));
+      flushSync(() =>
+        root.render(<Host Panel={Panel} series={[]} from={d.from} to={d.to} options={options} panelKey={-1} />)
+      );
       await nextFrame();
       const t0 = performance.now();
-      flushSync(() => root.render(<Host Panel={Panel} series={d.series} from={d.from} to={d.to} options={options} panelKey={i} />));
+      flushSync(() =>
+        root.render(<Host Panel={Panel} series={d.series} from={d.from} to={d.to} options={options} panelKey={i} />)
+      );
       const t1 = performance.now();
       await nextFrame();
       const t2 = performance.now();

@@ -8,8 +8,16 @@
 import { buildHost, openPanel, startHarness } from './harness';
 
 const CASES = [
-  { name: 'scorecard 200 teams × 12 KPIs (Ballast frame)', query: 'view=scorecard&source=ballast&lines=20&teams=10&w=1600&h=800&bench=1', target: 100 },
-  { name: 'scorecard 200 teams × 12 KPIs (Prometheus frames)', query: 'view=scorecard&source=prometheus&lines=20&teams=10&w=1600&h=800&bench=1', target: 100 },
+  {
+    name: 'scorecard 200 teams × 12 KPIs (Ballast frame)',
+    query: 'view=scorecard&source=ballast&lines=20&teams=10&w=1600&h=800&bench=1',
+    target: 100,
+  },
+  {
+    name: 'scorecard 200 teams × 12 KPIs (Prometheus frames)',
+    query: 'view=scorecard&source=prometheus&lines=20&teams=10&w=1600&h=800&bench=1',
+    target: 100,
+  },
   { name: 'timeline 5,000 items', query: 'view=timeline&items=5000&lanes=40&w=1600&h=800&bench=1', target: 300 },
 ];
 
@@ -20,10 +28,19 @@ async function main() {
   try {
     for (const c of CASES) {
       await openPanel(h, c.query);
-      const r = (await h.page.evaluate(() => (window as any).__bench)) as { commitMs: number; frameMs: number; runs: number; cells: number; rows: number; items: number };
+      const r = (await h.page.evaluate(() => (window as any).__bench)) as {
+        commitMs: number;
+        frameMs: number;
+        runs: number;
+        cells: number;
+        rows: number;
+        items: number;
+      };
       const ok = r.frameMs < c.target;
       failed ||= !ok;
-      const dom = c.name.startsWith('timeline') ? `${r.items} items in the DOM` : `${r.rows - 1} rows / ${r.cells} cells in the DOM (virtualised)`;
+      const dom = c.name.startsWith('timeline')
+        ? `${r.items} items in the DOM`
+        : `${r.rows - 1} rows / ${r.cells} cells in the DOM (virtualised)`;
       console.log(
         `${c.name}: commit ${r.commitMs.toFixed(1)} ms, to next frame ${r.frameMs.toFixed(1)} ms (target < ${c.target} ms: ${ok ? 'met' : 'MISSED'}); ${dom}; median of ${r.runs}`
       );

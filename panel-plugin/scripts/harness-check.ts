@@ -24,7 +24,10 @@ async function main() {
     out.incidents = await h.page.locator('[data-kind="incident"]').count();
     for (const bar of await h.page.locator('[data-kind="incident"]').all()) {
       await bar.hover({ force: true, timeout: 5000 });
-      const tip = await h.page.locator('[data-testid="incident-tooltip"]').textContent().catch(() => null);
+      const tip = await h.page
+        .locator('[data-testid="incident-tooltip"]')
+        .textContent()
+        .catch(() => null);
       if (tip && /Suspect changes \(/.test(tip)) {
         out.tooltip = tip;
         break;

@@ -68,7 +68,11 @@ export async function startHarness(viewport = { width: 1480, height: 800 }): Pro
 /** Opens the harness with the given query and waits until the panel rendered (or failed). */
 export async function openPanel(h: Harness, query: string) {
   await h.page.goto(`${h.url}?${query}`);
-  await h.page.waitForFunction(() => (window as any).__ready || (window as any).__error || (window as any).__bench, null, { timeout: 60_000 });
+  await h.page.waitForFunction(
+    () => (window as any).__ready || (window as any).__error || (window as any).__bench,
+    null,
+    { timeout: 60_000 }
+  );
   const error = await h.page.evaluate(() => (window as any).__error);
   if (error) {
     throw new Error(`harness: ${error}`);

@@ -19,12 +19,16 @@ describe('the built panel in headless Chromium (harness page)', () => {
     requirePrerequisites([CHROMIUM, builtPlugin(root)]);
     const tsx = require.resolve('tsx/cli');
     // Asynchronously: a synchronous child blocks this worker's RPC with Vitest ("Timeout calling onTaskUpdate").
-    const { stdout } = await promisify(execFile)(process.execPath, [tsx, path.join(root, 'scripts', 'harness-check.ts')], {
-      cwd: root,
-      encoding: 'utf8',
-      timeout: 240_000,
-      maxBuffer: 16 * 1024 * 1024,
-    });
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [tsx, path.join(root, 'scripts', 'harness-check.ts')],
+      {
+        cwd: root,
+        encoding: 'utf8',
+        timeout: 240_000,
+        maxBuffer: 16 * 1024 * 1024,
+      }
+    );
     seen = JSON.parse(stdout.trim().split('\n').pop()!);
   }, 300_000);
 

@@ -4,7 +4,12 @@
  * `stability_<key>` names and values; Ballast frames may carry title/unit/direction themselves and
  * then win. What is here is presentation: the default selection and the value formats.
  */
-import { KPI_SUMMARIES, type Direction as KpiDirection, type KpiSummary, type Unit as KpiUnit } from '@ballast/contract';
+import {
+  KPI_SUMMARIES,
+  type Direction as KpiDirection,
+  type KpiSummary,
+  type Unit as KpiUnit,
+} from '@ballast/contract';
 import { getValueFormat, formattedValueToString } from '@grafana/data';
 
 export { STATUSES, statusOf, type Status } from '@ballast/contract';

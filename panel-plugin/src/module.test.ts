@@ -14,7 +14,21 @@ test('the plugin is a PanelPlugin with the options of both views', () => {
   plugin.getPanelOptionsSupplier()(builder, { data: [] });
   const list = builder.getItems() as Array<{ path: string; defaultValue?: unknown; showIf?: (o: unknown) => boolean }>;
   const paths = list.map((i) => i.path);
-  for (const p of ['view', 'kpis', 'showScore', 'showTargets', 'collapsed', 'scopeLink', 'cellLink', 'window', 'previousRefId', 'laneBy', 'suspectMinutes', 'showChanges', 'showFreezes']) {
+  for (const p of [
+    'view',
+    'kpis',
+    'showScore',
+    'showTargets',
+    'collapsed',
+    'scopeLink',
+    'cellLink',
+    'window',
+    'previousRefId',
+    'laneBy',
+    'suspectMinutes',
+    'showChanges',
+    'showFreezes',
+  ]) {
     expect(paths).toContain(p);
   }
   const kpis = list.find((i) => i.path === 'kpis')!;
@@ -27,7 +41,12 @@ test('the plugin is a PanelPlugin with the options of both views', () => {
 test('the KPI catalogue is the registry’s (@ballast/contract), not a copy', async () => {
   const { KPI_REGISTRY } = await import('@ballast/contract');
   expect(KPI_CATALOG.map((k) => k.key)).toEqual(KPI_REGISTRY.map((e) => e.key));
-  expect(KPI_CATALOG[0]).toEqual({ key: 'high_priority_incidents', title: 'High-priority incidents', unit: 'count', direction: 'lower' });
+  expect(KPI_CATALOG[0]).toEqual({
+    key: 'high_priority_incidents',
+    title: 'High-priority incidents',
+    unit: 'count',
+    direction: 'lower',
+  });
   // Every default KPI exists in the registry.
   expect(DEFAULT_KPIS.filter((k) => !KPI_CATALOG.some((c) => c.key === k))).toEqual([]);
 });

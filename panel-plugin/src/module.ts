@@ -15,8 +15,16 @@ export const plugin = new PanelPlugin<ScorecardOptions>(BallastPanel).setPanelOp
       defaultValue: DEFAULT_OPTIONS.view,
       settings: {
         options: [
-          { value: 'scorecard', label: 'Scorecard', description: 'KPIs per org, business line and team against their targets' },
-          { value: 'timeline', label: 'Timeline', description: 'Incidents, changes and freeze windows per team or service' },
+          {
+            value: 'scorecard',
+            label: 'Scorecard',
+            description: 'KPIs per org, business line and team against their targets',
+          },
+          {
+            value: 'timeline',
+            label: 'Timeline',
+            description: 'Incidents, changes and freeze windows per team or service',
+          },
         ],
       },
     })
@@ -30,13 +38,34 @@ export const plugin = new PanelPlugin<ScorecardOptions>(BallastPanel).setPanelOp
       editor: KpiOrderEditor,
       showIf: isScorecard,
     })
-    .addBooleanSwitch({ path: 'showScore', name: 'Show score', description: 'The weighted overall score of each scope (Ballast data source).', category: ['Scorecard'], defaultValue: DEFAULT_OPTIONS.showScore, showIf: isScorecard })
-    .addBooleanSwitch({ path: 'showTargets', name: 'Show targets', category: ['Scorecard'], defaultValue: DEFAULT_OPTIONS.showTargets, showIf: isScorecard })
-    .addBooleanSwitch({ path: 'collapsed', name: 'Collapse business lines', description: 'Start with the teams hidden.', category: ['Scorecard'], defaultValue: DEFAULT_OPTIONS.collapsed, showIf: isScorecard })
+    .addBooleanSwitch({
+      path: 'showScore',
+      name: 'Show score',
+      description: 'The weighted overall score of each scope (Ballast data source).',
+      category: ['Scorecard'],
+      defaultValue: DEFAULT_OPTIONS.showScore,
+      showIf: isScorecard,
+    })
+    .addBooleanSwitch({
+      path: 'showTargets',
+      name: 'Show targets',
+      category: ['Scorecard'],
+      defaultValue: DEFAULT_OPTIONS.showTargets,
+      showIf: isScorecard,
+    })
+    .addBooleanSwitch({
+      path: 'collapsed',
+      name: 'Collapse business lines',
+      description: 'Start with the teams hidden.',
+      category: ['Scorecard'],
+      defaultValue: DEFAULT_OPTIONS.collapsed,
+      showIf: isScorecard,
+    })
     .addTextInput({
       path: 'scopeLink',
       name: 'Scope link',
-      description: 'URL opened from a scope name. Placeholders: ${level} ${scope} ${team} ${businessLine} ${window}; dashboard variables work too.',
+      description:
+        'URL opened from a scope name. Placeholders: ${level} ${scope} ${team} ${businessLine} ${window}; dashboard variables work too.',
       category: ['Scorecard'],
       defaultValue: DEFAULT_OPTIONS.scopeLink,
       settings: { placeholder: '/d/ballast-team?var-team=${team}&var-businessLine=${businessLine}' },
@@ -63,7 +92,8 @@ export const plugin = new PanelPlugin<ScorecardOptions>(BallastPanel).setPanelOp
     .addTextInput({
       path: 'previousRefId',
       name: 'Previous window query (Prometheus)',
-      description: 'refId of the query giving the previous window, e.g. stability_mttr_seconds offset 30d: the trend arrows.',
+      description:
+        'refId of the query giving the previous window, e.g. stability_mttr_seconds offset 30d: the trend arrows.',
       category: ['Scorecard'],
       defaultValue: DEFAULT_OPTIONS.previousRefId,
       showIf: isScorecard,
@@ -73,18 +103,36 @@ export const plugin = new PanelPlugin<ScorecardOptions>(BallastPanel).setPanelOp
       name: 'Lanes',
       category: ['Timeline'],
       defaultValue: DEFAULT_OPTIONS.laneBy,
-      settings: { options: [{ value: 'team', label: 'Team' }, { value: 'service', label: 'Service' }] },
+      settings: {
+        options: [
+          { value: 'team', label: 'Team' },
+          { value: 'service', label: 'Service' },
+        ],
+      },
       showIf: isTimeline,
     })
     .addNumberInput({
       path: 'suspectMinutes',
       name: 'Suspect changes window (minutes)',
-      description: 'Changes on the same service or team that started at most this long before an incident are suspects.',
+      description:
+        'Changes on the same service or team that started at most this long before an incident are suspects.',
       category: ['Timeline'],
       defaultValue: DEFAULT_OPTIONS.suspectMinutes,
       settings: { min: 0, integer: true },
       showIf: isTimeline,
     })
-    .addBooleanSwitch({ path: 'showChanges', name: 'Show changes', category: ['Timeline'], defaultValue: DEFAULT_OPTIONS.showChanges, showIf: isTimeline })
-    .addBooleanSwitch({ path: 'showFreezes', name: 'Show freeze windows', category: ['Timeline'], defaultValue: DEFAULT_OPTIONS.showFreezes, showIf: isTimeline })
+    .addBooleanSwitch({
+      path: 'showChanges',
+      name: 'Show changes',
+      category: ['Timeline'],
+      defaultValue: DEFAULT_OPTIONS.showChanges,
+      showIf: isTimeline,
+    })
+    .addBooleanSwitch({
+      path: 'showFreezes',
+      name: 'Show freeze windows',
+      category: ['Timeline'],
+      defaultValue: DEFAULT_OPTIONS.showFreezes,
+      showIf: isTimeline,
+    })
 );

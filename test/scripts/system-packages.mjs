@@ -45,29 +45,45 @@ function run(argv, env) {
   });
   if (r.error) throw new Error(`${argv[0]} could not be started: ${r.error.message}`);
   if (r.status !== 0) {
-    throw new Error(`\`${argv.join(' ')}\` failed with ${r.status === null ? `signal ${r.signal}` : `exit code ${r.status}`}`);
+    throw new Error(
+      `\`${argv.join(' ')}\` failed with ${r.status === null ? `signal ${r.signal}` : `exit code ${r.status}`}`
+    );
   }
 }
 
 const first = locateAll();
 if (first.missing.length === 0) {
   const pgDir = first.found.postgres ? first.found.postgres.replace(/\/postgres$/, '') : '?';
-  console.log(`${PREFIX} all present (postgres in ${pgDir}, prometheus, promtool, ${first.found.alertmanager?.split('/').pop()}, amtool, chromium, unzip)`);
+  console.log(
+    `${PREFIX} all present (postgres in ${pgDir}, prometheus, promtool, ${first.found.alertmanager?.split('/').pop()}, amtool, chromium, unzip)`
+  );
   process.exit(0);
 }
 
 const packages = packagesFor(first.missing);
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 const isDebian = existsSync('/etc/debian_version');
-const installArgs = ['apt-get', 'install', '-y', '--no-install-recommends', '-o', 'DPkg::Lock::Timeout=300', ...packages];
+const installArgs = [
+  'apt-get',
+  'install',
+  '-y',
+  '--no-install-recommends',
+  '-o',
+  'DPkg::Lock::Timeout=300',
+  ...packages,
+];
 const manualCommand =
-  packages.length === new Set(TOOLS.map((t) => t.debPackage)).size ? MANUAL_INSTALL_COMMAND : `sudo apt-get install -y ${packages.join(' ')}`;
+  packages.length === new Set(TOOLS.map((t) => t.debPackage)).size
+    ? MANUAL_INSTALL_COMMAND
+    : `sudo apt-get install -y ${packages.join(' ')}`;
 
 console.error(`${PREFIX} missing system binaries needed by the tests in test/:`);
 console.error(describeMissing(first.missing));
 
 if (mode === 'dry-run') {
-  console.log(`${PREFIX} dry run (BALLAST_SYSTEM_PACKAGES=dry-run): as root on Debian this would install: ${packages.join(' ')}`);
+  console.log(
+    `${PREFIX} dry run (BALLAST_SYSTEM_PACKAGES=dry-run): as root on Debian this would install: ${packages.join(' ')}`
+  );
   console.log(`${PREFIX} would run: apt-get update`);
   console.log(`${PREFIX} would run: DEBIAN_FRONTEND=noninteractive ${installArgs.join(' ')}`);
   console.log(`${PREFIX} otherwise it would ask you to run: ${manualCommand}`);
@@ -104,7 +120,9 @@ if (after.missing.length > 0) {
   console.error(`${PREFIX} still missing after installing ${packages.join(' ')}:`);
   console.error(describeMissing(after.missing));
   if (process.env.BALLAST_SYSTEM_BIN_DIRS !== undefined) {
-    console.error(`${PREFIX} note: BALLAST_SYSTEM_BIN_DIRS=${process.env.BALLAST_SYSTEM_BIN_DIRS} restricts where binaries are looked for`);
+    console.error(
+      `${PREFIX} note: BALLAST_SYSTEM_BIN_DIRS=${process.env.BALLAST_SYSTEM_BIN_DIRS} restricts where binaries are looked for`
+    );
   }
   process.exit(1);
 }

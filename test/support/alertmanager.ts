@@ -52,15 +52,20 @@ export async function startAlertmanager(opts: AlertmanagerOptions = {}): Promise
   let proc: ManagedProcess | undefined;
 
   const launch = async (): Promise<ManagedProcess> => {
-    const p = startProcess('alertmanager', bin, [
-      `--config.file=${configFile}`,
-      `--storage.path=${dataDir}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      `--web.external-url=http://127.0.0.1:${port}/`,
-      '--cluster.listen-address=',
-      '--log.level=info',
-      ...(opts.extraArgs ?? []),
-    ], { cwd: tmp.path });
+    const p = startProcess(
+      'alertmanager',
+      bin,
+      [
+        `--config.file=${configFile}`,
+        `--storage.path=${dataDir}`,
+        `--web.listen-address=127.0.0.1:${port}`,
+        `--web.external-url=http://127.0.0.1:${port}/`,
+        '--cluster.listen-address=',
+        '--log.level=info',
+        ...(opts.extraArgs ?? []),
+      ],
+      { cwd: tmp.path }
+    );
     try {
       await waitUntil(() => httpOk(`http://127.0.0.1:${port}/-/ready`), {
         proc: p,
@@ -79,9 +84,10 @@ export async function startAlertmanager(opts: AlertmanagerOptions = {}): Promise
   try {
     for (let attempt = 1; ; attempt++) {
       port = await freePort();
-      const yaml = typeof opts.configYaml === 'function'
-        ? opts.configYaml({ port, dir: tmp.path })
-        : (opts.configYaml ?? NULL_ALERTMANAGER_CONFIG);
+      const yaml =
+        typeof opts.configYaml === 'function'
+          ? opts.configYaml({ port, dir: tmp.path })
+          : (opts.configYaml ?? NULL_ALERTMANAGER_CONFIG);
       writeFileSync(configFile, yaml);
       try {
         proc = await launch();

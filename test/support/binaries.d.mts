@@ -2,15 +2,7 @@
 // before anything is installed or built).
 
 export type ToolKey =
-  | 'initdb'
-  | 'postgres'
-  | 'pg_ctl'
-  | 'prometheus'
-  | 'promtool'
-  | 'alertmanager'
-  | 'amtool'
-  | 'chromium'
-  | 'unzip';
+  'initdb' | 'postgres' | 'pg_ctl' | 'prometheus' | 'promtool' | 'alertmanager' | 'amtool' | 'chromium' | 'unzip';
 
 export interface Tool {
   readonly key: ToolKey;

@@ -159,7 +159,7 @@ export function locateAll(env = process.env) {
 
   const pgTools = TOOLS.filter((t) => t.postgresServer);
   const pgDir = postgresDirs(env).find((dir) =>
-    pgTools.every((t) => t.names.some((n) => isExecutableFile(path.join(dir, n)))),
+    pgTools.every((t) => t.names.some((n) => isExecutableFile(path.join(dir, n))))
   );
 
   const dirs = searchDirs(env);
@@ -196,6 +196,6 @@ export function binaryPath(key, env = process.env) {
   const where = tool.postgresServer ? postgresDirs(env) : searchDirs(env);
   throw new Error(
     `${tool.names.join(' / ')} not found (Debian package ${tool.debPackage}; searched ${where.join(', ') || '(nothing)'}). ` +
-      `Run \`node test/scripts/system-packages.mjs\` from the repository root, or: ${MANUAL_INSTALL_COMMAND}`,
+      `Run \`node test/scripts/system-packages.mjs\` from the repository root, or: ${MANUAL_INSTALL_COMMAND}`
   );
 }

@@ -82,7 +82,7 @@ export async function launchChromium(opts: ChromiumOptions = {}): Promise<Chromi
   } catch (err) {
     profile.remove();
     throw new Error(
-      `launchChromium: could not start ${executablePath}: ${err instanceof Error ? err.message : String(err)}`,
+      `launchChromium: could not start ${executablePath}: ${err instanceof Error ? err.message : String(err)}`
     );
   }
   // playwright-core SIGKILLs the browser's process group in its own 'exit' handler, but that
@@ -142,9 +142,13 @@ export interface ScreenshotOptions extends ChromiumOptions {
 export async function screenshot(url: string, file: string, opts: ScreenshotOptions = {}): Promise<void> {
   mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const shoot = async (page: Page): Promise<void> => {
-    const res = await page.goto(url, { waitUntil: opts.waitUntil ?? 'load', timeout: opts.navigationTimeoutMs ?? 30_000 });
+    const res = await page.goto(url, {
+      waitUntil: opts.waitUntil ?? 'load',
+      timeout: opts.navigationTimeoutMs ?? 30_000,
+    });
     if (res && !res.ok()) throw new Error(`screenshot: GET ${url} answered HTTP ${res.status()}`);
-    if (opts.waitForSelector) await page.waitForSelector(opts.waitForSelector, { timeout: opts.navigationTimeoutMs ?? 30_000 });
+    if (opts.waitForSelector)
+      await page.waitForSelector(opts.waitForSelector, { timeout: opts.navigationTimeoutMs ?? 30_000 });
     await page.screenshot({ path: file, fullPage: opts.fullPage ?? true, type: 'png' });
   };
   if (opts.page) await shoot(opts.page);

@@ -60,7 +60,7 @@ function postgresUser(): RunAs | undefined {
   } catch {
     throw new Error(
       'startPostgres: running as root, and PostgreSQL refuses to run as root, but there is no `postgres` system user ' +
-        "(Debian's postgresql package creates it: apt-get install postgresql)",
+        "(Debian's postgresql package creates it: apt-get install postgresql)"
     );
   }
   const [, , uid, gid] = line.split(':');
@@ -72,12 +72,19 @@ function run(file: string, args: string[], runAs: RunAs | undefined, cwd: string
     execFile(
       file,
       args,
-      { cwd, uid: runAs?.uid, gid: runAs?.gid, timeout: 60_000, encoding: 'utf8', env: { ...process.env, LC_ALL: 'C' } },
+      {
+        cwd,
+        uid: runAs?.uid,
+        gid: runAs?.gid,
+        timeout: 60_000,
+        encoding: 'utf8',
+        env: { ...process.env, LC_ALL: 'C' },
+      },
       (err, stdout, stderr) => {
         const out = `${stdout}${stderr}`.trim();
         if (err) reject(new Error(`${path.basename(file)} failed: ${err.message}\n${out}`));
         else resolve(out);
-      },
+      }
     );
   });
 }
@@ -107,7 +114,12 @@ async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Pro
 // private dir and renamed into place, so a reader never sees a half-built one.
 const TEMPLATE_FORMAT = 1; // bump when the initdb arguments change
 
-async function templateDataDir(binDir: string, user: string, password: string, runAs: RunAs | undefined): Promise<string> {
+async function templateDataDir(
+  binDir: string,
+  user: string,
+  password: string,
+  runAs: RunAs | undefined
+): Promise<string> {
   const initdb = path.join(binDir, 'initdb');
   const st = statSync(path.join(binDir, 'postgres'));
   const owner = runAs?.uid ?? process.getuid?.() ?? -1;
@@ -128,8 +140,10 @@ async function templateDataDir(binDir: string, user: string, password: string, r
     await run(
       initdb,
       [
-        '-D', dataDir,
-        '-U', user,
+        '-D',
+        dataDir,
+        '-U',
+        user,
         `--pwfile=${pwFile}`,
         '--auth-local=trust',
         '--auth-host=scram-sha-256',
@@ -139,7 +153,7 @@ async function templateDataDir(binDir: string, user: string, password: string, r
         '--no-instructions',
       ],
       runAs,
-      work.path,
+      work.path
     );
     rmSync(pwFile);
     try {
@@ -191,13 +205,18 @@ export async function startPostgres(opts: PostgresOptions = {}): Promise<Postgre
     let port = 0;
     for (let attempt = 1; ; attempt++) {
       port = await freePort();
-      proc = startProcess('postgres', path.join(binDir, 'postgres'), ['-D', dataDir, '-p', String(port), ...settingArgs], {
-        cwd: tmp.path,
-        uid: runAs?.uid,
-        gid: runAs?.gid,
-        env: { ...process.env, LC_ALL: 'C' },
-        stopSignal: 'SIGINT', // "fast" shutdown
-      });
+      proc = startProcess(
+        'postgres',
+        path.join(binDir, 'postgres'),
+        ['-D', dataDir, '-p', String(port), ...settingArgs],
+        {
+          cwd: tmp.path,
+          uid: runAs?.uid,
+          gid: runAs?.gid,
+          env: { ...process.env, LC_ALL: 'C' },
+          stopSignal: 'SIGINT', // "fast" shutdown
+        }
+      );
       const adminUrl = buildUrl(user, password, port, 'postgres');
       try {
         await waitUntil(() => withClient(adminUrl, async (c) => (await c.query('select 1')).rowCount === 1), {
@@ -216,7 +235,9 @@ export async function startPostgres(opts: PostgresOptions = {}): Promise<Postgre
     const server = proc;
 
     const createDatabase = async (name: string): Promise<string> => {
-      await withClient(buildUrl(user, password, port, 'postgres'), (c) => c.query(`create database ${quoteIdent(name)}`));
+      await withClient(buildUrl(user, password, port, 'postgres'), (c) =>
+        c.query(`create database ${quoteIdent(name)}`)
+      );
       return buildUrl(user, password, port, name);
     };
     if (database !== 'postgres') {

@@ -55,11 +55,14 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
  * setpriv, when present) so it is killed even if the test process dies without running its
  * exit handlers. Registers an exit-time SIGKILL of the group.
  */
-export function startProcess(name: string, file: string, args: readonly string[], opts: StartProcessOptions = {}): ManagedProcess {
+export function startProcess(
+  name: string,
+  file: string,
+  args: readonly string[],
+  opts: StartProcessOptions = {}
+): ManagedProcess {
   const usePdeathsig = process.platform === 'linux' && existsSync(SETPRIV);
-  const [cmd, argv] = usePdeathsig
-    ? [SETPRIV, ['--pdeathsig', 'KILL', '--', file, ...args]]
-    : [file, [...args]];
+  const [cmd, argv] = usePdeathsig ? [SETPRIV, ['--pdeathsig', 'KILL', '--', file, ...args]] : [file, [...args]];
   const child = spawn(cmd, argv, {
     cwd: opts.cwd,
     env: opts.env ?? process.env,
@@ -154,7 +157,8 @@ export function startProcess(name: string, file: string, args: readonly string[]
       const all = [...lines];
       if (partial.out) all.push(partial.out);
       if (partial.err) all.push(partial.err);
-      if (spawnError && !all.some((l) => l.includes(spawnError!.message))) all.push(`[spawn error] ${spawnError.message}`);
+      if (spawnError && !all.some((l) => l.includes(spawnError!.message)))
+        all.push(`[spawn error] ${spawnError.message}`);
       return all.slice(-n).join('\n');
     },
     exited,
@@ -167,10 +171,11 @@ export function startupError(proc: ManagedProcess, what: string, cause?: unknown
   const status = proc.exitStatus
     ? `exited with ${proc.exitStatus.signal ? `signal ${proc.exitStatus.signal}` : `code ${proc.exitStatus.code}`}`
     : 'still running';
-  const causeText = cause === undefined ? '' : ` (last error: ${cause instanceof Error ? cause.message : String(cause)})`;
+  const causeText =
+    cause === undefined ? '' : ` (last error: ${cause instanceof Error ? cause.message : String(cause)})`;
   const tail = proc.logTail(40);
   return new Error(
-    `${proc.name}: ${what}; process ${status}${causeText}\n--- last lines of ${proc.name} output ---\n${tail || '(no output)'}\n--- end ---`,
+    `${proc.name}: ${what}; process ${status}${causeText}\n--- last lines of ${proc.name} output ---\n${tail || '(no output)'}\n--- end ---`
   );
 }
 
@@ -203,7 +208,9 @@ export async function waitUntil<T>(check: () => Promise<T | undefined | false>, 
     if (Date.now() >= deadline) {
       const msg = `timed out after ${timeoutMs} ms waiting for ${opts.what}`;
       if (opts.proc) throw startupError(opts.proc, msg, lastError);
-      throw new Error(lastError ? `${msg} (last error: ${lastError instanceof Error ? lastError.message : String(lastError)})` : msg);
+      throw new Error(
+        lastError ? `${msg} (last error: ${lastError instanceof Error ? lastError.message : String(lastError)})` : msg
+      );
     }
     await new Promise((r) => setTimeout(r, intervalMs));
   }

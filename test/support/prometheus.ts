@@ -88,21 +88,36 @@ export interface PromtoolResult {
 }
 
 /** Runs `promtool ...args` and resolves with its exit code and output (never rejects on a non-zero exit). */
-export function promtool(args: readonly string[], opts: { cwd?: string; timeoutMs?: number } = {}): Promise<PromtoolResult> {
+export function promtool(
+  args: readonly string[],
+  opts: { cwd?: string; timeoutMs?: number } = {}
+): Promise<PromtoolResult> {
   const bin = requireBinary('promtool');
   return new Promise((resolve, reject) => {
-    execFile(bin, [...args], { cwd: opts.cwd, timeout: opts.timeoutMs ?? 60_000, encoding: 'utf8', maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
-      if (err && typeof err.code !== 'number') {
-        if (err.killed || err.signal) resolve({ code: -1, stdout, stderr: `${stderr}\n[promtool killed by ${err.signal ?? 'timeout'}]` });
-        else reject(new Error(`promtool could not be run: ${err.message}`));
-        return;
+    execFile(
+      bin,
+      [...args],
+      { cwd: opts.cwd, timeout: opts.timeoutMs ?? 60_000, encoding: 'utf8', maxBuffer: 16 << 20 },
+      (err, stdout, stderr) => {
+        if (err && typeof err.code !== 'number') {
+          if (err.killed || err.signal)
+            resolve({ code: -1, stdout, stderr: `${stderr}\n[promtool killed by ${err.signal ?? 'timeout'}]` });
+          else reject(new Error(`promtool could not be run: ${err.message}`));
+          return;
+        }
+        resolve({ code: err ? (err.code as number) : 0, stdout, stderr });
       }
-      resolve({ code: err ? (err.code as number) : 0, stdout, stderr });
-    });
+    );
   });
 }
 
-function parseTarget(t: string | ScrapeTarget): { job: string; scheme: string; address: string; path: string; labels?: Record<string, string> } {
+function parseTarget(t: string | ScrapeTarget): {
+  job: string;
+  scheme: string;
+  address: string;
+  path: string;
+  labels?: Record<string, string>;
+} {
   const spec = typeof t === 'string' ? { url: t } : t;
   const raw = /^[a-z]+:\/\//i.test(spec.url) ? spec.url : `http://${spec.url}`;
   const u = new URL(raw);
@@ -118,7 +133,10 @@ function parseTarget(t: string | ScrapeTarget): { job: string; scheme: string; a
 
 function generateConfig(opts: PrometheusOptions, ctx: ConfigContext): string {
   const scrapeInterval = opts.scrapeInterval ?? '1s';
-  const jobs = new Map<string, { scheme: string; path: string; groups: Array<{ targets: string[]; labels?: Record<string, string> }> }>();
+  const jobs = new Map<
+    string,
+    { scheme: string; path: string; groups: Array<{ targets: string[]; labels?: Record<string, string> }> }
+  >();
   jobs.set('prometheus', { scheme: 'http', path: '/metrics', groups: [{ targets: [`127.0.0.1:${ctx.port}`] }] });
   for (const t of opts.scrapeTargets ?? []) {
     const p = parseTarget(t);
@@ -126,19 +144,27 @@ function generateConfig(opts: PrometheusOptions, ctx: ConfigContext): string {
     if (!job) {
       jobs.set(p.job, { scheme: p.scheme, path: p.path, groups: [{ targets: [p.address], labels: p.labels }] });
     } else if (job.scheme !== p.scheme || job.path !== p.path) {
-      throw new Error(`startPrometheus: targets of job "${p.job}" must share scheme and path; give them different jobs`);
+      throw new Error(
+        `startPrometheus: targets of job "${p.job}" must share scheme and path; give them different jobs`
+      );
     } else {
       job.groups.push({ targets: [p.address], labels: p.labels });
     }
   }
   const config: Record<string, unknown> = {
-    global: { scrape_interval: scrapeInterval, scrape_timeout: scrapeInterval, evaluation_interval: opts.evaluationInterval ?? scrapeInterval },
+    global: {
+      scrape_interval: scrapeInterval,
+      scrape_timeout: scrapeInterval,
+      evaluation_interval: opts.evaluationInterval ?? scrapeInterval,
+    },
     rule_files: ctx.ruleFiles,
     scrape_configs: [...jobs].map(([job, j]) => ({
       job_name: job,
       scheme: j.scheme,
       metrics_path: j.path,
-      static_configs: j.groups.map((g) => (g.labels ? { targets: g.targets, labels: g.labels } : { targets: g.targets })),
+      static_configs: j.groups.map((g) =>
+        g.labels ? { targets: g.targets, labels: g.labels } : { targets: g.targets }
+      ),
     })),
   };
   if (opts.alertmanagerUrl) {
@@ -164,7 +190,8 @@ function writeRuleFiles(dir: string, ruleFiles: PrometheusOptions['ruleFiles']):
   const rulesDir = path.join(dir, 'rules');
   mkdirSync(rulesDir, { recursive: true });
   return Object.entries(ruleFiles as Record<string, string>).map(([name, content]) => {
-    if (name.includes('/') || name.startsWith('.')) throw new Error(`startPrometheus: rule file name must be a plain file name, got ${name}`);
+    if (name.includes('/') || name.startsWith('.'))
+      throw new Error(`startPrometheus: rule file name must be a plain file name, got ${name}`);
     const file = path.join(rulesDir, name);
     writeFileSync(file, content);
     return file;
@@ -206,7 +233,8 @@ export async function startPrometheus(opts: PrometheusOptions = {}): Promise<Pro
     for (let attempt = 1; ; attempt++) {
       port = await freePort();
       const ctx: ConfigContext = { port, dir: tmp.path, ruleFiles };
-      const yaml = typeof opts.configYaml === 'function' ? opts.configYaml(ctx) : (opts.configYaml ?? generateConfig(opts, ctx));
+      const yaml =
+        typeof opts.configYaml === 'function' ? opts.configYaml(ctx) : (opts.configYaml ?? generateConfig(opts, ctx));
       writeFileSync(configFile, yaml);
       const args = [
         `--config.file=${configFile}`,
@@ -217,7 +245,9 @@ export async function startPrometheus(opts: PrometheusOptions = {}): Promise<Pro
         ...(opts.enableLifecycle === false ? [] : ['--web.enable-lifecycle']),
         // Prometheus re-sends firing alerts only every minute by default; an alert that fired
         // before the Alertmanager was discovered would otherwise wait that long.
-        ...((opts.extraArgs ?? []).some((a) => a.startsWith('--rules.alert.resend-delay')) ? [] : ['--rules.alert.resend-delay=1s']),
+        ...((opts.extraArgs ?? []).some((a) => a.startsWith('--rules.alert.resend-delay'))
+          ? []
+          : ['--rules.alert.resend-delay=1s']),
         ...(opts.extraArgs ?? []),
       ];
       proc = startProcess('prometheus', bin, args, { cwd: tmp.path });
@@ -248,7 +278,12 @@ export async function startPrometheus(opts: PrometheusOptions = {}): Promise<Pro
             const body = (await res.json()) as { data?: { activeAlertmanagers?: unknown[] } };
             return (body.data?.activeAlertmanagers?.length ?? 0) > 0;
           },
-          { proc: server, what: `prometheus to discover the Alertmanager at ${opts.alertmanagerUrl}`, timeoutMs: opts.timeoutMs ?? 30_000, intervalMs: 100 },
+          {
+            proc: server,
+            what: `prometheus to discover the Alertmanager at ${opts.alertmanagerUrl}`,
+            timeoutMs: opts.timeoutMs ?? 30_000,
+            intervalMs: 100,
+          }
         );
       } catch (err) {
         await server.stop({ timeoutMs: 2_000 });
@@ -265,12 +300,18 @@ export async function startPrometheus(opts: PrometheusOptions = {}): Promise<Pro
       });
       const body = (await res.json()) as ApiResponse;
       if (body.status !== 'success' || !body.data) {
-        throw new Error(`query ${JSON.stringify(promql)} failed: HTTP ${res.status} ${body.errorType ?? ''}: ${body.error ?? 'no data'}`);
+        throw new Error(
+          `query ${JSON.stringify(promql)} failed: HTTP ${res.status} ${body.errorType ?? ''}: ${body.error ?? 'no data'}`
+        );
       }
       return toSamples(body.data);
     };
 
-    const waitFor = async (promql: string, predicate: (s: PromSample[]) => boolean, timeoutMs = 30_000): Promise<PromSample[]> => {
+    const waitFor = async (
+      promql: string,
+      predicate: (s: PromSample[]) => boolean,
+      timeoutMs = 30_000
+    ): Promise<PromSample[]> => {
       let last: PromSample[] | undefined;
       try {
         return await waitUntil(
@@ -278,12 +319,12 @@ export async function startPrometheus(opts: PrometheusOptions = {}): Promise<Pro
             last = await query(promql);
             return predicate(last) ? last : undefined;
           },
-          { what: `PromQL ${JSON.stringify(promql)} to satisfy the predicate`, timeoutMs, intervalMs: 200 },
+          { what: `PromQL ${JSON.stringify(promql)} to satisfy the predicate`, timeoutMs, intervalMs: 200 }
         );
       } catch (err) {
         const lastText = last === undefined ? 'no successful query' : JSON.stringify(last);
         throw new Error(
-          `${err instanceof Error ? err.message : String(err)}\nlast result: ${lastText}\n--- last lines of prometheus output ---\n${server.logTail(20)}\n--- end ---`,
+          `${err instanceof Error ? err.message : String(err)}\nlast result: ${lastText}\n--- last lines of prometheus output ---\n${server.logTail(20)}\n--- end ---`
         );
       }
     };

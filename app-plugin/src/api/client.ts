@@ -34,7 +34,12 @@ export const api = new AppApi(`${PROXY_BASE}/api/v1`, transport);
 
 /** The record as the API takes it back in a PUT: without the fields the exporter derives. */
 export function recordInput<T extends { id: string }>(record: T): Omit<T, 'id' | 'updatedAt' | 'businessLine'> {
-  const { id: _id, updatedAt: _u, businessLine: _b, ...rest } = record as T & { updatedAt?: string; businessLine?: string };
+  const {
+    id: _id,
+    updatedAt: _u,
+    businessLine: _b,
+    ...rest
+  } = record as T & { updatedAt?: string; businessLine?: string };
   const input: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(rest)) {
     if (v !== null && v !== undefined) {

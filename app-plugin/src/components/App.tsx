@@ -61,15 +61,17 @@ export function App(props: AppRootProps<AppSettings>) {
         <div className={styles.tabs}>
           <TabsBar>
             {PAGES.map((p) => (
-              <Tab key={p.route} label={p.title} icon={p.icon as never} href={pageUrl(p.route, filters)} active={p === current} />
+              <Tab
+                key={p.route}
+                label={p.title}
+                icon={p.icon as never}
+                href={pageUrl(p.route, filters)}
+                active={p === current}
+              />
             ))}
           </TabsBar>
         </div>
-        <Loadable
-          state={org}
-          what="the org from the Ballast exporter"
-          isEmpty={() => false}
-        >
+        <Loadable state={org} what="the org from the Ballast exporter" isEmpty={() => false}>
           {(o) => <OrgProvider org={o}>{page}</OrgProvider>}
         </Loadable>
         {org.error && (

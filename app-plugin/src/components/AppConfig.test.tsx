@@ -16,20 +16,38 @@ import { AppSettings } from '../types';
 import { AppConfig, SAVED_FLAG, urlProblem } from './AppConfig';
 
 const PLUGIN_ID = 'ballast-stability-app';
-const ROLES = { [TEST_TOKENS.readToken]: 'read', [TEST_TOKENS.ingestToken]: 'ingest', [TEST_TOKENS.adminToken]: 'admin' } as const;
+const ROLES = {
+  [TEST_TOKENS.readToken]: 'read',
+  [TEST_TOKENS.ingestToken]: 'ingest',
+  [TEST_TOKENS.adminToken]: 'admin',
+} as const;
 const v1 = { status: 200, body: { status: 'ok', version: '0.1.0', apiVersion: 'v1' } };
 /** The exporter's answers: health v1, org for reads, 400 for the deliberately invalid probe writes. */
-const exporter = (health: { status: number; body: unknown } = v1) => exporterAuth(ROLES, (method, path) => (path === '/api/v1/health' ? health : method === 'GET' ? { status: 200, body: { teams: [] } } : { status: 400, body: { error: 'Bad Request', message: 'the request has invalid fields' } }));
+const exporter = (health: { status: number; body: unknown } = v1) =>
+  exporterAuth(ROLES, (method, path) =>
+    path === '/api/v1/health'
+      ? health
+      : method === 'GET'
+        ? { status: 200, body: { teams: [] } }
+        : { status: 400, body: { error: 'Bad Request', message: 'the request has invalid fields' } }
+  );
 
 function meta(host: GrafanaHost) {
   const s = host.appSettings[PLUGIN_ID];
-  return { id: PLUGIN_ID, enabled: s?.enabled ?? false, jsonData: s?.jsonData ?? {}, secureJsonFields: Object.fromEntries(Object.entries(s?.secureJsonData ?? {}).map(([k, v]) => [k, v !== ''])) };
+  return {
+    id: PLUGIN_ID,
+    enabled: s?.enabled ?? false,
+    jsonData: s?.jsonData ?? {},
+    secureJsonFields: Object.fromEntries(Object.entries(s?.secureJsonData ?? {}).map(([k, v]) => [k, v !== ''])),
+  };
 }
 
 /** Renders the page from what Grafana holds now (as Grafana does after a reload). */
 function renderConfig(host: GrafanaHost) {
   installHost(host);
-  const props = { plugin: { meta: meta(host) }, query: {} } as unknown as PluginConfigPageProps<AppPluginMeta<AppSettings>>;
+  const props = { plugin: { meta: meta(host) }, query: {} } as unknown as PluginConfigPageProps<
+    AppPluginMeta<AppSettings>
+  >;
   return render(<AppConfig {...props} />);
 }
 
@@ -38,7 +56,11 @@ beforeEach(() => {
   setRole('Admin');
   window.sessionStorage.clear();
   reload = vi.fn();
-  Object.defineProperty(window, 'location', { value: { ...window.location, reload }, writable: true, configurable: true });
+  Object.defineProperty(window, 'location', {
+    value: { ...window.location, reload },
+    writable: true,
+    configurable: true,
+  });
 });
 
 describe('Config page', () => {
@@ -54,7 +76,12 @@ describe('Config page', () => {
     await userEvent.click(screen.getByText('Save and test'));
     await waitFor(() => expect(reload).toHaveBeenCalledTimes(1));
     // what Grafana now holds: enabled, the URL without its trailing slash, the tokens (never echoed back)
-    expect(host.appSettings[PLUGIN_ID]).toMatchObject({ enabled: true, pinned: true, jsonData: { url: TEST_EXPORTER_URL }, secureJsonData: TEST_TOKENS });
+    expect(host.appSettings[PLUGIN_ID]).toMatchObject({
+      enabled: true,
+      pinned: true,
+      jsonData: { url: TEST_EXPORTER_URL },
+      secureJsonData: TEST_TOKENS,
+    });
     expect(window.sessionStorage.getItem(SAVED_FLAG)).toBe('1');
     first.unmount();
 
@@ -65,7 +92,9 @@ describe('Config page', () => {
     expect(screen.getByText(/admin token has the admin role/)).toBeInTheDocument();
     expect(window.sessionStorage.getItem(SAVED_FLAG)).toBeNull();
     // each check travelled with the token of its route, and no token ever reached the browser's requests
-    const sent = host.log.filter((e) => e.forwarded).map((e) => `${e.method} ${e.forwarded!.url.replace(TEST_EXPORTER_URL, '')} ${e.forwarded!.authorization}`);
+    const sent = host.log
+      .filter((e) => e.forwarded)
+      .map((e) => `${e.method} ${e.forwarded!.url.replace(TEST_EXPORTER_URL, '')} ${e.forwarded!.authorization}`);
     expect(sent).toEqual([
       `GET /api/v1/health Bearer ${TEST_TOKENS.readToken}`,
       `GET /api/v1/org Bearer ${TEST_TOKENS.readToken}`,
@@ -119,12 +148,18 @@ describe('Config page', () => {
   test('a write token with too low a role: the exporter 403 is named', async () => {
     renderConfig(appHost(exporter(), { ...TEST_TOKENS, adminToken: TEST_TOKENS.ingestToken }));
     await userEvent.click(screen.getByText('Test connection'));
-    expect(await screen.findByText(/admin token is valid but lacks the admin role \(403: this needs the admin role; the token has ingest\)/)).toBeInTheDocument();
+    expect(
+      await screen.findByText(
+        /admin token is valid but lacks the admin role \(403: this needs the admin role; the token has ingest\)/
+      )
+    ).toBeInTheDocument();
     expect(screen.getByText(/ingest token has the ingest role/)).toBeInTheDocument();
   });
 
   test('another API version, and something that is not a Ballast exporter', async () => {
-    const first = renderConfig(appHost(exporter({ status: 200, body: { status: 'ok', version: '9', apiVersion: 'v2' } })));
+    const first = renderConfig(
+      appHost(exporter({ status: 200, body: { status: 'ok', version: '9', apiVersion: 'v2' } }))
+    );
     await userEvent.click(screen.getByText('Test connection'));
     expect(await screen.findByText(/speaks API v2; this app needs v1/)).toBeInTheDocument();
     first.unmount();
@@ -136,7 +171,9 @@ describe('Config page', () => {
   test('an app whose routes do not match (the old "path": "ballast"): Grafana 404 "plugin route match not found" is named', async () => {
     const host = new GrafanaHost({
       plugins: [{ id: PLUGIN_ID, type: 'app', routes: [{ ...APP_ROUTES[APP_ROUTES.length - 1], path: 'ballast' }] }],
-      appSettings: { [PLUGIN_ID]: { enabled: true, jsonData: { url: TEST_EXPORTER_URL }, secureJsonData: TEST_TOKENS } },
+      appSettings: {
+        [PLUGIN_ID]: { enabled: true, jsonData: { url: TEST_EXPORTER_URL }, secureJsonData: TEST_TOKENS },
+      },
       upstream: exporter(),
     });
     renderConfig(host);

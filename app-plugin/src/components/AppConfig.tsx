@@ -17,9 +17,19 @@ type TokenKey = keyof AppSecureSettings;
  * token, freeze windows and saved reviews the admin token.
  */
 export const TOKENS: Array<{ key: TokenKey; label: string; role: string; use: string }> = [
-  { key: 'readToken', label: 'Read token', role: 'read', use: 'every page, for everyone who may open the app (Viewer and up)' },
+  {
+    key: 'readToken',
+    label: 'Read token',
+    role: 'read',
+    use: 'every page, for everyone who may open the app (Viewer and up)',
+  },
   { key: 'ingestToken', label: 'Ingest token', role: 'ingest', use: 'alert verdicts (Editors)' },
-  { key: 'adminToken', label: 'Admin token', role: 'admin', use: 'freeze windows and saved committee reviews (Editors)' },
+  {
+    key: 'adminToken',
+    label: 'Admin token',
+    role: 'admin',
+    use: 'freeze windows and saved committee reviews (Editors)',
+  },
 ];
 
 /** The record id of the connection check's probe writes (they are refused as invalid, nothing is stored). */
@@ -111,18 +121,30 @@ export async function checkConnection(secureJsonFields: Partial<Record<TokenKey,
   try {
     const health = await api.get<HealthResponse>('/health');
     if (!health || typeof health !== 'object' || !('apiVersion' in health)) {
-      return fail('Something answers at the exporter URL, but not a Ballast exporter (no apiVersion in /api/v1/health).');
+      return fail(
+        'Something answers at the exporter URL, but not a Ballast exporter (no apiVersion in /api/v1/health).'
+      );
     }
     if (health.apiVersion !== 'v1') {
-      return fail(`The exporter answers but speaks API ${health.apiVersion}; this app needs v1. Upgrade the older of the two.`);
+      return fail(
+        `The exporter answers but speaks API ${health.apiVersion}; this app needs v1. Upgrade the older of the two.`
+      );
     }
-    steps.push({ ok: true, text: `Exporter ${health.version} reached through Grafana's proxy (API v1, status ${health.status}).` });
+    steps.push({
+      ok: true,
+      text: `Exporter ${health.version} reached through Grafana's proxy (API v1, status ${health.status}).`,
+    });
   } catch (e) {
     const err = e as ApiError;
     if (err.status === 503) {
       return fail(`The exporter answers but its database is unavailable (503: ${err.message}).`);
     }
-    return fail(unreachable(err) ?? (err.status === 404 ? `Something answers at the exporter URL, but has no Ballast API (404: ${err.message}). Is it the exporter's base URL?` : `The exporter's health check failed (${err.status}: ${err.message}).`));
+    return fail(
+      unreachable(err) ??
+        (err.status === 404
+          ? `Something answers at the exporter URL, but has no Ballast API (404: ${err.message}). Is it the exporter's base URL?`
+          : `The exporter's health check failed (${err.status}: ${err.message}).`)
+    );
   }
   const [read, ingest, admin] = TOKENS;
   try {
@@ -166,7 +188,9 @@ export function AppConfig({ plugin }: Props) {
   const meta = plugin.meta;
   const [url, setUrl] = useState(meta.jsonData?.url ?? '');
   const [tokens, setTokens] = useState<Partial<Record<TokenKey, string>>>({});
-  const [configured, setConfigured] = useState<Partial<Record<TokenKey, boolean>>>(() => Object.fromEntries(TOKENS.map((t) => [t.key, Boolean(meta.secureJsonFields?.[t.key])])));
+  const [configured, setConfigured] = useState<Partial<Record<TokenKey, boolean>>>(() =>
+    Object.fromEntries(TOKENS.map((t) => [t.key, Boolean(meta.secureJsonFields?.[t.key])]))
+  );
   const [saving, setSaving] = useState(false);
   const [checking, setChecking] = useState(false);
   // Set by save() just before the reload; this page is the reloaded one.
@@ -214,7 +238,12 @@ export function AppConfig({ plugin }: Props) {
         getBackendSrv().fetch({
           url: `/api/plugins/${PLUGIN_ID}/settings`,
           method: 'POST',
-          data: { enabled: true, pinned: true, jsonData: { ...meta.jsonData, url: url.trim().replace(/\/+$/, '') }, secureJsonData },
+          data: {
+            enabled: true,
+            pinned: true,
+            jsonData: { ...meta.jsonData, url: url.trim().replace(/\/+$/, '') },
+            secureJsonData,
+          },
           showErrorAlert: false,
         })
       );
@@ -237,10 +266,21 @@ export function AppConfig({ plugin }: Props) {
           error={problem}
           required
         >
-          <Input id="ballast-app-url" aria-label="Exporter URL" value={url} placeholder="http://exporter:9464" onChange={(e) => setUrl(e.currentTarget.value)} width={50} />
+          <Input
+            id="ballast-app-url"
+            aria-label="Exporter URL"
+            value={url}
+            placeholder="http://exporter:9464"
+            onChange={(e) => setUrl(e.currentTarget.value)}
+            width={50}
+          />
         </Field>
         {TOKENS.map((t) => (
-          <Field key={t.key} label={t.label} description={`A ${t.role} token of the exporter's BALLAST_TOKENS, used for ${t.use}. Stored encrypted; Grafana's proxy sends it, the browser never sees it.`}>
+          <Field
+            key={t.key}
+            label={t.label}
+            description={`A ${t.role} token of the exporter's BALLAST_TOKENS, used for ${t.use}. Stored encrypted; Grafana's proxy sends it, the browser never sees it.`}
+          >
             <SecretInput
               id={`ballast-app-${t.key}`}
               aria-label={t.label}

@@ -10,17 +10,30 @@ beforeEach(() => setRole('Viewer'));
 
 describe('filters kept in the URL', () => {
   test('choosing a business line writes it to the URL and the page refetches with it; tabs carry the filters', async () => {
-    const { requests } = mockBackend([{ path: '/org', answer: org }, { path: '/drills', answer: list([]) }]);
+    const { requests } = mockBackend([
+      { path: '/org', answer: org },
+      { path: '/drills', answer: list([]) },
+    ]);
     renderApp('drills?from=now-90d');
     await screen.findByText('No drills');
     const bar = screen.getByTestId('filters-bar');
     await userEvent.click(within(bar).getByLabelText('Business line'));
     await userEvent.click(await screen.findByText('Commerce'));
     await waitFor(() => expect(locationService.getSearchObject().businessLine).toBe('commerce'));
-    await waitFor(() => expect(requests.filter((r) => r.path === '/drills').at(-1)!.query.get('businessLine')).toBe('commerce'));
+    await waitFor(() =>
+      expect(
+        requests
+          .filter((r) => r.path === '/drills')
+          .at(-1)!
+          .query.get('businessLine')
+      ).toBe('commerce')
+    );
     expect(locationService.getSearchObject().from).toBe('now-90d');
     const tab = screen.getByRole('tab', { name: /Incidents/ });
-    expect(tab.closest('a') ?? tab).toHaveAttribute('href', '/a/ballast-stability-app/incidents?businessLine=commerce&from=now-90d');
+    expect(tab.closest('a') ?? tab).toHaveAttribute(
+      'href',
+      '/a/ballast-stability-app/incidents?businessLine=commerce&from=now-90d'
+    );
   });
 
   test('helpers: defaults, list parameters, KPI window', () => {

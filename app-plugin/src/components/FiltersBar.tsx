@@ -78,7 +78,13 @@ export function FiltersBar({ filters, showTime = true, children }: Props) {
             onMoveForward={() => shift(0.5)}
             onZoom={() => {
               const span = range.to.valueOf() - range.from.valueOf();
-              setQuery({ from: new Date(range.from.valueOf() - span / 2).toISOString(), to: new Date(range.to.valueOf() + span / 2).toISOString() }, false);
+              setQuery(
+                {
+                  from: new Date(range.from.valueOf() - span / 2).toISOString(),
+                  to: new Date(range.to.valueOf() + span / 2).toISOString(),
+                },
+                false
+              );
             }}
           />
         </div>

@@ -7,7 +7,15 @@ import { fmtKpi } from './format';
 import { StatusBadge } from './StatusBadge';
 
 /** KPIs (rows) against scopes (columns): value, goal, status and, optionally, the change since the previous period. */
-export function ScorecardTable({ kpis, scopes, showPrevious }: { kpis: KpiColumn[]; scopes: Scope[]; showPrevious?: boolean }) {
+export function ScorecardTable({
+  kpis,
+  scopes,
+  showPrevious,
+}: {
+  kpis: KpiColumn[];
+  scopes: Scope[];
+  showPrevious?: boolean;
+}) {
   const styles = useStyles2(getStyles);
   return (
     <div className={styles.wrap}>
@@ -36,7 +44,7 @@ export function ScorecardTable({ kpis, scopes, showPrevious }: { kpis: KpiColumn
                   return <td key={`${s.level}:${s.id}`}>–</td>;
                 }
                 const delta = showPrevious && c.value !== null && c.previous !== null ? c.value - c.previous : null;
-                const better = delta === null || delta === 0 ? null : (delta < 0) === (k.direction === 'lower');
+                const better = delta === null || delta === 0 ? null : delta < 0 === (k.direction === 'lower');
                 return (
                   <td key={`${s.level}:${s.id}`}>
                     <div className={styles.cell}>
@@ -50,7 +58,9 @@ export function ScorecardTable({ kpis, scopes, showPrevious }: { kpis: KpiColumn
                           {' · before '}
                           {fmtKpi(c.previous, k.unit)}
                           {better !== null && (
-                            <Tooltip content={better ? 'better than the previous period' : 'worse than the previous period'}>
+                            <Tooltip
+                              content={better ? 'better than the previous period' : 'worse than the previous period'}
+                            >
                               <Icon
                                 name={delta! > 0 ? 'arrow-up' : 'arrow-down'}
                                 className={better ? styles.better : styles.worse}
@@ -78,7 +88,12 @@ const getStyles = (theme: GrafanaTheme2) => ({
     width: '100%',
     borderCollapse: 'collapse',
     fontSize: theme.typography.bodySmall.fontSize,
-    'th, td': { padding: theme.spacing(0.75, 1), borderBottom: `1px solid ${theme.colors.border.weak}`, textAlign: 'left', verticalAlign: 'top' },
+    'th, td': {
+      padding: theme.spacing(0.75, 1),
+      borderBottom: `1px solid ${theme.colors.border.weak}`,
+      textAlign: 'left',
+      verticalAlign: 'top',
+    },
     'thead th': { color: theme.colors.text.secondary, fontWeight: theme.typography.fontWeightMedium },
     'tbody th': { fontWeight: theme.typography.fontWeightRegular },
     tr: { breakInside: 'avoid' },

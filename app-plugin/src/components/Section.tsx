@@ -4,7 +4,17 @@ import { GrafanaTheme2 } from '@grafana/data';
 import { useStyles2 } from '@grafana/ui';
 
 /** A titled block of a page, theme-aware, kept whole on a printed page. */
-export function Section({ title, actions, children, testId }: { title: React.ReactNode; actions?: React.ReactNode; children: React.ReactNode; testId?: string }) {
+export function Section({
+  title,
+  actions,
+  children,
+  testId,
+}: {
+  title: React.ReactNode;
+  actions?: React.ReactNode;
+  children: React.ReactNode;
+  testId?: string;
+}) {
   const styles = useStyles2(getStyles);
   return (
     <section className={styles.section} data-testid={testId}>
@@ -27,6 +37,12 @@ const getStyles = (theme: GrafanaTheme2) => ({
     breakInside: 'avoid',
     '@media print': { border: 'none', padding: 0, background: 'none' },
   }),
-  head: css({ display: 'flex', alignItems: 'center', justifyContent: 'space-between', gap: theme.spacing(1), marginBottom: theme.spacing(1) }),
+  head: css({
+    display: 'flex',
+    alignItems: 'center',
+    justifyContent: 'space-between',
+    gap: theme.spacing(1),
+    marginBottom: theme.spacing(1),
+  }),
   title: css({ ...theme.typography.h4, margin: 0 }),
 });

@@ -25,9 +25,20 @@ export interface WorkItem {
 /** Open improvement actions and inspection findings as one list: overdue first, then by due date. */
 export function workItems(actions: Action[], findings: Finding[], org: Org, now = Date.now()): WorkItem[] {
   const ownerOf = (f: Finding) =>
-    (f.service && org.services.find((s) => s.id === f.service)?.owner) || (f.team && org.teams.find((t) => t.id === f.team)?.manager) || 'unassigned';
+    (f.service && org.services.find((s) => s.id === f.service)?.owner) ||
+    (f.team && org.teams.find((t) => t.id === f.team)?.manager) ||
+    'unassigned';
   const items: WorkItem[] = [
-    ...actions.map((a) => ({ id: `action:${a.id}`, kind: 'action' as const, title: a.title, owner: a.owner, scope: nameOf(org.teams, a.team), dueAt: a.dueAt, overdue: isOverdue(a.dueAt, a.completedAt, now), ref: a.incident })),
+    ...actions.map((a) => ({
+      id: `action:${a.id}`,
+      kind: 'action' as const,
+      title: a.title,
+      owner: a.owner,
+      scope: nameOf(org.teams, a.team),
+      dueAt: a.dueAt,
+      overdue: isOverdue(a.dueAt, a.completedAt, now),
+      ref: a.incident,
+    })),
     ...findings.map((f) => ({
       id: `finding:${f.id}`,
       kind: 'finding' as const,
@@ -38,7 +49,11 @@ export function workItems(actions: Action[], findings: Finding[], org: Org, now 
       overdue: isOverdue(f.dueAt, f.closedAt, now),
     })),
   ];
-  return items.sort((a, b) => Number(b.overdue) - Number(a.overdue) || (a.dueAt ? Date.parse(a.dueAt) : Infinity) - (b.dueAt ? Date.parse(b.dueAt) : Infinity));
+  return items.sort(
+    (a, b) =>
+      Number(b.overdue) - Number(a.overdue) ||
+      (a.dueAt ? Date.parse(a.dueAt) : Infinity) - (b.dueAt ? Date.parse(b.dueAt) : Infinity)
+  );
 }
 
 export function byOwner(items: WorkItem[]) {
@@ -57,14 +72,22 @@ export function ActionsPage({ filters }: { filters: Filters }) {
   const org = useOrg();
   const scope = listParams(filters, false);
   const state = useAsync(async () => {
-    const [actions, findings] = await Promise.all([api.list<Action>('/actions', { ...scope, open: true }, 5000), api.list<Finding>('/findings', { ...scope, open: true }, 5000)]);
+    const [actions, findings] = await Promise.all([
+      api.list<Action>('/actions', { ...scope, open: true }, 5000),
+      api.list<Finding>('/findings', { ...scope, open: true }, 5000),
+    ]);
     return workItems(actions.items, findings.items, org);
   }, [filters.businessLine, filters.team, filters.service]);
 
   return (
     <div data-testid="page-actions">
       <FiltersBar filters={filters} showTime={false} />
-      <Loadable state={state} what="open findings and actions" isEmpty={(d) => d.length === 0} empty="No open finding or improvement action in this scope.">
+      <Loadable
+        state={state}
+        what="open findings and actions"
+        isEmpty={(d) => d.length === 0}
+        empty="No open finding or improvement action in this scope."
+      >
         {(items) => (
           <>
             <Section title="By owner" testId="by-owner">
@@ -72,17 +95,29 @@ export function ActionsPage({ filters }: { filters: Filters }) {
                 rows={byOwner(items)}
                 cols={[
                   { id: 'owner', header: 'Owner', cell: (o) => o.owner },
-                  { id: 'overdue', header: 'Overdue', cell: (o) => (o.overdue ? <Badge color="red" text={String(o.overdue)} /> : '0') },
+                  {
+                    id: 'overdue',
+                    header: 'Overdue',
+                    cell: (o) => (o.overdue ? <Badge color="red" text={String(o.overdue)} /> : '0'),
+                  },
                   { id: 'open', header: 'Open', cell: (o) => String(o.open) },
                 ]}
               />
             </Section>
-            <Section title={`Open items (${items.length}, ${items.filter((i) => i.overdue).length} overdue)`} testId="work-items">
+            <Section
+              title={`Open items (${items.length}, ${items.filter((i) => i.overdue).length} overdue)`}
+              testId="work-items"
+            >
               <Table<WorkItem>
                 rows={items}
                 pageSize={50}
                 cols={[
-                  { id: 'state', header: '', cell: (i) => (i.overdue ? <Badge color="red" text="overdue" /> : <Badge color="blue" text="open" />) },
+                  {
+                    id: 'state',
+                    header: '',
+                    cell: (i) =>
+                      i.overdue ? <Badge color="red" text="overdue" /> : <Badge color="blue" text="open" />,
+                  },
                   { id: 'kind', header: 'Kind', cell: (i) => (i.kind === 'action' ? `action (${i.ref})` : 'finding') },
                   { id: 'title', header: 'What', cell: (i) => i.title },
                   { id: 'owner', header: 'Owner', cell: (i) => i.owner },

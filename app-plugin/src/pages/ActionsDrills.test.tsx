@@ -26,7 +26,11 @@ describe('Inspections and actions', () => {
   });
   test('data: by owner, overdue first; open items only, scoped', async () => {
     const future = { ...action, id: 'act-2', title: 'Later', owner: 'Zed', dueAt: '2099-01-01T00:00:00Z' };
-    const { requests } = mockBackend([...base, { path: '/actions', answer: list([future, action]) }, { path: '/findings', answer: list([finding]) }]);
+    const { requests } = mockBackend([
+      ...base,
+      { path: '/actions', answer: list([future, action]) },
+      { path: '/findings', answer: list([finding]) },
+    ]);
     renderApp('actions?businessLine=payments');
     const items = await screen.findByTestId('work-items');
     const rows = within(items).getAllByRole('row');
@@ -62,7 +66,16 @@ describe('Drills', () => {
     expect(await screen.findByText('No drills')).toBeInTheDocument();
   });
   test('data: by team with scores and recovery, and the trend', async () => {
-    mockBackend([...base, { path: '/drills', answer: list([drill, { ...drill, id: 'd2', score: 65, startedAt: '2026-10-01T00:00:00Z', recoveredAt: '2026-10-01T00:40:00Z' }]) }]);
+    mockBackend([
+      ...base,
+      {
+        path: '/drills',
+        answer: list([
+          drill,
+          { ...drill, id: 'd2', score: 65, startedAt: '2026-10-01T00:00:00Z', recoveredAt: '2026-10-01T00:40:00Z' },
+        ]),
+      },
+    ]);
     renderApp('drills');
     const team = await screen.findByTestId('drills-by-team');
     expect(within(team).getByText('Checkout')).toBeInTheDocument();

@@ -29,12 +29,28 @@ export function AlertsPage({ filters }: { filters: Filters; query?: Record<strin
   const window = kpiWindowOf(filters);
   const key = filtersKey(filters);
   const accuracy = useAsync(
-    () => api.get<KpiValuesResponse>('/kpis', { kpi: 'alert_accuracy_ratio', level: 'team', window, businessLine: filters.businessLine, team: filters.team }),
+    () =>
+      api.get<KpiValuesResponse>('/kpis', {
+        kpi: 'alert_accuracy_ratio',
+        level: 'team',
+        window,
+        businessLine: filters.businessLine,
+        team: filters.team,
+      }),
     [window, filters.businessLine, filters.team]
   );
-  const names = useAsync(() => api.get<AlertsByNameResponse>('/alerts-by-name', { ...listParams(filters), limit: NAMES }), [key]);
-  const noisiest = useAsync(() => api.get<AlertsByNameResponse>('/alerts-by-name', { ...listParams(filters), sort: 'noise', limit: 10 }), [key]);
-  const queue = useAsync(() => api.list<Alert>('/alerts', { ...listParams(filters), highSeverity: true, verdict: 'none' }, 200), [key]);
+  const names = useAsync(
+    () => api.get<AlertsByNameResponse>('/alerts-by-name', { ...listParams(filters), limit: NAMES }),
+    [key]
+  );
+  const noisiest = useAsync(
+    () => api.get<AlertsByNameResponse>('/alerts-by-name', { ...listParams(filters), sort: 'noise', limit: 10 }),
+    [key]
+  );
+  const queue = useAsync(
+    () => api.list<Alert>('/alerts', { ...listParams(filters), highSeverity: true, verdict: 'none' }, 200),
+    [key]
+  );
 
   return (
     <div data-testid="page-alerts">
@@ -44,18 +60,29 @@ export function AlertsPage({ filters }: { filters: Filters; query?: Record<strin
         <Loadable state={accuracy} what="alert accuracy" isEmpty={(d) => d.values.length === 0}>
           {(d) => (
             <Table
-              rows={[...d.values].sort((a, b) => (a.value ?? 2) - (b.value ?? 2)).map((v) => ({ ...v, id: v.team ?? '' }))}
+              rows={[...d.values]
+                .sort((a, b) => (a.value ?? 2) - (b.value ?? 2))
+                .map((v) => ({ ...v, id: v.team ?? '' }))}
               cols={[
                 { id: 'team', header: 'Team', cell: (v) => nameOf(org.teams, v.team) },
                 { id: 'value', header: 'Accuracy', cell: (v) => fmtKpi(v.value, 'ratio') },
-                { id: 'judged', header: 'Actionable / judged', cell: (v) => (v.denominator ? `${v.numerator} / ${v.denominator}` : '–') },
+                {
+                  id: 'judged',
+                  header: 'Actionable / judged',
+                  cell: (v) => (v.denominator ? `${v.numerator} / ${v.denominator}` : '–'),
+                },
               ]}
             />
           )}
         </Loadable>
       </Section>
       <Section title="Noisiest alert names" testId="noisiest">
-        <Loadable state={noisiest} what="the noisiest alert names" isEmpty={(d) => d.items.length === 0} empty="No high-severity alert fired in this range.">
+        <Loadable
+          state={noisiest}
+          what="the noisiest alert names"
+          isEmpty={(d) => d.items.length === 0}
+          empty="No high-severity alert fired in this range."
+        >
           {(d) => {
             const noisy = d.items.filter((s) => s.noise > 0);
             return noisy.length === 0 ? (
@@ -87,7 +114,11 @@ export function AlertsPage({ filters }: { filters: Filters; query?: Record<strin
               cols={[
                 { id: 'name', header: 'Alert', cell: (s) => s.name },
                 { id: 'alerts', header: 'Fired', cell: (s) => String(s.alerts) },
-                { id: 'actionable', header: 'Actionable', cell: (s) => withInferred(s.actionable, s.inferredActionable) },
+                {
+                  id: 'actionable',
+                  header: 'Actionable',
+                  cell: (s) => withInferred(s.actionable, s.inferredActionable),
+                },
                 { id: 'noise', header: 'Noise', cell: (s) => withInferred(s.noise, s.inferredNoise) },
                 { id: 'unreviewed', header: 'Unreviewed', cell: (s) => String(s.unreviewed) },
                 { id: 'accuracy', header: 'Accuracy', cell: (s) => fmtKpi(s.accuracy, 'ratio') },
@@ -124,14 +155,21 @@ function ReviewQueue({ state }: { state: ReturnType<typeof useAsync<{ items: Ale
     <Section
       title="Review queue: high-severity alerts without a verdict"
       testId="review-queue"
-      actions={!editable && <Badge color="darkgrey" icon="lock" text="read-only (Editor role needed to give verdicts)" />}
+      actions={
+        !editable && <Badge color="darkgrey" icon="lock" text="read-only (Editor role needed to give verdicts)" />
+      }
     >
       {error && (
         <Notice severity="error" title="The exporter refused the verdict" onRemove={() => setError(undefined)}>
           {error}
         </Notice>
       )}
-      <Loadable state={state} what="the review queue" isEmpty={(d) => d.items.length === 0} empty="Every high-severity alert in range has a verdict.">
+      <Loadable
+        state={state}
+        what="the review queue"
+        isEmpty={(d) => d.items.length === 0}
+        empty="Every high-severity alert in range has a verdict."
+      >
         {(d) => (
           <Table<Alert>
             testId="queue-table"
@@ -139,7 +177,11 @@ function ReviewQueue({ state }: { state: ReturnType<typeof useAsync<{ items: Ale
             cols={[
               { id: 'name', header: 'Alert', cell: (a) => a.name },
               { id: 'severity', header: 'Severity', cell: (a) => a.severity },
-              { id: 'service', header: 'Service / team', cell: (a) => (a.service ? nameOf(org.services, a.service) : nameOf(org.teams, a.team)) },
+              {
+                id: 'service',
+                header: 'Service / team',
+                cell: (a) => (a.service ? nameOf(org.services, a.service) : nameOf(org.teams, a.team)),
+              },
               { id: 'startsAt', header: 'Fired', cell: (a) => fmtTime(a.startsAt) },
               { id: 'incident', header: 'Incident', cell: (a) => a.incident ?? '–' },
               {
@@ -150,10 +192,22 @@ function ReviewQueue({ state }: { state: ReturnType<typeof useAsync<{ items: Ale
                     <Badge color={done[a.id] === 'noise' ? 'orange' : 'green'} text={`marked ${done[a.id]}`} />
                   ) : editable ? (
                     <Stack gap={1}>
-                      <Button size="sm" variant="secondary" icon="check" disabled={busy === a.id} onClick={() => judge(a, 'actionable')}>
+                      <Button
+                        size="sm"
+                        variant="secondary"
+                        icon="check"
+                        disabled={busy === a.id}
+                        onClick={() => judge(a, 'actionable')}
+                      >
                         Actionable
                       </Button>
-                      <Button size="sm" variant="secondary" icon="times" disabled={busy === a.id} onClick={() => judge(a, 'noise')}>
+                      <Button
+                        size="sm"
+                        variant="secondary"
+                        icon="times"
+                        disabled={busy === a.id}
+                        onClick={() => judge(a, 'noise')}
+                      >
                         Noise
                       </Button>
                     </Stack>

@@ -9,10 +9,24 @@ import { monthGrid, nextDay, onDay } from './calendar';
 const base = [{ path: '/org', answer: org }];
 const systems = { path: '/changes-by-system', answer: changesBySystem };
 const gateOk = { path: '/gate', answer: { allowed: true, checkId: 'chk-1' } };
-const activeFreeze = { ...freeze, startsAt: new Date(Date.now() - 3600_000).toISOString(), endsAt: new Date(Date.now() + 86_400_000).toISOString() };
+const activeFreeze = {
+  ...freeze,
+  startsAt: new Date(Date.now() - 3600_000).toISOString(),
+  endsAt: new Date(Date.now() + 86_400_000).toISOString(),
+};
 const inFreeze = { ...change, startedAt: new Date(Date.now() - 1800_000).toISOString(), violatedFreezes: ['frz-1'] };
-const occurrenceOf = (f: Freeze, startsAt = f.startsAt!, endsAt = f.endsAt!): FreezeOccurrence => ({ freeze: f.id, name: f.name, reason: f.reason, scope: f.scope, startsAt, endsAt });
-const occurrences = (items: FreezeOccurrence[]) => ({ path: '/freeze-occurrences', answer: { items, truncated: false } });
+const occurrenceOf = (f: Freeze, startsAt = f.startsAt!, endsAt = f.endsAt!): FreezeOccurrence => ({
+  freeze: f.id,
+  name: f.name,
+  reason: f.reason,
+  scope: f.scope,
+  startsAt,
+  endsAt,
+});
+const occurrences = (items: FreezeOccurrence[]) => ({
+  path: '/freeze-occurrences',
+  answer: { items, truncated: false },
+});
 /** `/freezes` answers the records, and with `active=true` the ones open now (the exporter's answer). */
 const freezesRoute = (all: Freeze[], active: Freeze[] = all) => ({
   path: '/freezes',
@@ -23,7 +37,14 @@ beforeEach(() => setRole('Viewer'));
 
 describe('Change control', () => {
   test('loading', async () => {
-    mockBackend([...base, { path: '/freezes', ...PENDING }, { path: '/freeze-occurrences', ...PENDING }, { path: '/changes', ...PENDING }, { path: '/gate', ...PENDING }, { path: '/changes-by-system', ...PENDING }]);
+    mockBackend([
+      ...base,
+      { path: '/freezes', ...PENDING },
+      { path: '/freeze-occurrences', ...PENDING },
+      { path: '/changes', ...PENDING },
+      { path: '/gate', ...PENDING },
+      { path: '/changes-by-system', ...PENDING },
+    ]);
     renderApp('changes');
     expect(await screen.findByText(/Loading changes/)).toBeInTheDocument();
     expect(screen.getByText(/Loading change systems/)).toBeInTheDocument();
@@ -33,16 +54,32 @@ describe('Change control', () => {
 
   test('error', async () => {
     const down = { error: { status: 503, message: 'store unavailable' } };
-    mockBackend([...base, { path: '/freezes', ...down }, { path: '/freeze-occurrences', ...down }, { path: '/changes', ...down }, { path: '/changes-by-system', ...down }, gateOk]);
+    mockBackend([
+      ...base,
+      { path: '/freezes', ...down },
+      { path: '/freeze-occurrences', ...down },
+      { path: '/changes', ...down },
+      { path: '/changes-by-system', ...down },
+      gateOk,
+    ]);
     renderApp('changes');
     // The calendar, the systems and the changes each say why.
     expect((await screen.findAllByText('store unavailable')).length).toBe(3);
   });
 
   test('error of the occurrences shows the API message in the calendar', async () => {
-    mockBackend([...base, systems, freezesRoute([activeFreeze]), { path: '/freeze-occurrences', error: { status: 400, message: 'from: is required' } }, { path: '/changes', answer: list([]) }, gateOk]);
+    mockBackend([
+      ...base,
+      systems,
+      freezesRoute([activeFreeze]),
+      { path: '/freeze-occurrences', error: { status: 400, message: 'from: is required' } },
+      { path: '/changes', answer: list([]) },
+      gateOk,
+    ]);
     renderApp('changes');
-    expect(await within(await screen.findByTestId('freeze-calendar')).findByText('from: is required')).toBeInTheDocument();
+    expect(
+      await within(await screen.findByTestId('freeze-calendar')).findByText('from: is required')
+    ).toBeInTheDocument();
   });
 
   test('empty', async () => {
@@ -53,22 +90,54 @@ describe('Change control', () => {
   });
 
   test('data: violations are asked of the exporter (violation=true) and labelled from violatedFreezes; systems, the calendar and the gate (423 = frozen)', async () => {
-    const controlledDeploy = { ...change, id: 'chg-2', title: 'Controlled deploy', system: 'argocd', controlled: true, startedAt: '2026-01-01T00:00:00Z', violatedFreezes: [] };
+    const controlledDeploy = {
+      ...change,
+      id: 'chg-2',
+      title: 'Controlled deploy',
+      system: 'argocd',
+      controlled: true,
+      startedAt: '2026-01-01T00:00:00Z',
+      violatedFreezes: [],
+    };
     const { requests } = mockBackend([
       ...base,
       systems,
       freezesRoute([activeFreeze]),
       occurrences([occurrenceOf(activeFreeze)]),
-      { path: '/changes', answer: ({ query }: { query: URLSearchParams }) => list(query.get('violation') === 'true' ? [inFreeze] : [inFreeze, controlledDeploy]) },
+      {
+        path: '/changes',
+        answer: ({ query }: { query: URLSearchParams }) =>
+          list(query.get('violation') === 'true' ? [inFreeze] : [inFreeze, controlledDeploy]),
+      },
       {
         path: '/gate',
         answer: ({ query }: { query: URLSearchParams }) => {
           if (query.get('service') === 'checkout-api') {
             // The exporter's 423 body (exporter/src/api/gate-routes.ts): a refused answer with the freezes in force.
-            const frozen = { allowed: false, checkId: 'chk-frozen', at: new Date().toISOString(), service: 'checkout-api', freezes: [{ id: activeFreeze.id, name: activeFreeze.name, reason: activeFreeze.reason, startsAt: activeFreeze.startsAt, endsAt: activeFreeze.endsAt }] };
+            const frozen = {
+              allowed: false,
+              checkId: 'chk-frozen',
+              at: new Date().toISOString(),
+              service: 'checkout-api',
+              freezes: [
+                {
+                  id: activeFreeze.id,
+                  name: activeFreeze.name,
+                  reason: activeFreeze.reason,
+                  startsAt: activeFreeze.startsAt,
+                  endsAt: activeFreeze.endsAt,
+                },
+              ],
+            };
             throw Object.assign(new Error('Locked'), { status: 423, data: frozen });
           }
-          return { allowed: true, checkId: 'c1', at: new Date().toISOString(), service: query.get('service'), freezes: [] };
+          return {
+            allowed: true,
+            checkId: 'c1',
+            at: new Date().toISOString(),
+            service: query.get('service'),
+            freezes: [],
+          };
         },
       },
     ]);
@@ -85,7 +154,9 @@ describe('Change control', () => {
     await waitFor(() => expect(screen.getAllByTestId('gate-answer')).toHaveLength(2));
     expect(requests.some((r) => r.path === '/gate' && r.query.get('service') === 'cart-gateway')).toBe(true);
     // Which answer is which: checkout-api frozen (423), cart-gateway allowed (200).
-    const answers = Object.fromEntries(screen.getAllByTestId('gate-answer').map((el) => [el.textContent, el.getAttribute('data-allowed')]));
+    const answers = Object.fromEntries(
+      screen.getAllByTestId('gate-answer').map((el) => [el.textContent, el.getAttribute('data-allowed')])
+    );
     expect(answers).toEqual({ 'checkout-api': 'false', 'cart-gateway': 'true' });
     const frozen = screen.getAllByTestId('gate-answer').find((el) => el.textContent === 'checkout-api')!;
     fireEvent.mouseEnter(frozen);
@@ -94,8 +165,19 @@ describe('Change control', () => {
     expect(requests.some((r) => r.path === '/freezes' && r.query.get('active') === 'true')).toBe(true);
   });
 
-  test('data: per-system coverage, failures and violations are the exporter\'s (/changes-by-system), asked for the filters and range', async () => {
-    const stray = { system: 'old-ci', name: 'old-ci', integrated: null, changes: 1, controlled: 0, coverage: 0, withResult: 0, failed: 0, failureRatio: null, freezeViolations: 0 };
+  test("data: per-system coverage, failures and violations are the exporter's (/changes-by-system), asked for the filters and range", async () => {
+    const stray = {
+      system: 'old-ci',
+      name: 'old-ci',
+      integrated: null,
+      changes: 1,
+      controlled: 0,
+      coverage: 0,
+      withResult: 0,
+      failed: 0,
+      failureRatio: null,
+      freezeViolations: 0,
+    };
     const { requests } = mockBackend([
       ...base,
       { path: '/changes-by-system', answer: { ...changesBySystem, items: [...changesBySystem.items, stray] } },
@@ -115,8 +197,12 @@ describe('Change control', () => {
     const argo = within(table).getByText('Argo CD').closest('tr')!;
     expect(within(argo).getByText('integrated')).toBeInTheDocument();
     expect(within(argo).getByText('100.0% (8 / 8)')).toBeInTheDocument();
-    expect(within(within(table).getByText('old-ci').closest('tr')!).getByText('not in the org config')).toBeInTheDocument();
-    expect(screen.getByTestId('systems-integration')).toHaveTextContent('1 of 2 change systems integrated with the gate (50.0%).');
+    expect(
+      within(within(table).getByText('old-ci').closest('tr')!).getByText('not in the org config')
+    ).toBeInTheDocument();
+    expect(screen.getByTestId('systems-integration')).toHaveTextContent(
+      '1 of 2 change systems integrated with the gate (50.0%).'
+    );
     const asked = requests.filter((r) => r.path === '/changes-by-system');
     expect(asked.length).toBeGreaterThan(0);
     for (const r of asked) {
@@ -133,7 +219,13 @@ describe('Change control', () => {
       freezesRoute([activeFreeze]),
       occurrences([occurrenceOf(activeFreeze)]),
       // Inside the window but not a violation by the exporter's rule, and a violation of a freeze the list does not hold.
-      { path: '/changes', answer: list([{ ...inFreeze, violatedFreezes: [] }, { ...change, id: 'chg-3', title: 'Late deploy', violatedFreezes: ['frz-gone'] }]) },
+      {
+        path: '/changes',
+        answer: list([
+          { ...inFreeze, violatedFreezes: [] },
+          { ...change, id: 'chg-3', title: 'Late deploy', violatedFreezes: ['frz-gone'] },
+        ]),
+      },
       gateOk,
     ]);
     renderApp('changes?control=uncontrolled');
@@ -145,7 +237,14 @@ describe('Change control', () => {
   });
 
   test('role rules: Viewers see freezes read-only', async () => {
-    mockBackend([...base, systems, freezesRoute([activeFreeze]), occurrences([occurrenceOf(activeFreeze)]), { path: '/changes', answer: list([]) }, gateOk]);
+    mockBackend([
+      ...base,
+      systems,
+      freezesRoute([activeFreeze]),
+      occurrences([occurrenceOf(activeFreeze)]),
+      { path: '/changes', answer: list([]) },
+      gateOk,
+    ]);
     renderApp('changes');
     expect(await screen.findByText(/read-only/)).toBeInTheDocument();
     expect(screen.queryByText('New freeze')).not.toBeInTheDocument();
@@ -162,7 +261,11 @@ describe('Change control', () => {
       occurrences([]),
       { path: '/changes', answer: list([]) },
       gateOk,
-      { method: 'PUT', path: /^\/freezes\//, error: { status: 403, message: 'this needs the admin role; the token has read' } },
+      {
+        method: 'PUT',
+        path: /^\/freezes\//,
+        error: { status: 403, message: 'this needs the admin role; the token has read' },
+      },
     ]);
     renderApp('changes');
     await userEvent.click(await screen.findByText('New freeze'));
@@ -209,13 +312,30 @@ describe('Change control', () => {
 
 describe('recurring freezes', () => {
   test('the calendar shows the occurrences the exporter expanded (Friday 18:00 Berlin, 63 h), asked for the displayed month and scope', async () => {
-    const weekend: Freeze = { ...freeze, id: 'wk', name: 'Weekend freeze', startsAt: null, endsAt: null, schedule: { cron: '0 18 * * 5', durationMinutes: 3780, timezone: 'Europe/Berlin' } };
-    const starts = ['2026-10-30T17:00:00Z', '2026-11-06T17:00:00Z', '2026-11-13T17:00:00Z', '2026-11-20T17:00:00Z', '2026-11-27T17:00:00Z'];
+    const weekend: Freeze = {
+      ...freeze,
+      id: 'wk',
+      name: 'Weekend freeze',
+      startsAt: null,
+      endsAt: null,
+      schedule: { cron: '0 18 * * 5', durationMinutes: 3780, timezone: 'Europe/Berlin' },
+    };
+    const starts = [
+      '2026-10-30T17:00:00Z',
+      '2026-11-06T17:00:00Z',
+      '2026-11-13T17:00:00Z',
+      '2026-11-20T17:00:00Z',
+      '2026-11-27T17:00:00Z',
+    ];
     const { requests } = mockBackend([
       ...base,
       systems,
       freezesRoute([weekend], []),
-      occurrences(starts.map((s) => occurrenceOf(weekend, new Date(s).toISOString(), new Date(Date.parse(s) + 3780 * 60_000).toISOString()))),
+      occurrences(
+        starts.map((s) =>
+          occurrenceOf(weekend, new Date(s).toISOString(), new Date(Date.parse(s) + 3780 * 60_000).toISOString())
+        )
+      ),
       { path: '/changes', answer: list([{ ...change, startedAt: '2026-11-07T12:00:00Z', violatedFreezes: ['wk'] }]) },
       gateOk,
     ]);
@@ -225,7 +345,9 @@ describe('recurring freezes', () => {
     expect(within(cal).getAllByText('Weekend freeze').length).toBeGreaterThanOrEqual(18);
     const day7 = cal.querySelector('[data-day="7"]') as HTMLElement;
     expect(within(day7).getByText('Weekend freeze')).toBeInTheDocument();
-    expect(within(cal.querySelector('[data-day="4"]') as HTMLElement).queryByText('Weekend freeze')).not.toBeInTheDocument();
+    expect(
+      within(cal.querySelector('[data-day="4"]') as HTMLElement).queryByText('Weekend freeze')
+    ).not.toBeInTheDocument();
     expect(within(screen.getByTestId('freezes-table')).getByText(/0 18 \* \* 5/)).toBeInTheDocument();
     expect(screen.getByText('in freeze Weekend freeze')).toBeInTheDocument();
     const asked = requests.find((r) => r.path === '/freeze-occurrences')!;

@@ -1,7 +1,17 @@
 import React, { useState } from 'react';
 import { css, cx } from '@emotion/css';
 import { GrafanaTheme2 } from '@grafana/data';
-import { Alert, Badge, Button, ConfirmButton, InlineField, RadioButtonGroup, Stack, Tooltip, useStyles2 } from '@grafana/ui';
+import {
+  Alert,
+  Badge,
+  Button,
+  ConfirmButton,
+  InlineField,
+  RadioButtonGroup,
+  Stack,
+  Tooltip,
+  useStyles2,
+} from '@grafana/ui';
 import type { ChangesBySystemResponse, ChangeSystemStats } from '@ballast/contract';
 import { api, ApiError } from '../api/client';
 import { useAsync } from '../api/useAsync';
@@ -33,13 +43,20 @@ export function ChangesPage({ filters, query = {} }: { filters: Filters; query?:
   // Control and freeze violations are the exporter's answers (`controlled`, `violatedFreezes`), filtered server-side.
   const controlled = control === 'controlled' ? true : control === 'uncontrolled' ? false : undefined;
   const violation = control === 'violations' ? true : undefined;
-  const changes = useAsync(() => api.list<Change>('/changes', { ...listParams(filters), controlled, violation }, 5000), [filtersKey(filters), control]);
+  const changes = useAsync(
+    () => api.list<Change>('/changes', { ...listParams(filters), controlled, violation }, 5000),
+    [filtersKey(filters), control]
+  );
 
   return (
     <div data-testid="page-changes">
       <FiltersBar filters={filters}>
         <InlineField label="Control">
-          <RadioButtonGroup options={CONTROL_OPTIONS} value={control} onChange={(v) => setQuery({ control: v === 'all' ? undefined : v }, false)} />
+          <RadioButtonGroup
+            options={CONTROL_OPTIONS}
+            value={control}
+            onChange={(v) => setQuery({ control: v === 'all' ? undefined : v }, false)}
+          />
         </InlineField>
       </FiltersBar>
       <FreezeCalendar filters={filters} month={query.month} state={freezes} />
@@ -49,37 +66,50 @@ export function ChangesPage({ filters, query = {} }: { filters: Filters; query?:
         <Loadable state={changes} what="changes" isEmpty={(d) => d.items.length === 0}>
           {(d) => {
             const names = new Map((freezes.data?.items ?? []).map((f) => [f.id, f.name]));
-            const rows = d.items.map((c) => ({ ...c, violation: (c.violatedFreezes ?? []).map((id) => names.get(id) ?? id) }));
+            const rows = d.items.map((c) => ({
+              ...c,
+              violation: (c.violatedFreezes ?? []).map((id) => names.get(id) ?? id),
+            }));
             return (
               <Table<Change & { violation: string[] }>
-                  testId="changes-table"
-                  rows={rows}
-                  cols={[
-                    { id: 'title', header: 'Change', cell: (c) => c.title ?? c.id },
-                    { id: 'system', header: 'System', cell: (c) => nameOf(org.changeSystems, c.system) },
-                    { id: 'kind', header: 'Kind', cell: (c) => c.kind },
-                    { id: 'service', header: 'Service / team', cell: (c) => (c.service ? nameOf(org.services, c.service) : nameOf(org.teams, c.team)) },
-                    { id: 'startedAt', header: 'Started', sortable: true, cell: (c) => fmtTime(c.startedAt) },
-                    {
-                      id: 'controlled',
-                      header: 'Control',
-                      cell: (c) => (
-                        <Stack gap={0.5}>
-                          {c.controlled ? <Badge color="green" text="controlled" /> : <Badge color="orange" text="uncontrolled" />}
-                          {c.violation.length > 0 && <Badge color="red" text={`in freeze ${c.violation.join(', ')}`} icon="lock" />}
-                          {c.exemption && (
-                            <Tooltip content={c.exemption}>
-                              <span>
-                                <Badge color="blue" text="exempt" />
-                              </span>
-                            </Tooltip>
-                          )}
-                        </Stack>
-                      ),
-                    },
-                    { id: 'result', header: 'Result', cell: (c) => c.result ?? '–' },
-                  ]}
-                />
+                testId="changes-table"
+                rows={rows}
+                cols={[
+                  { id: 'title', header: 'Change', cell: (c) => c.title ?? c.id },
+                  { id: 'system', header: 'System', cell: (c) => nameOf(org.changeSystems, c.system) },
+                  { id: 'kind', header: 'Kind', cell: (c) => c.kind },
+                  {
+                    id: 'service',
+                    header: 'Service / team',
+                    cell: (c) => (c.service ? nameOf(org.services, c.service) : nameOf(org.teams, c.team)),
+                  },
+                  { id: 'startedAt', header: 'Started', sortable: true, cell: (c) => fmtTime(c.startedAt) },
+                  {
+                    id: 'controlled',
+                    header: 'Control',
+                    cell: (c) => (
+                      <Stack gap={0.5}>
+                        {c.controlled ? (
+                          <Badge color="green" text="controlled" />
+                        ) : (
+                          <Badge color="orange" text="uncontrolled" />
+                        )}
+                        {c.violation.length > 0 && (
+                          <Badge color="red" text={`in freeze ${c.violation.join(', ')}`} icon="lock" />
+                        )}
+                        {c.exemption && (
+                          <Tooltip content={c.exemption}>
+                            <span>
+                              <Badge color="blue" text="exempt" />
+                            </span>
+                          </Tooltip>
+                        )}
+                      </Stack>
+                    ),
+                  },
+                  { id: 'result', header: 'Result', cell: (c) => c.result ?? '–' },
+                ]}
+              />
             );
           }}
         </Loadable>
@@ -93,10 +123,18 @@ export function ChangesPage({ filters, query = {} }: { filters: Filters; query?:
  * the change-control KPIs count them (the exporter's `/changes-by-system`), and gate integration.
  */
 function SystemsSection({ filters }: { filters: Filters }) {
-  const state = useAsync(() => api.get<ChangesBySystemResponse>('/changes-by-system', listParams(filters)), [filtersKey(filters)]);
+  const state = useAsync(
+    () => api.get<ChangesBySystemResponse>('/changes-by-system', listParams(filters)),
+    [filtersKey(filters)]
+  );
   return (
     <Section title="Change systems" testId="systems-section">
-      <Loadable state={state} what="change systems" isEmpty={(d) => d.items.length === 0} empty="The org config lists no change system.">
+      <Loadable
+        state={state}
+        what="change systems"
+        isEmpty={(d) => d.items.length === 0}
+        empty="The org config lists no change system."
+      >
         {(d) => (
           <div data-testid="systems-table">
             <Table<ChangeSystemStats & { id?: string }>
@@ -117,13 +155,28 @@ function SystemsSection({ filters }: { filters: Filters }) {
                     ),
                 },
                 { id: 'changes', header: 'Changes', cell: (s) => String(s.changes) },
-                { id: 'coverage', header: 'Controlled', cell: (s) => (s.changes ? `${fmtKpi(s.coverage, 'ratio')} (${s.controlled} / ${s.changes})` : '–') },
-                { id: 'failed', header: 'Failed', cell: (s) => (s.withResult ? `${fmtKpi(s.failureRatio, 'ratio')} (${s.failed} / ${s.withResult})` : '–') },
-                { id: 'violations', header: 'Freeze violations', cell: (s) => (s.freezeViolations ? <Badge color="red" icon="lock" text={String(s.freezeViolations)} /> : '0') },
+                {
+                  id: 'coverage',
+                  header: 'Controlled',
+                  cell: (s) => (s.changes ? `${fmtKpi(s.coverage, 'ratio')} (${s.controlled} / ${s.changes})` : '–'),
+                },
+                {
+                  id: 'failed',
+                  header: 'Failed',
+                  cell: (s) =>
+                    s.withResult ? `${fmtKpi(s.failureRatio, 'ratio')} (${s.failed} / ${s.withResult})` : '–',
+                },
+                {
+                  id: 'violations',
+                  header: 'Freeze violations',
+                  cell: (s) =>
+                    s.freezeViolations ? <Badge color="red" icon="lock" text={String(s.freezeViolations)} /> : '0',
+                },
               ]}
             />
             <p data-testid="systems-integration">
-              {d.integration.integrated} of {d.integration.total} change systems integrated with the gate ({fmtKpi(d.integration.ratio, 'ratio')}).
+              {d.integration.integrated} of {d.integration.total} change systems integrated with the gate (
+              {fmtKpi(d.integration.ratio, 'ratio')}).
             </p>
           </div>
         )}
@@ -132,7 +185,15 @@ function SystemsSection({ filters }: { filters: Filters }) {
   );
 }
 
-function FreezeCalendar({ filters, month: monthParam, state }: { filters: Filters; month?: string; state: ReturnType<typeof useAsync<{ items: Freeze[]; total: number }>> }) {
+function FreezeCalendar({
+  filters,
+  month: monthParam,
+  state,
+}: {
+  filters: Filters;
+  month?: string;
+  state: ReturnType<typeof useAsync<{ items: Freeze[]; total: number }>>;
+}) {
   const styles = useStyles2(getStyles);
   const org = useOrg();
   const editable = canEdit();
@@ -145,7 +206,11 @@ function FreezeCalendar({ filters, month: monthParam, state }: { filters: Filter
   const to = nextDay(days[days.length - 1]).toISOString();
   const open = useAsync(async () => {
     const [occurrences, active] = await Promise.all([
-      api.get<{ items: FreezeOccurrence[]; truncated: boolean }>('/freeze-occurrences', { ...listParams(filters, false), from, to }),
+      api.get<{ items: FreezeOccurrence[]; truncated: boolean }>('/freeze-occurrences', {
+        ...listParams(filters, false),
+        from,
+        to,
+      }),
       api.list<Freeze>('/freezes', { active: true }, 1000),
     ]);
     return { ...occurrences, active: new Set(active.items.map((f) => f.id)) };
@@ -181,9 +246,21 @@ function FreezeCalendar({ filters, month: monthParam, state }: { filters: Filter
       testId="freeze-calendar"
       actions={
         <Stack gap={1} alignItems="center">
-          <Button size="sm" variant="secondary" icon="angle-left" aria-label="Previous month" onClick={() => setQuery({ month: shiftMonth(month, -1) }, false)} />
+          <Button
+            size="sm"
+            variant="secondary"
+            icon="angle-left"
+            aria-label="Previous month"
+            onClick={() => setQuery({ month: shiftMonth(month, -1) }, false)}
+          />
           <span data-testid="calendar-month">{month}</span>
-          <Button size="sm" variant="secondary" icon="angle-right" aria-label="Next month" onClick={() => setQuery({ month: shiftMonth(month, 1) }, false)} />
+          <Button
+            size="sm"
+            variant="secondary"
+            icon="angle-right"
+            aria-label="Next month"
+            onClick={() => setQuery({ month: shiftMonth(month, 1) }, false)}
+          />
           {editable ? (
             <Button size="sm" icon="plus" onClick={() => setEditing('new')}>
               New freeze
@@ -195,7 +272,12 @@ function FreezeCalendar({ filters, month: monthParam, state }: { filters: Filter
       }
     >
       {error && (
-        <Alert severity="error" title="The exporter refused the change" onRemove={() => setError(undefined)} data-testid="freeze-write-error">
+        <Alert
+          severity="error"
+          title="The exporter refused the change"
+          onRemove={() => setError(undefined)}
+          data-testid="freeze-write-error"
+        >
           {error}
         </Alert>
       )}
@@ -217,7 +299,11 @@ function FreezeCalendar({ filters, month: monthParam, state }: { filters: Filter
                     {days.map((day) => {
                       const on = o.items.filter((x) => onDay(x, day));
                       return (
-                        <div key={day.toISOString()} className={cx(styles.day, monthOf(day) !== month && styles.outside)} data-day={day.getDate()}>
+                        <div
+                          key={day.toISOString()}
+                          className={cx(styles.day, monthOf(day) !== month && styles.outside)}
+                          data-day={day.getDate()}
+                        >
                           <div className={styles.dayNum}>{day.getDate()}</div>
                           {on.map((x) => (
                             <div
@@ -245,15 +331,36 @@ function FreezeCalendar({ filters, month: monthParam, state }: { filters: Filter
                       testId="freezes-table"
                       rows={listed}
                       cols={[
-                        { id: 'name', header: 'Freeze', cell: (f) => <>{f.name} {isActive(f) && <Badge color="red" text="in force" />}</> },
+                        {
+                          id: 'name',
+                          header: 'Freeze',
+                          cell: (f) => (
+                            <>
+                              {f.name} {isActive(f) && <Badge color="red" text="in force" />}
+                            </>
+                          ),
+                        },
                         { id: 'reason', header: 'Reason', cell: (f) => f.reason },
                         {
                           id: 'scope',
                           header: 'Scope',
                           cell: (f) =>
-                            f.scope.service ? nameOf(org.services, f.scope.service) : f.scope.team ? nameOf(org.teams, f.scope.team) : f.scope.businessLine ? nameOf(org.businessLines, f.scope.businessLine) : 'whole org',
+                            f.scope.service
+                              ? nameOf(org.services, f.scope.service)
+                              : f.scope.team
+                                ? nameOf(org.teams, f.scope.team)
+                                : f.scope.businessLine
+                                  ? nameOf(org.businessLines, f.scope.businessLine)
+                                  : 'whole org',
                         },
-                        { id: 'window', header: 'Window', cell: (f) => (f.schedule ? `${f.schedule.cron} · ${f.schedule.durationMinutes} min (${f.schedule.timezone})` : `${fmtTime(f.startsAt)} → ${fmtTime(f.endsAt)}`) },
+                        {
+                          id: 'window',
+                          header: 'Window',
+                          cell: (f) =>
+                            f.schedule
+                              ? `${f.schedule.cron} · ${f.schedule.durationMinutes} min (${f.schedule.timezone})`
+                              : `${fmtTime(f.startsAt)} → ${fmtTime(f.endsAt)}`,
+                        },
                         {
                           id: 'actions',
                           header: '',
@@ -268,7 +375,12 @@ function FreezeCalendar({ filters, month: monthParam, state }: { filters: Filter
                                     End
                                   </ConfirmButton>
                                 )}
-                                <ConfirmButton size="sm" confirmText="Delete" confirmVariant="destructive" onConfirm={() => remove(f)}>
+                                <ConfirmButton
+                                  size="sm"
+                                  confirmText="Delete"
+                                  confirmVariant="destructive"
+                                  onConfirm={() => remove(f)}
+                                >
                                   Delete
                                 </ConfirmButton>
                               </Stack>
@@ -300,26 +412,50 @@ function FreezeCalendar({ filters, month: monthParam, state }: { filters: Filter
 /** The gate's current answer for each service in the filtered scope (at most 40 asked). */
 function GateSection({ filters }: { filters: Filters }) {
   const org = useOrg();
-  const teams = new Set(org.teams.filter((t) => !filters.businessLine || t.businessLine === filters.businessLine).map((t) => t.id));
-  const services = org.services.filter((s) => (filters.service ? s.id === filters.service : filters.team ? s.team === filters.team : teams.has(s.team))).slice(0, 40);
+  const teams = new Set(
+    org.teams.filter((t) => !filters.businessLine || t.businessLine === filters.businessLine).map((t) => t.id)
+  );
+  const services = org.services
+    .filter((s) =>
+      filters.service ? s.id === filters.service : filters.team ? s.team === filters.team : teams.has(s.team)
+    )
+    .slice(0, 40);
   const key = services.map((s) => s.id).join(',');
   const state = useAsync(async () => {
     const out: Array<{ id: string; name: string; answer: GateAnswer }> = [];
     for (let i = 0; i < services.length; i += 6) {
       const batch = services.slice(i, i + 6);
-      out.push(...(await Promise.all(batch.map(async (s) => ({ id: s.id, name: s.name, answer: await api.gate(s.id) })))));
+      out.push(
+        ...(await Promise.all(batch.map(async (s) => ({ id: s.id, name: s.name, answer: await api.gate(s.id) }))))
+      );
     }
     return out;
   }, [key]);
   return (
     <Section title="Change gate, now" testId="gate-section">
-      <Loadable state={state} what="the gate's answers" isEmpty={(d) => d.length === 0} empty="No service in the filtered scope.">
+      <Loadable
+        state={state}
+        what="the gate's answers"
+        isEmpty={(d) => d.length === 0}
+        empty="No service in the filtered scope."
+      >
         {(d) => (
           <Stack gap={1} wrap="wrap">
             {d.map((g) => (
-              <Tooltip key={g.id} content={g.answer.allowed ? `Changes allowed (check ${g.answer.checkId})` : `Frozen by ${(g.answer.freezes ?? []).map((f) => f.name).join(', ')}`}>
+              <Tooltip
+                key={g.id}
+                content={
+                  g.answer.allowed
+                    ? `Changes allowed (check ${g.answer.checkId})`
+                    : `Frozen by ${(g.answer.freezes ?? []).map((f) => f.name).join(', ')}`
+                }
+              >
                 <span data-testid="gate-answer" data-allowed={g.answer.allowed}>
-                  <Badge color={g.answer.allowed ? 'green' : 'red'} icon={g.answer.allowed ? 'unlock' : 'lock'} text={g.name} />
+                  <Badge
+                    color={g.answer.allowed ? 'green' : 'red'}
+                    icon={g.answer.allowed ? 'unlock' : 'lock'}
+                    text={g.name}
+                  />
                 </span>
               </Tooltip>
             ))}
@@ -331,9 +467,26 @@ function GateSection({ filters }: { filters: Filters }) {
 }
 
 const getStyles = (theme: GrafanaTheme2) => ({
-  grid: css({ display: 'grid', gridTemplateColumns: 'repeat(7, minmax(0, 1fr))', gap: 1, marginBottom: theme.spacing(2), background: theme.colors.border.weak, border: `1px solid ${theme.colors.border.weak}` }),
-  weekday: css({ background: theme.colors.background.secondary, padding: theme.spacing(0.5), fontSize: theme.typography.bodySmall.fontSize, color: theme.colors.text.secondary }),
-  day: css({ background: theme.colors.background.primary, minHeight: 64, padding: theme.spacing(0.5), overflow: 'hidden' }),
+  grid: css({
+    display: 'grid',
+    gridTemplateColumns: 'repeat(7, minmax(0, 1fr))',
+    gap: 1,
+    marginBottom: theme.spacing(2),
+    background: theme.colors.border.weak,
+    border: `1px solid ${theme.colors.border.weak}`,
+  }),
+  weekday: css({
+    background: theme.colors.background.secondary,
+    padding: theme.spacing(0.5),
+    fontSize: theme.typography.bodySmall.fontSize,
+    color: theme.colors.text.secondary,
+  }),
+  day: css({
+    background: theme.colors.background.primary,
+    minHeight: 64,
+    padding: theme.spacing(0.5),
+    overflow: 'hidden',
+  }),
   outside: css({ opacity: 0.45 }),
   dayNum: css({ fontSize: theme.typography.bodySmall.fontSize, color: theme.colors.text.secondary }),
   freeze: css({

@@ -2,7 +2,20 @@ import React, { useState } from 'react';
 import { css } from '@emotion/css';
 import { GrafanaTheme2 } from '@grafana/data';
 import { locationService } from '@grafana/runtime';
-import { Badge, Button, Field, InlineField, Input, LinkButton, Modal, RadioButtonGroup, Stack, TextArea, TextLink, useStyles2 } from '@grafana/ui';
+import {
+  Badge,
+  Button,
+  Field,
+  InlineField,
+  Input,
+  LinkButton,
+  Modal,
+  RadioButtonGroup,
+  Stack,
+  TextArea,
+  TextLink,
+  useStyles2,
+} from '@grafana/ui';
 import { api, ApiError } from '../api/client';
 import { useAsync } from '../api/useAsync';
 import { ROUTES } from '../constants';
@@ -37,7 +50,13 @@ export function movements(review: Review): Movement[] {
         continue;
       }
       const better = c.value < c.previous === (k.direction === 'lower');
-      out.push({ id: `${s.id}:${k.key}`, scope: s.name, kpi: k.title, text: `${fmtKpi(c.previous, k.unit)} → ${fmtKpi(c.value, k.unit)}`, better });
+      out.push({
+        id: `${s.id}:${k.key}`,
+        scope: s.name,
+        kpi: k.title,
+        text: `${fmtKpi(c.previous, k.unit)} → ${fmtKpi(c.value, k.unit)}`,
+        better,
+      });
     }
   }
   return out;
@@ -58,13 +77,24 @@ export function printReview() {
 }
 
 /** Committee review: a week or month of each business line against its goals, printable, saved as snapshots. */
-export function CommitteePage({ filters, query = {}, savedId }: { filters: Filters; query?: Record<string, string>; savedId?: string }) {
+export function CommitteePage({
+  filters,
+  query = {},
+  savedId,
+}: {
+  filters: Filters;
+  query?: Record<string, string>;
+  savedId?: string;
+}) {
   const styles = useStyles2(getStyles);
   const period: ReviewPeriod = query.period === 'month' ? 'month' : 'week';
   const at = query.at && /^\d{4}-\d{2}-\d{2}$/.test(query.at) ? query.at : '';
   const atIso = at ? new Date(`${at}T12:00:00`).toISOString() : undefined;
   const review = useAsync(
-    () => (savedId ? api.get<Review>(`/reviews/${encodeURIComponent(savedId)}`) : api.get<Review>('/reviews/draft', { period, at: atIso })),
+    () =>
+      savedId
+        ? api.get<Review>(`/reviews/${encodeURIComponent(savedId)}`)
+        : api.get<Review>('/reviews/draft', { period, at: atIso }),
     [savedId, period, at]
   );
   const saved = useAsync(() => api.get<{ items: SavedReviewSummary[] }>('/reviews'), []);
@@ -86,7 +116,13 @@ export function CommitteePage({ filters, query = {}, savedId }: { filters: Filte
               />
             </InlineField>
             <InlineField label="Containing" tooltip="Any day of the week or month to review; empty: the current one">
-              <Input aria-label="Review date" type="date" value={at} onChange={(e) => setQuery({ at: e.currentTarget.value || undefined }, false)} width={20} />
+              <Input
+                aria-label="Review date"
+                type="date"
+                value={at}
+                onChange={(e) => setQuery({ at: e.currentTarget.value || undefined }, false)}
+                width={20}
+              />
             </InlineField>
           </>
         )}
@@ -114,12 +150,25 @@ export function CommitteePage({ filters, query = {}, savedId }: { filters: Filte
       </Loadable>
       <div className={styles.noPrint}>
         <Section title="Saved reviews" testId="saved-reviews">
-          <Loadable state={saved} what="saved reviews" isEmpty={(d) => d.items.length === 0} empty="No review has been saved yet.">
+          <Loadable
+            state={saved}
+            what="saved reviews"
+            isEmpty={(d) => d.items.length === 0}
+            empty="No review has been saved yet."
+          >
             {(d) => (
               <Table<SavedReviewSummary>
                 rows={d.items}
                 cols={[
-                  { id: 'title', header: 'Review', cell: (s) => <TextLink href={pageUrl(`${ROUTES.Committee}/${encodeURIComponent(s.id)}`, filters)}>{s.title}</TextLink> },
+                  {
+                    id: 'title',
+                    header: 'Review',
+                    cell: (s) => (
+                      <TextLink href={pageUrl(`${ROUTES.Committee}/${encodeURIComponent(s.id)}`, filters)}>
+                        {s.title}
+                      </TextLink>
+                    ),
+                  },
                   { id: 'period', header: 'Period', cell: (s) => `${s.period} ${fmtDate(s.from)} – ${fmtDate(s.to)}` },
                   { id: 'savedAt', header: 'Saved', cell: (s) => fmtTime(s.savedAt) },
                 ]}
@@ -148,7 +197,9 @@ export function CommitteePage({ filters, query = {}, savedId }: { filters: Filte
 function ReviewView({ review, filters }: { review: Review; filters: Filters }) {
   const styles = useStyles2(getStyles);
   const org = useOrg();
-  const scopes = review.scopes.filter((s) => s.level === 'org' || !filters.businessLine || s.id === filters.businessLine);
+  const scopes = review.scopes.filter(
+    (s) => s.level === 'org' || !filters.businessLine || s.id === filters.businessLine
+  );
   const moved = movements({ ...review, scopes });
   const incidents = review.topIncidents.filter((i) => !filters.businessLine || i.businessLine === filters.businessLine);
   const actions = review.overdueActions.filter((a) => !filters.businessLine || a.businessLine === filters.businessLine);
@@ -158,7 +209,8 @@ function ReviewView({ review, filters }: { review: Review; filters: Filters }) {
         {review.title ?? `Stability review: ${review.period === 'week' ? 'week' : 'month'} of ${fmtDate(review.from)}`}
       </h2>
       <p className={styles.meta}>
-        {fmtTime(review.from)} – {fmtTime(review.to)} · compared with {fmtDate(review.previousFrom)} – {fmtDate(review.previousTo)} ·{' '}
+        {fmtTime(review.from)} – {fmtTime(review.to)} · compared with {fmtDate(review.previousFrom)} –{' '}
+        {fmtDate(review.previousTo)} ·{' '}
         {review.savedAt ? (
           <Badge color="blue" icon="lock" text={`snapshot saved ${fmtTime(review.savedAt)}: numbers as they were`} />
         ) : (
@@ -199,10 +251,22 @@ function ReviewView({ review, filters }: { review: Review; filters: Filters }) {
             rows={incidents}
             cols={[
               { id: 'priority', header: 'Priority', cell: (i) => i.priority },
-              { id: 'title', header: 'Incident', cell: (i) => <TextLink href={pageUrl(`${ROUTES.Incidents}/${encodeURIComponent(i.id)}`, filters)}>{i.title}</TextLink> },
+              {
+                id: 'title',
+                header: 'Incident',
+                cell: (i) => (
+                  <TextLink href={pageUrl(`${ROUTES.Incidents}/${encodeURIComponent(i.id)}`, filters)}>
+                    {i.title}
+                  </TextLink>
+                ),
+              },
               { id: 'bl', header: 'Business line', cell: (i) => nameOf(org.businessLines, i.businessLine) },
               { id: 'started', header: 'Started', cell: (i) => fmtTime(i.startedAt) },
-              { id: 'duration', header: 'Duration', cell: (i) => fmtDuration(secondsBetween(i.startedAt, i.recoveredAt ?? review.to)) },
+              {
+                id: 'duration',
+                header: 'Duration',
+                cell: (i) => fmtDuration(secondsBetween(i.startedAt, i.recoveredAt ?? review.to)),
+              },
               { id: 'cause', header: 'Cause', cell: (i) => i.cause.replace(/_/g, ' ') },
             ]}
           />
@@ -229,7 +293,19 @@ function ReviewView({ review, filters }: { review: Review; filters: Filters }) {
   );
 }
 
-function SaveReview({ period, at, defaultTitle, onClose, onSaved }: { period: ReviewPeriod; at?: string; defaultTitle: string; onClose: () => void; onSaved: (r: Review) => void }) {
+function SaveReview({
+  period,
+  at,
+  defaultTitle,
+  onClose,
+  onSaved,
+}: {
+  period: ReviewPeriod;
+  at?: string;
+  defaultTitle: string;
+  onClose: () => void;
+  onSaved: (r: Review) => void;
+}) {
   const [title, setTitle] = useState(defaultTitle);
   const [notes, setNotes] = useState('');
   const [error, setError] = useState<string>();
@@ -238,7 +314,9 @@ function SaveReview({ period, at, defaultTitle, onClose, onSaved }: { period: Re
     setBusy(true);
     setError(undefined);
     try {
-      onSaved(await api.post<Review>('/reviews', { period, ...(at ? { at } : {}), title, ...(notes ? { notes } : {}) }));
+      onSaved(
+        await api.post<Review>('/reviews', { period, ...(at ? { at } : {}), title, ...(notes ? { notes } : {}) })
+      );
     } catch (e) {
       setError((e as ApiError).message);
     } finally {
@@ -280,6 +358,15 @@ const getStyles = (theme: GrafanaTheme2) => ({
   }),
   title: css({ ...theme.typography.h3, marginBottom: theme.spacing(0.5) }),
   meta: css({ color: theme.colors.text.secondary }),
-  notes: css({ whiteSpace: 'pre-wrap', borderLeft: `3px solid ${theme.colors.primary.border}`, paddingLeft: theme.spacing(1) }),
-  columns: css({ display: 'grid', gridTemplateColumns: '1fr 1fr', gap: theme.spacing(2), ul: { paddingLeft: theme.spacing(2) } }),
+  notes: css({
+    whiteSpace: 'pre-wrap',
+    borderLeft: `3px solid ${theme.colors.primary.border}`,
+    paddingLeft: theme.spacing(1),
+  }),
+  columns: css({
+    display: 'grid',
+    gridTemplateColumns: '1fr 1fr',
+    gap: theme.spacing(2),
+    ul: { paddingLeft: theme.spacing(2) },
+  }),
 });

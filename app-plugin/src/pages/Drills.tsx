@@ -27,7 +27,10 @@ export function drillsByTeam(drills: Drill[]) {
       count: ds.length,
       score: avg(ds.map((d) => d.score)),
       recovery: avg(ds.map((d) => secondsBetween(d.startedAt, d.recoveredAt)).filter((x): x is number => x !== null)),
-      last: ds.map((d) => d.startedAt).sort().at(-1),
+      last: ds
+        .map((d) => d.startedAt)
+        .sort()
+        .at(-1),
     }))
     .sort((a, b) => (a.score ?? 0) - (b.score ?? 0));
 }
@@ -40,7 +43,13 @@ export function drillTrend(drills: Drill[]) {
   }
   return [...map.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([month, ds]) => ({ id: month, month, count: ds.length, score: avg(ds.map((d) => d.score)) ?? 0, recovery: avg(ds.map((d) => secondsBetween(d.startedAt, d.recoveredAt)).filter((x): x is number => x !== null)) }));
+    .map(([month, ds]) => ({
+      id: month,
+      month,
+      count: ds.length,
+      score: avg(ds.map((d) => d.score)) ?? 0,
+      recovery: avg(ds.map((d) => secondsBetween(d.startedAt, d.recoveredAt)).filter((x): x is number => x !== null)),
+    }));
 }
 
 /** Drills by team with scores and recovery times, and the monthly trend. */
@@ -57,7 +66,11 @@ export function DrillsPage({ filters }: { filters: Filters }) {
             <Section title="Trend (average score by month)" testId="drill-trend">
               <div className={styles.trend}>
                 {drillTrend(d.items).map((m) => (
-                  <div key={m.month} className={styles.col} title={`${m.month}: ${m.score.toFixed(1)} over ${m.count} drills, recovery ${fmtDuration(m.recovery)}`}>
+                  <div
+                    key={m.month}
+                    className={styles.col}
+                    title={`${m.month}: ${m.score.toFixed(1)} over ${m.count} drills, recovery ${fmtDuration(m.recovery)}`}
+                  >
                     <div className={styles.value}>{m.score.toFixed(0)}</div>
                     <div className={styles.bar} style={{ height: `${Math.max(2, m.score)}%` }} />
                     <div className={styles.label}>{m.month}</div>
@@ -84,8 +97,16 @@ export function DrillsPage({ filters }: { filters: Filters }) {
                   { id: 'scenario', header: 'Scenario', cell: (x) => x.scenario },
                   { id: 'team', header: 'Team', cell: (x) => nameOf(org.teams, x.team) },
                   { id: 'startedAt', header: 'Date', cell: (x) => fmtDate(x.startedAt) },
-                  { id: 'detect', header: 'Detected after', cell: (x) => fmtDuration(secondsBetween(x.startedAt, x.detectedAt)) },
-                  { id: 'recover', header: 'Recovered after', cell: (x) => fmtDuration(secondsBetween(x.startedAt, x.recoveredAt)) },
+                  {
+                    id: 'detect',
+                    header: 'Detected after',
+                    cell: (x) => fmtDuration(secondsBetween(x.startedAt, x.detectedAt)),
+                  },
+                  {
+                    id: 'recover',
+                    header: 'Recovered after',
+                    cell: (x) => fmtDuration(secondsBetween(x.startedAt, x.recoveredAt)),
+                  },
                   { id: 'score', header: 'Score', cell: (x) => String(x.score) },
                 ]}
               />
@@ -99,7 +120,14 @@ export function DrillsPage({ filters }: { filters: Filters }) {
 
 const getStyles = (theme: GrafanaTheme2) => ({
   trend: css({ display: 'flex', alignItems: 'flex-end', gap: theme.spacing(1), height: 160, overflowX: 'auto' }),
-  col: css({ display: 'flex', flexDirection: 'column', alignItems: 'center', justifyContent: 'flex-end', height: '100%', minWidth: 48 }),
+  col: css({
+    display: 'flex',
+    flexDirection: 'column',
+    alignItems: 'center',
+    justifyContent: 'flex-end',
+    height: '100%',
+    minWidth: 48,
+  }),
   bar: css({ width: 24, background: theme.colors.primary.main, borderRadius: theme.shape.radius.default }),
   value: css({ fontSize: theme.typography.bodySmall.fontSize }),
   label: css({ fontSize: theme.typography.bodySmall.fontSize, color: theme.colors.text.secondary }),

@@ -28,7 +28,15 @@ export function freezeInput(f: Partial<Freeze>) {
 }
 
 /** Create or edit a freeze window; the exporter's error text is shown when it refuses. */
-export function FreezeEditor({ freeze, onClose, onSaved }: { freeze?: Freeze; onClose: () => void; onSaved: () => void }) {
+export function FreezeEditor({
+  freeze,
+  onClose,
+  onSaved,
+}: {
+  freeze?: Freeze;
+  onClose: () => void;
+  onSaved: () => void;
+}) {
   const org = useOrg();
   const [id, setId] = useState(() => freeze?.id ?? `freeze-${Date.now().toString(36)}`);
   const [name, setName] = useState(freeze?.name ?? '');
@@ -38,7 +46,13 @@ export function FreezeEditor({ freeze, onClose, onSaved }: { freeze?: Freeze; on
   const [endsAt, setEndsAt] = useState(() => local(freeze?.endsAt ?? new Date(Date.now() + 86_400_000).toISOString()));
   const [error, setError] = useState<string>();
   const [saving, setSaving] = useState(false);
-  const scopeValue = scope.service ? `service:${scope.service}` : scope.team ? `team:${scope.team}` : scope.businessLine ? `businessLine:${scope.businessLine}` : '';
+  const scopeValue = scope.service
+    ? `service:${scope.service}`
+    : scope.team
+      ? `team:${scope.team}`
+      : scope.businessLine
+        ? `businessLine:${scope.businessLine}`
+        : '';
   const scopeOptions = [
     { label: 'Whole org', value: '' },
     ...org.businessLines.map((b) => ({ label: `Business line: ${b.name}`, value: `businessLine:${b.id}` })),
@@ -50,7 +64,9 @@ export function FreezeEditor({ freeze, onClose, onSaved }: { freeze?: Freeze; on
     setSaving(true);
     setError(undefined);
     try {
-      const times = freeze?.schedule ? { startsAt: freeze.startsAt, endsAt: freeze.endsAt } : { startsAt: toIso(startsAt), endsAt: toIso(endsAt) };
+      const times = freeze?.schedule
+        ? { startsAt: freeze.startsAt, endsAt: freeze.endsAt }
+        : { startsAt: toIso(startsAt), endsAt: toIso(endsAt) };
       const body = freezeInput({ ...freeze, name, reason, scope, ...times });
       await api.put(`/freezes/${encodeURIComponent(id)}`, body);
       onSaved();
@@ -87,19 +103,37 @@ export function FreezeEditor({ freeze, onClose, onSaved }: { freeze?: Freeze; on
       </Field>
       {freeze?.schedule ? (
         <Alert severity="info" title="Recurring freeze">
-          {freeze.schedule.cron} for {freeze.schedule.durationMinutes} minutes ({freeze.schedule.timezone}); the schedule is kept as it is.
+          {freeze.schedule.cron} for {freeze.schedule.durationMinutes} minutes ({freeze.schedule.timezone}); the
+          schedule is kept as it is.
         </Alert>
       ) : (
         <Stack gap={2}>
           <Field label="Starts">
-            <Input aria-label="Starts at" type="datetime-local" value={startsAt} onChange={(e) => setStartsAt(e.currentTarget.value)} />
+            <Input
+              aria-label="Starts at"
+              type="datetime-local"
+              value={startsAt}
+              onChange={(e) => setStartsAt(e.currentTarget.value)}
+            />
           </Field>
           <Field label="Ends">
-            <Input aria-label="Ends at" type="datetime-local" value={endsAt} onChange={(e) => setEndsAt(e.currentTarget.value)} />
+            <Input
+              aria-label="Ends at"
+              type="datetime-local"
+              value={endsAt}
+              onChange={(e) => setEndsAt(e.currentTarget.value)}
+            />
           </Field>
         </Stack>
       )}
-      <ModalSaveRow error={error} errorTitle="The exporter refused the freeze" saveLabel="Save" saveDisabled={saving} onSave={save} onCancel={onClose} />
+      <ModalSaveRow
+        error={error}
+        errorTitle="The exporter refused the freeze"
+        saveLabel="Save"
+        saveDisabled={saving}
+        onSave={save}
+        onCancel={onClose}
+      />
     </Modal>
   );
 }

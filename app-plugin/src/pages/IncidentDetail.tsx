@@ -66,7 +66,11 @@ export function IncidentDetailPage({ id, filters }: { id: string; filters: Filte
     const [alerts, actions, changes] = await Promise.all([
       api.list<Alert>('/alerts', { incident: id }, 500),
       api.list<Action>('/actions', { incident: id }, 500),
-      api.list<Change>('/changes', { ...scope, from: new Date(start - SUSPECT_WINDOW_MS).toISOString(), to: incident.startedAt }, 200),
+      api.list<Change>(
+        '/changes',
+        { ...scope, from: new Date(start - SUSPECT_WINDOW_MS).toISOString(), to: incident.startedAt },
+        200
+      ),
     ]);
     let suspects = changes.items;
     if (incident.causedByChange && !suspects.some((c) => c.id === incident.causedByChange)) {
@@ -82,7 +86,13 @@ export function IncidentDetailPage({ id, filters }: { id: string; filters: Filte
   return (
     <div data-testid="page-incident-detail">
       <Stack gap={1}>
-        <LinkButton href={pageUrl(ROUTES.Incidents, filters)} icon="arrow-left" variant="secondary" size="sm" fill="text">
+        <LinkButton
+          href={pageUrl(ROUTES.Incidents, filters)}
+          icon="arrow-left"
+          variant="secondary"
+          size="sm"
+          fill="text"
+        >
           Incidents
         </LinkButton>
       </Stack>
@@ -97,7 +107,13 @@ export function IncidentDetailPage({ id, filters }: { id: string; filters: Filte
               }
               actions={
                 incident.postmortemUrl ? (
-                  <LinkButton href={incident.postmortemUrl} target="_blank" icon="external-link-alt" variant="secondary" size="sm">
+                  <LinkButton
+                    href={incident.postmortemUrl}
+                    target="_blank"
+                    icon="external-link-alt"
+                    variant="secondary"
+                    size="sm"
+                  >
                     Post-mortem
                   </LinkButton>
                 ) : (
@@ -109,16 +125,31 @@ export function IncidentDetailPage({ id, filters }: { id: string; filters: Filte
                 <span>Service: {incident.service ? nameOf(org.services, incident.service) : '–'}</span>
                 <span>Team: {nameOf(org.teams, incident.team)}</span>
                 <span>Started {fmtTime(incident.startedAt)}</span>
-                <span>Detected {fmtTime(incident.detectedAt)} by {incident.detectionSource}</span>
-                <span>Recovered {incident.recoveredAt ? `${fmtTime(incident.recoveredAt)} (${fmtDuration(secondsBetween(incident.startedAt, incident.recoveredAt))})` : 'not yet'}</span>
+                <span>
+                  Detected {fmtTime(incident.detectedAt)} by {incident.detectionSource}
+                </span>
+                <span>
+                  Recovered{' '}
+                  {incident.recoveredAt
+                    ? `${fmtTime(incident.recoveredAt)} (${fmtDuration(secondsBetween(incident.startedAt, incident.recoveredAt))})`
+                    : 'not yet'}
+                </span>
                 <span>Cause: {incident.cause.replace(/_/g, ' ')}</span>
               </div>
             </Section>
             <Section title="Incident process" testId="incident-timeline">
               <ol className={styles.timeline}>
                 {timeline(incident).map((row) => (
-                  <li key={row.step} className={cx(styles.step, !row.record && styles.missing)} data-step={row.step} data-recorded={Boolean(row.record)}>
-                    <Icon name={row.record ? 'check-circle' : 'circle'} className={row.record ? styles.done : undefined} />
+                  <li
+                    key={row.step}
+                    className={cx(styles.step, !row.record && styles.missing)}
+                    data-step={row.step}
+                    data-recorded={Boolean(row.record)}
+                  >
+                    <Icon
+                      name={row.record ? 'check-circle' : 'circle'}
+                      className={row.record ? styles.done : undefined}
+                    />
                     <div>
                       <strong>{STEP_TITLES[row.step]}</strong>
                       {row.record ? (
@@ -156,10 +187,23 @@ export function IncidentDetailPage({ id, filters }: { id: string; filters: Filte
                 <Table<Change>
                   rows={changes}
                   cols={[
-                    { id: 'title', header: 'Change', cell: (c) => <>{c.title ?? c.id} {c.id === incident.causedByChange && <Badge color="red" text="named as cause" />}</> },
+                    {
+                      id: 'title',
+                      header: 'Change',
+                      cell: (c) => (
+                        <>
+                          {c.title ?? c.id}{' '}
+                          {c.id === incident.causedByChange && <Badge color="red" text="named as cause" />}
+                        </>
+                      ),
+                    },
                     { id: 'system', header: 'System', cell: (c) => nameOf(org.changeSystems, c.system) },
                     { id: 'startedAt', header: 'Started', cell: (c) => fmtTime(c.startedAt) },
-                    { id: 'controlled', header: 'Controlled', cell: (c) => (c.controlled ? 'yes' : <Badge color="orange" text="uncontrolled" />) },
+                    {
+                      id: 'controlled',
+                      header: 'Controlled',
+                      cell: (c) => (c.controlled ? 'yes' : <Badge color="orange" text="uncontrolled" />),
+                    },
                     { id: 'result', header: 'Result', cell: (c) => c.result ?? '–' },
                   ]}
                 />
@@ -179,7 +223,13 @@ export function IncidentDetailPage({ id, filters }: { id: string; filters: Filte
                       id: 'state',
                       header: 'State',
                       cell: (a) =>
-                        a.completedAt ? <Badge color="green" text="done" /> : isOverdue(a.dueAt, a.completedAt) ? <Badge color="red" text="overdue" /> : <Badge color="blue" text="open" />,
+                        a.completedAt ? (
+                          <Badge color="green" text="done" />
+                        ) : isOverdue(a.dueAt, a.completedAt) ? (
+                          <Badge color="red" text="overdue" />
+                        ) : (
+                          <Badge color="blue" text="open" />
+                        ),
                     },
                   ]}
                 />
@@ -201,8 +251,21 @@ export function IncidentDetailPage({ id, filters }: { id: string; filters: Filte
 
 const getStyles = (theme: GrafanaTheme2) => ({
   facts: css({ display: 'flex', flexWrap: 'wrap', gap: theme.spacing(1, 3), color: theme.colors.text.secondary }),
-  timeline: css({ listStyle: 'none', margin: 0, padding: 0, display: 'grid', gridTemplateColumns: 'repeat(auto-fill, minmax(200px, 1fr))', gap: theme.spacing(1) }),
-  step: css({ display: 'flex', gap: theme.spacing(1), padding: theme.spacing(1), borderLeft: `3px solid ${theme.colors.success.main}`, background: theme.colors.background.secondary }),
+  timeline: css({
+    listStyle: 'none',
+    margin: 0,
+    padding: 0,
+    display: 'grid',
+    gridTemplateColumns: 'repeat(auto-fill, minmax(200px, 1fr))',
+    gap: theme.spacing(1),
+  }),
+  step: css({
+    display: 'flex',
+    gap: theme.spacing(1),
+    padding: theme.spacing(1),
+    borderLeft: `3px solid ${theme.colors.success.main}`,
+    background: theme.colors.background.secondary,
+  }),
   missing: css({ borderLeftColor: theme.colors.border.medium, opacity: 0.7 }),
   done: css({ color: theme.colors.success.text }),
   meta: css({ color: theme.colors.text.secondary, fontSize: theme.typography.bodySmall.fontSize }),

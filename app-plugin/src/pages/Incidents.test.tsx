@@ -14,7 +14,10 @@ describe('Incidents list', () => {
     expect(await screen.findByText(/Loading incidents/)).toBeInTheDocument();
   });
   test('error', async () => {
-    mockBackend([...base, { path: '/incidents', error: { status: 400, message: 'from: must be an ISO 8601 date-time' } }]);
+    mockBackend([
+      ...base,
+      { path: '/incidents', error: { status: 400, message: 'from: must be an ISO 8601 date-time' } },
+    ]);
     renderApp('incidents');
     expect(await screen.findByText('from: must be an ISO 8601 date-time')).toBeInTheDocument();
   });
@@ -27,7 +30,10 @@ describe('Incidents list', () => {
     const { requests } = mockBackend([...base, { path: '/incidents', answer: list([incident]) }]);
     renderApp('incidents?open=true&highPriority=true&team=pay-checkout');
     const link = await screen.findByText('Checkout errors');
-    expect(link.closest('a')).toHaveAttribute('href', expect.stringContaining('/a/ballast-stability-app/incidents/inc-1'));
+    expect(link.closest('a')).toHaveAttribute(
+      'href',
+      expect.stringContaining('/a/ballast-stability-app/incidents/inc-1')
+    );
     const q = requests.find((r) => r.path === '/incidents')!.query;
     expect(q.get('open')).toBe('true');
     expect(q.get('highPriority')).toBe('true');
@@ -55,7 +61,11 @@ describe('Incident detail', () => {
     expect(await screen.findByText('no incident inc-1')).toBeInTheDocument();
   });
   test('empty: no alerts, changes or actions', async () => {
-    mockBackend([...base, { path: '/incidents/inc-1', answer: { ...incident, causedByChange: null, steps: [] } }, { path: /^\/(alerts|actions|changes)$/, answer: list([]) }]);
+    mockBackend([
+      ...base,
+      { path: '/incidents/inc-1', answer: { ...incident, causedByChange: null, steps: [] } },
+      { path: /^\/(alerts|actions|changes)$/, answer: list([]) },
+    ]);
     renderApp('incidents/inc-1');
     expect(await screen.findByText('No alert is linked to this incident.')).toBeInTheDocument();
     expect(screen.getByText(/No change of this service/)).toBeInTheDocument();
@@ -79,7 +89,16 @@ describe('Incident detail', () => {
   });
   test('timeline(): steps in process order, durations from the previous step', () => {
     const rows = timeline(incident);
-    expect(rows.map((r) => r.step)).toEqual(['response', 'judgment', 'notification', 'war_room', 'escalation', 'resolution', 'verification', 'postmortem']);
+    expect(rows.map((r) => r.step)).toEqual([
+      'response',
+      'judgment',
+      'notification',
+      'war_room',
+      'escalation',
+      'resolution',
+      'verification',
+      'postmortem',
+    ]);
     expect(rows[0].took).toBe(300);
     expect(rows[5].took).toBe(2700);
     expect(rows[2].record).toBeUndefined();

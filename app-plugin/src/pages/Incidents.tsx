@@ -20,7 +20,17 @@ export function IncidentsPage({ filters, query = {} }: { filters: Filters; query
   const high = query.highPriority === 'true';
   const drills = query.drills === 'true';
   const state = useAsync(
-    () => api.list<Incident>('/incidents', { ...listParams(filters, !open), open: open || undefined, highPriority: high || undefined, drill: drills ? undefined : false }, 2000),
+    () =>
+      api.list<Incident>(
+        '/incidents',
+        {
+          ...listParams(filters, !open),
+          open: open || undefined,
+          highPriority: high || undefined,
+          drill: drills ? undefined : false,
+        },
+        2000
+      ),
     [filtersKey(filters), open, high, drills]
   );
   const toggle = (key: string, on: boolean) => setQuery({ [key]: on ? 'true' : undefined }, false);
@@ -32,10 +42,18 @@ export function IncidentsPage({ filters, query = {} }: { filters: Filters; query
           <InlineSwitch aria-label="Open only" value={open} onChange={(e) => toggle('open', e.currentTarget.checked)} />
         </InlineField>
         <InlineField label="High priority">
-          <InlineSwitch aria-label="High priority" value={high} onChange={(e) => toggle('highPriority', e.currentTarget.checked)} />
+          <InlineSwitch
+            aria-label="High priority"
+            value={high}
+            onChange={(e) => toggle('highPriority', e.currentTarget.checked)}
+          />
         </InlineField>
         <InlineField label="Drills">
-          <InlineSwitch aria-label="Include drills" value={drills} onChange={(e) => toggle('drills', e.currentTarget.checked)} />
+          <InlineSwitch
+            aria-label="Include drills"
+            value={drills}
+            onChange={(e) => toggle('drills', e.currentTarget.checked)}
+          />
         </InlineField>
       </FiltersBar>
       <Section title="Incidents">
@@ -46,20 +64,48 @@ export function IncidentsPage({ filters, query = {} }: { filters: Filters; query
                 testId="incidents-table"
                 rows={d.items}
                 cols={[
-                  { id: 'priority', header: 'Priority', sortable: true, cell: (i) => <Badge color={high || /^P[01]$/.test(i.priority) ? 'red' : 'blue'} text={i.priority} /> },
+                  {
+                    id: 'priority',
+                    header: 'Priority',
+                    sortable: true,
+                    cell: (i) => (
+                      <Badge color={high || /^P[01]$/.test(i.priority) ? 'red' : 'blue'} text={i.priority} />
+                    ),
+                  },
                   {
                     id: 'title',
                     header: 'Incident',
-                    cell: (i) => <TextLink href={pageUrl(`${ROUTES.Incidents}/${encodeURIComponent(i.id)}`, filters)}>{i.title}</TextLink>,
+                    cell: (i) => (
+                      <TextLink href={pageUrl(`${ROUTES.Incidents}/${encodeURIComponent(i.id)}`, filters)}>
+                        {i.title}
+                      </TextLink>
+                    ),
                   },
-                  { id: 'service', header: 'Service / team', cell: (i) => (i.service ? nameOf(org.services, i.service) : nameOf(org.teams, i.team)) },
+                  {
+                    id: 'service',
+                    header: 'Service / team',
+                    cell: (i) => (i.service ? nameOf(org.services, i.service) : nameOf(org.teams, i.team)),
+                  },
                   { id: 'startedAt', header: 'Started', sortable: true, cell: (i) => fmtTime(i.startedAt) },
-                  { id: 'recovery', header: 'Time to recover', cell: (i) => (i.recoveredAt ? fmtDuration(secondsBetween(i.startedAt, i.recoveredAt)) : <Badge color="orange" text="open" />) },
+                  {
+                    id: 'recovery',
+                    header: 'Time to recover',
+                    cell: (i) =>
+                      i.recoveredAt ? (
+                        fmtDuration(secondsBetween(i.startedAt, i.recoveredAt))
+                      ) : (
+                        <Badge color="orange" text="open" />
+                      ),
+                  },
                   { id: 'cause', header: 'Cause', cell: (i) => i.cause.replace(/_/g, ' ') },
                   { id: 'steps', header: 'Steps', cell: (i) => String(i.steps?.length ?? 0) },
                 ]}
               />
-              {d.total > d.items.length && <p>Showing {d.items.length} of {d.total}; narrow the filters to see the rest.</p>}
+              {d.total > d.items.length && (
+                <p>
+                  Showing {d.items.length} of {d.total}; narrow the filters to see the rest.
+                </p>
+              )}
             </>
           )}
         </Loadable>

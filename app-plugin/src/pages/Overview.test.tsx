@@ -9,7 +9,11 @@ beforeEach(() => setRole('Viewer'));
 
 describe('Overview', () => {
   test('loading', async () => {
-    mockBackend([...base, { path: '/scorecard', ...PENDING }, { path: /\/(alerts|incidents|freezes|actions|findings)$/, ...PENDING }]);
+    mockBackend([
+      ...base,
+      { path: '/scorecard', ...PENDING },
+      { path: /\/(alerts|incidents|freezes|actions|findings)$/, ...PENDING },
+    ]);
     renderApp();
     expect(await screen.findByTestId('page-overview')).toBeInTheDocument();
     expect(screen.getByText(/Loading today's report/)).toBeInTheDocument();
@@ -22,13 +26,21 @@ describe('Overview', () => {
     expect(await screen.findByText('unknown token')).toBeInTheDocument();
     expect(screen.getByText('Check the app configuration')).toBeInTheDocument();
 
-    mockBackend([...base, { path: '/scorecard', error: { status: 500, message: 'store down' } }, { path: /\/(alerts|incidents|freezes|actions|findings)$/, error: { status: 500, message: 'store down' } }]);
+    mockBackend([
+      ...base,
+      { path: '/scorecard', error: { status: 500, message: 'store down' } },
+      { path: /\/(alerts|incidents|freezes|actions|findings)$/, error: { status: 500, message: 'store down' } },
+    ]);
     renderApp('?team=x');
     expect((await screen.findAllByText('store down')).length).toBeGreaterThan(0);
   });
 
   test('empty', async () => {
-    mockBackend([...base, { path: '/scorecard', answer: { ...scorecard, scopes: [] } }, { path: /\/(alerts|incidents|freezes|actions|findings)$/, answer: list([]) }]);
+    mockBackend([
+      ...base,
+      { path: '/scorecard', answer: { ...scorecard, scopes: [] } },
+      { path: /\/(alerts|incidents|freezes|actions|findings)$/, answer: list([]) },
+    ]);
     renderApp();
     expect(await screen.findByText('No the scorecard')).toBeInTheDocument();
     expect((await screen.findAllByText('None')).length).toBe(6);
@@ -46,7 +58,10 @@ describe('Overview', () => {
     ]);
     renderApp('?businessLine=payments&from=now-7d');
     const report = await screen.findByTestId('daily-report');
-    expect(await within(report).findByText('P1 Checkout errors')).toHaveAttribute('href', expect.stringContaining('/incidents/inc-1'));
+    expect(await within(report).findByText('P1 Checkout errors')).toHaveAttribute(
+      'href',
+      expect.stringContaining('/incidents/inc-1')
+    );
     expect(within(report).getByText(/Black Friday/)).toBeInTheDocument();
     expect(within(report).getByText(/Payments: MTTR/)).toBeInTheDocument();
     expect(screen.getByTestId('scorecard-table')).toHaveTextContent('Payments');

@@ -43,7 +43,9 @@ export function OverviewPage({ filters }: { filters: Filters }) {
   const scopes = (sc: Scorecard) =>
     sc.scopes.filter((s) =>
       filters.businessLine
-        ? s.level === 'org' || (s.level === 'business_line' && s.id === filters.businessLine) || (s.level === 'team' && s.businessLine === filters.businessLine)
+        ? s.level === 'org' ||
+          (s.level === 'business_line' && s.id === filters.businessLine) ||
+          (s.level === 'team' && s.businessLine === filters.businessLine)
         : s.level !== 'team'
     );
   const warnings = (sc: Scorecard) => {
@@ -52,7 +54,11 @@ export function OverviewPage({ filters }: { filters: Filters }) {
       for (const k of sc.kpis) {
         const c = s.cells[k.key];
         if (c?.status === 'missed') {
-          out.push({ scope: s.name, kpi: k.title, text: `${fmtKpi(c.value, k.unit)} against a goal of ${fmtKpi(c.target, k.unit)}` });
+          out.push({
+            scope: s.name,
+            kpi: k.title,
+            text: `${fmtKpi(c.value, k.unit)} against a goal of ${fmtKpi(c.target, k.unit)}`,
+          });
         }
       }
     }
@@ -70,31 +76,52 @@ export function OverviewPage({ filters }: { filters: Filters }) {
                 title="High-severity alerts (24h)"
                 count={d.alerts.total}
                 href={pageUrl(ROUTES.Alerts, filters)}
-                items={d.alerts.items.map((a) => ({ key: a.id, text: `${a.name} · ${a.service ?? a.team ?? ''}`, meta: fmtTime(a.startsAt) }))}
+                items={d.alerts.items.map((a) => ({
+                  key: a.id,
+                  text: `${a.name} · ${a.service ?? a.team ?? ''}`,
+                  meta: fmtTime(a.startsAt),
+                }))}
               />
               <ReportBlock
                 title="Open high-priority incidents"
                 count={d.incidents.total}
                 href={pageUrl(ROUTES.Incidents, filters, { open: 'true', highPriority: 'true' })}
-                items={d.incidents.items.map((i) => ({ key: i.id, text: `${i.priority} ${i.title}`, meta: fmtTime(i.startedAt), href: pageUrl(`${ROUTES.Incidents}/${encodeURIComponent(i.id)}`, filters) }))}
+                items={d.incidents.items.map((i) => ({
+                  key: i.id,
+                  text: `${i.priority} ${i.title}`,
+                  meta: fmtTime(i.startedAt),
+                  href: pageUrl(`${ROUTES.Incidents}/${encodeURIComponent(i.id)}`, filters),
+                }))}
               />
               <ReportBlock
                 title="Open freezes"
                 count={d.freezes.total}
                 href={pageUrl(ROUTES.Changes, filters)}
-                items={d.freezes.items.map((f) => ({ key: f.id, text: f.name, meta: f.endsAt ? `until ${fmtTime(f.endsAt)}` : 'scheduled' }))}
+                items={d.freezes.items.map((f) => ({
+                  key: f.id,
+                  text: f.name,
+                  meta: f.endsAt ? `until ${fmtTime(f.endsAt)}` : 'scheduled',
+                }))}
               />
               <ReportBlock
                 title="Overdue actions"
                 count={d.actions.total}
                 href={pageUrl(ROUTES.Actions, filters)}
-                items={d.actions.items.map((a) => ({ key: a.id, text: `${a.title} · ${a.owner}`, meta: `due ${fmtTime(a.dueAt)}` }))}
+                items={d.actions.items.map((a) => ({
+                  key: a.id,
+                  text: `${a.title} · ${a.owner}`,
+                  meta: `due ${fmtTime(a.dueAt)}`,
+                }))}
               />
               <ReportBlock
                 title="Overdue findings"
                 count={d.findings.total}
                 href={pageUrl(ROUTES.Actions, filters)}
-                items={d.findings.items.map((f) => ({ key: f.id, text: `${f.check} · ${f.service ?? f.team ?? ''}`, meta: `due ${fmtTime(f.dueAt)}` }))}
+                items={d.findings.items.map((f) => ({
+                  key: f.id,
+                  text: `${f.check} · ${f.service ?? f.team ?? ''}`,
+                  meta: `due ${fmtTime(f.dueAt)}`,
+                }))}
               />
               <Loadable state={scorecard} what="key warnings" isEmpty={() => false}>
                 {(sc) => {
@@ -122,7 +149,17 @@ export function OverviewPage({ filters }: { filters: Filters }) {
   );
 }
 
-function ReportBlock({ title, count, href, items }: { title: string; count: number; href: string; items: Array<{ key: string; text: string; meta: string; href?: string }> }) {
+function ReportBlock({
+  title,
+  count,
+  href,
+  items,
+}: {
+  title: string;
+  count: number;
+  href: string;
+  items: Array<{ key: string; text: string; meta: string; href?: string }>;
+}) {
   const styles = useStyles2(getStyles);
   return (
     <div className={styles.block} data-testid="report-block">
@@ -138,7 +175,8 @@ function ReportBlock({ title, count, href, items }: { title: string; count: numb
         <ul className={styles.list}>
           {items.slice(0, 5).map((i) => (
             <li key={i.key}>
-              {i.href ? <TextLink href={i.href}>{i.text}</TextLink> : i.text} <span className={styles.none}>{i.meta}</span>
+              {i.href ? <TextLink href={i.href}>{i.text}</TextLink> : i.text}{' '}
+              <span className={styles.none}>{i.meta}</span>
             </li>
           ))}
           {items.length > 5 && <li className={styles.none}>and {count - 5} more</li>}
@@ -150,8 +188,17 @@ function ReportBlock({ title, count, href, items }: { title: string; count: numb
 
 const getStyles = (theme: GrafanaTheme2) => ({
   grid: css({ display: 'grid', gridTemplateColumns: 'repeat(auto-fill, minmax(340px, 1fr))', gap: theme.spacing(2) }),
-  block: css({ border: `1px solid ${theme.colors.border.weak}`, borderRadius: theme.shape.radius.default, padding: theme.spacing(1.5) }),
-  blockHead: css({ display: 'flex', justifyContent: 'space-between', alignItems: 'center', marginBottom: theme.spacing(1) }),
+  block: css({
+    border: `1px solid ${theme.colors.border.weak}`,
+    borderRadius: theme.shape.radius.default,
+    padding: theme.spacing(1.5),
+  }),
+  blockHead: css({
+    display: 'flex',
+    justifyContent: 'space-between',
+    alignItems: 'center',
+    marginBottom: theme.spacing(1),
+  }),
   list: css({ margin: 0, paddingLeft: theme.spacing(2), fontSize: theme.typography.bodySmall.fontSize }),
   none: css({ color: theme.colors.text.secondary, fontSize: theme.typography.bodySmall.fontSize }),
 });

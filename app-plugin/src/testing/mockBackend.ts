@@ -10,10 +10,17 @@
  * test also proves its URLs reach the exporter through the declared routes.
  */
 import { BackendSrv, config, setBackendSrv } from '@grafana/runtime';
-import { createBackendSrv, inProcessTransport, type GrafanaHost, type HostResponse, type OutgoingRequest } from '../../../.config/grafana-host';
+import {
+  createBackendSrv,
+  inProcessTransport,
+  type GrafanaHost,
+  type HostResponse,
+  type OutgoingRequest,
+} from '../../../.config/grafana-host';
 import { appHost, currentUser } from './grafanaHost';
 
-export type Answer = unknown | ((req: { path: string; query: URLSearchParams; body: unknown; method: string }) => unknown);
+export type Answer =
+  unknown | ((req: { path: string; query: URLSearchParams; body: unknown; method: string }) => unknown);
 
 export interface MockRoute {
   method?: string;
@@ -48,7 +55,9 @@ afterEach(() => {
   }
   const refused = refusals(current.host);
   if (refused.length) {
-    throw new Error(`Grafana's app proxy refused: ${refused.map((e) => `${e.method} ${e.url} as ${e.role} → ${e.refused!.status} ${e.refused!.message}`).join('; ')}`);
+    throw new Error(
+      `Grafana's app proxy refused: ${refused.map((e) => `${e.method} ${e.url} as ${e.role} → ${e.refused!.status} ${e.refused!.message}`).join('; ')}`
+    );
   }
 });
 
@@ -57,9 +66,16 @@ export function refusals(host: GrafanaHost) {
   return host.log.filter((e) => e.refused && e.url.startsWith('/api/plugin-proxy/'));
 }
 
-const json = (status: number, data: unknown): HostResponse => ({ status, headers: { 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify(data) ?? '') });
+const json = (status: number, data: unknown): HostResponse => ({
+  status,
+  headers: { 'content-type': 'application/json' },
+  body: Buffer.from(JSON.stringify(data) ?? ''),
+});
 
-export function mockBackend(routes: MockRoute[], options: { allowRefusals?: boolean; secureJsonData?: Record<string, string> } = {}): { requests: Recorded[]; host: GrafanaHost } {
+export function mockBackend(
+  routes: MockRoute[],
+  options: { allowRefusals?: boolean; secureJsonData?: Record<string, string> } = {}
+): { requests: Recorded[]; host: GrafanaHost } {
   const requests: Recorded[] = [];
   const exporter = (out: OutgoingRequest): Promise<HostResponse> => {
     const [full, qs = ''] = out.path.split('?');
@@ -69,8 +85,17 @@ export function mockBackend(routes: MockRoute[], options: { allowRefusals?: bool
     const body = text ? JSON.parse(text) : undefined;
     const method = out.method;
     // The host logs a request before it calls the upstream, synchronously: the last entry is this one.
-    requests.push({ method, url: host.log[host.log.length - 1].url, path, query, body, authorization: out.headers.Authorization });
-    const route = routes.find((r) => (r.method ?? 'GET') === method && (typeof r.path === 'string' ? r.path === path : r.path.test(path)));
+    requests.push({
+      method,
+      url: host.log[host.log.length - 1].url,
+      path,
+      query,
+      body,
+      authorization: out.headers.Authorization,
+    });
+    const route = routes.find(
+      (r) => (r.method ?? 'GET') === method && (typeof r.path === 'string' ? r.path === path : r.path.test(path))
+    );
     if (!route) {
       return Promise.resolve(json(404, { error: 'Not Found', message: `no mock for ${method} ${path}` }));
     }
@@ -78,12 +103,21 @@ export function mockBackend(routes: MockRoute[], options: { allowRefusals?: bool
       return new Promise(() => {});
     }
     if (route.error) {
-      return Promise.resolve(json(route.error.status, route.error.data ?? { error: 'Error', message: route.error.message }));
+      return Promise.resolve(
+        json(route.error.status, route.error.data ?? { error: 'Error', message: route.error.message })
+      );
     }
     return new Promise((resolve) =>
       setTimeout(() => {
         try {
-          resolve(json(200, typeof route.answer === 'function' ? (route.answer as Function)({ path, query, body, method }) : route.answer));
+          resolve(
+            json(
+              200,
+              typeof route.answer === 'function'
+                ? (route.answer as Function)({ path, query, body, method })
+                : route.answer
+            )
+          );
         } catch (e) {
           // A thrown { status, data } answers that status with `data` as the body (e.g. the gate's 423 answer).
           const err = e as { status?: number; message?: string; data?: unknown };
@@ -100,7 +134,11 @@ export function mockBackend(routes: MockRoute[], options: { allowRefusals?: bool
 }
 
 export function setRole(role: 'Viewer' | 'Editor' | 'Admin') {
-  (config.bootData as unknown as { user: Record<string, unknown> }).user = { ...(config.bootData?.user ?? {}), orgRole: role, isGrafanaAdmin: false };
+  (config.bootData as unknown as { user: Record<string, unknown> }).user = {
+    ...(config.bootData?.user ?? {}),
+    orgRole: role,
+    isGrafanaAdmin: false,
+  };
 }
 
-export const list = <T,>(items: T[]) => ({ items, total: items.length, limit: 1000, offset: 0 });
+export const list = <T>(items: T[]) => ({ items, total: items.length, limit: 1000, offset: 0 });

@@ -7,7 +7,13 @@ import { App } from '../components/App';
 import { BASE_URL } from '../constants';
 import { AppSettings } from '../types';
 
-export const appProps = { meta: { id: 'ballast-stability-app', jsonData: {} }, basename: BASE_URL, query: {}, path: BASE_URL, onNavChanged: () => {} } as unknown as AppRootProps<AppSettings>;
+export const appProps = {
+  meta: { id: 'ballast-stability-app', jsonData: {} },
+  basename: BASE_URL,
+  query: {},
+  path: BASE_URL,
+  onNavChanged: () => {},
+} as unknown as AppRootProps<AppSettings>;
 
 /** Renders the app root at `path` (relative to the app, e.g. 'incidents?open=true'). */
 export function renderApp(path = '') {

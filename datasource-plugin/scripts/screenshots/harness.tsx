@@ -14,7 +14,14 @@ import { ConfigEditor } from '../../src/components/ConfigEditor';
 import { QueryEditor } from '../../src/components/QueryEditor';
 import { VariableQueryEditor } from '../../src/components/VariableQueryEditor';
 import type { DataSource } from '../../src/datasource';
-import { BallastOptions, BallastQuery, BallastSecureOptions, BallastVariableQuery, KpiDefinition, Org } from '../../src/types';
+import {
+  BallastOptions,
+  BallastQuery,
+  BallastSecureOptions,
+  BallastVariableQuery,
+  KpiDefinition,
+  Org,
+} from '../../src/types';
 
 const ORG: Org = {
   businessLines: [
@@ -34,9 +41,27 @@ const ORG: Org = {
   changeSystems: [{ id: 'argo-cd', name: 'Argo CD', integrated: true }],
 };
 const DEFS: KpiDefinition[] = [
-  { key: 'mttr_seconds', title: 'MTTR', unit: 'seconds', direction: 'lower', description: 'Mean recovery time of high-priority incidents' },
-  { key: 'detection_ratio', title: 'Detected by us', unit: 'ratio', direction: 'higher', description: 'Share detected by monitoring or inspection' },
-  { key: 'change_failure_ratio', title: 'Change failure rate', unit: 'ratio', direction: 'lower', description: 'Failed or rolled back changes' },
+  {
+    key: 'mttr_seconds',
+    title: 'MTTR',
+    unit: 'seconds',
+    direction: 'lower',
+    description: 'Mean recovery time of high-priority incidents',
+  },
+  {
+    key: 'detection_ratio',
+    title: 'Detected by us',
+    unit: 'ratio',
+    direction: 'higher',
+    description: 'Share detected by monitoring or inspection',
+  },
+  {
+    key: 'change_failure_ratio',
+    title: 'Change failure rate',
+    unit: 'ratio',
+    direction: 'lower',
+    description: 'Failed or rolled back changes',
+  },
 ];
 const datasource = { getOrg: async () => ORG, kpiDefinitions: async () => DEFS } as unknown as DataSource;
 
@@ -69,11 +94,28 @@ function Page({ title, children }: { title: string; children: React.ReactNode })
   );
 }
 
-function settings(jsonData: BallastOptions, configured: boolean): DataSourceSettings<BallastOptions, BallastSecureOptions> {
-  return { id: 1, uid: 'ballast', name: 'Ballast', type: 'ballast-stability-datasource', access: 'proxy', jsonData, secureJsonFields: { apiToken: configured } } as never;
+function settings(
+  jsonData: BallastOptions,
+  configured: boolean
+): DataSourceSettings<BallastOptions, BallastSecureOptions> {
+  return {
+    id: 1,
+    uid: 'ballast',
+    name: 'Ballast',
+    type: 'ballast-stability-datasource',
+    access: 'proxy',
+    jsonData,
+    secureJsonFields: { apiToken: configured },
+  } as never;
 }
 
-function Config({ initial, test }: { initial: DataSourceSettings<BallastOptions, BallastSecureOptions>; test?: React.ReactNode }) {
+function Config({
+  initial,
+  test,
+}: {
+  initial: DataSourceSettings<BallastOptions, BallastSecureOptions>;
+  test?: React.ReactNode;
+}) {
   const [options, setOptions] = useState(initial);
   return (
     <Page title="Data sources › Ballast">
@@ -93,7 +135,13 @@ function Query({ initial }: { initial: BallastQuery }) {
 }
 
 function Annotation() {
-  const [query, setQuery] = useState<BallastQuery>({ refId: 'Anno', queryType: 'annotations', annotationSource: 'changes', kind: 'deploy,config', team: '$team' });
+  const [query, setQuery] = useState<BallastQuery>({
+    refId: 'Anno',
+    queryType: 'annotations',
+    annotationSource: 'changes',
+    kind: 'deploy,config',
+    team: '$team',
+  });
   return (
     <Page title="Annotation query: Ballast">
       <AnnotationEditor datasource={datasource} query={query} onChange={setQuery} onRunQuery={() => undefined} />
@@ -102,10 +150,19 @@ function Annotation() {
 }
 
 function Variable() {
-  const [query, setQuery] = useState<BallastVariableQuery>({ refId: 'v', variableType: 'teams', businessLine: '$businessLine' });
+  const [query, setQuery] = useState<BallastVariableQuery>({
+    refId: 'v',
+    variableType: 'teams',
+    businessLine: '$businessLine',
+  });
   return (
     <Page title="Variable query: Ballast">
-      <VariableQueryEditor datasource={datasource} query={query as never} onChange={(q) => setQuery(q as never)} onRunQuery={() => undefined} />
+      <VariableQueryEditor
+        datasource={datasource}
+        query={query as never}
+        onChange={(q) => setQuery(q as never)}
+        onRunQuery={() => undefined}
+      />
     </Page>
   );
 }
@@ -115,16 +172,48 @@ const VIEWS: Record<string, () => React.ReactElement> = {
   'config-errors': () => (
     <Config
       initial={settings({}, false)}
-      test={<Alert severity="error" title="Cannot reach the exporter at http://ballast-exporter:9464: HTTP 502 Bad Gateway" />}
+      test={
+        <Alert
+          severity="error"
+          title="Cannot reach the exporter at http://ballast-exporter:9464: HTTP 502 Bad Gateway"
+        />
+      }
     />
   ),
   'query-kpi': () => (
-    <Query initial={{ refId: 'A', queryType: 'kpi', kpi: 'mttr_seconds', format: 'timeseries', window: '30d', level: 'team', businessLine: '$businessLine', team: '$team' }} />
+    <Query
+      initial={{
+        refId: 'A',
+        queryType: 'kpi',
+        kpi: 'mttr_seconds',
+        format: 'timeseries',
+        window: '30d',
+        level: 'team',
+        businessLine: '$businessLine',
+        team: '$team',
+      }}
+    />
   ),
   'query-incidents': () => (
-    <Query initial={{ refId: 'A', queryType: 'incidents', team: '$team', filters: { highPriority: 'true', open: 'true', detectionSource: 'monitoring,inspection' } }} />
+    <Query
+      initial={{
+        refId: 'A',
+        queryType: 'incidents',
+        team: '$team',
+        filters: { highPriority: 'true', open: 'true', detectionSource: 'monitoring,inspection' },
+      }}
+    />
   ),
-  'query-changes': () => <Query initial={{ refId: 'A', queryType: 'changes', businessLine: 'payments', filters: { result: 'failed,rolled_back', controlled: 'false' } }} />,
+  'query-changes': () => (
+    <Query
+      initial={{
+        refId: 'A',
+        queryType: 'changes',
+        businessLine: 'payments',
+        filters: { result: 'failed,rolled_back', controlled: 'false' },
+      }}
+    />
+  ),
   annotation: () => <Annotation />,
   variable: () => <Variable />,
 };

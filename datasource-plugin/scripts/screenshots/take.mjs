@@ -49,7 +49,10 @@ fs.writeFileSync(
   '<!doctype html><html><head><meta charset="utf-8"><style>body{margin:0}</style></head><body><div id="root"></div><script src="harness.js"></script></body></html>'
 );
 // @grafana/ui's Icon loads public/build/img/icons/<dir>/<name>.svg relative to the page.
-const icons = path.join(path.dirname(createRequire(import.meta.url).resolve('@grafana/ui/package.json')), 'dist/public/img/icons');
+const icons = path.join(
+  path.dirname(createRequire(import.meta.url).resolve('@grafana/ui/package.json')),
+  'dist/public/img/icons'
+);
 fs.cpSync(icons, path.join(tmp, 'public/build/img/icons'), { recursive: true });
 
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.svg': 'image/svg+xml' };

@@ -23,7 +23,8 @@ const SOURCES: Array<SelectableValue<AnnotationSource>> = ANNOTATION_SOURCES.map
   description: ANNOTATION_LAYERS[s].description,
 }));
 
-const isLayerName = (name: string | undefined) => !name || Object.values(ANNOTATION_LAYERS).some((l) => l.name === name);
+const isLayerName = (name: string | undefined) =>
+  !name || Object.values(ANNOTATION_LAYERS).some((l) => l.name === name);
 
 /**
  * Annotation query editor: which records become events, filtered by business line, team, service
@@ -40,7 +41,12 @@ export function AnnotationEditor({ query, onChange, datasource, annotation, onAn
     const target: BallastQuery = { ...query, queryType: 'annotations', annotationSource: next };
     if (annotation && onAnnotationChange) {
       const layer = ANNOTATION_LAYERS[next];
-      onAnnotationChange({ ...annotation, iconColor: layer.iconColor, name: isLayerName(annotation.name) ? layer.name : annotation.name, target });
+      onAnnotationChange({
+        ...annotation,
+        iconColor: layer.iconColor,
+        name: isLayerName(annotation.name) ? layer.name : annotation.name,
+        target,
+      });
     } else {
       onChange(target);
     }
@@ -62,13 +68,21 @@ export function AnnotationEditor({ query, onChange, datasource, annotation, onAn
               placeholder="all kinds"
               options={CHANGE_KINDS.map((k) => ({ label: k.replace(/_/g, ' '), value: k }))}
               value={query.kind ? query.kind.split(',') : []}
-              onChange={(v: SelectableValue<string> | Array<SelectableValue<string>>) => update({ kind: (Array.isArray(v) ? v : v ? [v] : []).map((o) => o.value).join(',') || undefined })}
+              onChange={(v: SelectableValue<string> | Array<SelectableValue<string>>) =>
+                update({ kind: (Array.isArray(v) ? v : v ? [v] : []).map((o) => o.value).join(',') || undefined })
+              }
             />
           </InlineField>
         )}
       </InlineFieldRow>
       <InlineFieldRow>
-        <ScopeFields org={org} businessLine={query.businessLine} team={query.team} service={query.service} onChange={(patch) => update(patch)} />
+        <ScopeFields
+          org={org}
+          businessLine={query.businessLine}
+          team={query.team}
+          service={query.service}
+          onChange={(patch) => update(patch)}
+        />
       </InlineFieldRow>
     </div>
   );

@@ -82,8 +82,8 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
         </Field>
       </FieldSet>
       <p className={styles.hint}>
-        <b>Save &amp; test</b> checks that the exporter answers (GET /api/v1/health), that it speaks API v1, and that the
-        token may read (GET /api/v1/org).
+        <b>Save &amp; test</b> checks that the exporter answers (GET /api/v1/health), that it speaks API v1, and that
+        the token may read (GET /api/v1/org).
       </p>
     </div>
   );

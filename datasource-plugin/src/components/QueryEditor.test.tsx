@@ -21,11 +21,20 @@ const ORG: Org = {
 };
 const DEFS: KpiDefinition[] = [
   { key: 'mttr_seconds', title: 'MTTR', unit: 'seconds', direction: 'lower', description: 'Mean time to recover' },
-  { key: 'detection_ratio', title: 'Detected by us', unit: 'ratio', direction: 'higher', description: 'Share detected' },
+  {
+    key: 'detection_ratio',
+    title: 'Detected by us',
+    unit: 'ratio',
+    direction: 'higher',
+    description: 'Share detected',
+  },
 ];
 
 /** The editors only use getOrg and kpiDefinitions from the data source. */
-const datasource = { getOrg: () => Promise.resolve(ORG), kpiDefinitions: () => Promise.resolve(DEFS) } as unknown as DataSource;
+const datasource = {
+  getOrg: () => Promise.resolve(ORG),
+  kpiDefinitions: () => Promise.resolve(DEFS),
+} as unknown as DataSource;
 
 function Harness({ initial, changes, onRun }: { initial: BallastQuery; changes: BallastQuery[]; onRun: () => void }) {
   const [query, setQuery] = useState(initial);
@@ -77,7 +86,12 @@ describe('QueryEditor', () => {
   });
 
   it('switching to time series shows the step and runs the query', async () => {
-    const { changes, runs } = await renderEditor({ refId: 'A', queryType: 'kpi', kpi: 'mttr_seconds', format: 'value' });
+    const { changes, runs } = await renderEditor({
+      refId: 'A',
+      queryType: 'kpi',
+      kpi: 'mttr_seconds',
+      format: 'value',
+    });
     await userEvent.click(screen.getByRole('radio', { name: 'Time series' }));
     expect(changes.at(-1)!.format).toBe('timeseries');
     expect(runs.count).toBe(1);
@@ -170,8 +184,19 @@ describe('AnnotationEditor', () => {
   it('chooses the source and filters changes by kind', async () => {
     const changes: BallastQuery[] = [];
     function A() {
-      const [q, setQ] = useState<BallastQuery>({ refId: 'Anno', queryType: 'annotations', annotationSource: 'changes' });
-      return <AnnotationEditor datasource={datasource} query={q} onChange={(n) => (changes.push(n), setQ(n))} onRunQuery={() => {}} />;
+      const [q, setQ] = useState<BallastQuery>({
+        refId: 'Anno',
+        queryType: 'annotations',
+        annotationSource: 'changes',
+      });
+      return (
+        <AnnotationEditor
+          datasource={datasource}
+          query={q}
+          onChange={(n) => (changes.push(n), setQ(n))}
+          onRunQuery={() => {}}
+        />
+      );
     }
     await act(async () => {
       render(<A />);
@@ -217,7 +242,10 @@ describe('AnnotationEditor in a layer (Grafana passes annotation and onAnnotatio
     unmount();
     render(<L name="Deploys of my team" />);
     await userEvent.click(screen.getByRole('radio', { name: ANNOTATION_LAYERS.incidents.name }));
-    expect(layers.at(-1)).toMatchObject({ name: 'Deploys of my team', iconColor: ANNOTATION_LAYERS.incidents.iconColor });
+    expect(layers.at(-1)).toMatchObject({
+      name: 'Deploys of my team',
+      iconColor: ANNOTATION_LAYERS.incidents.iconColor,
+    });
   });
 });
 

@@ -23,11 +23,19 @@ import { LABEL_WIDTH, ScopeFields, useOrg, variableOptions } from './ScopeFields
 type Props = QueryEditorProps<DataSource, BallastQuery, BallastOptions>;
 
 export const QUERY_TYPE_OPTIONS: Array<SelectableValue<QueryType>> = [
-  { label: 'KPI', value: 'kpi', description: 'A KPI as a value per scope, or as a time series over the dashboard range' },
+  {
+    label: 'KPI',
+    value: 'kpi',
+    description: 'A KPI as a value per scope, or as a time series over the dashboard range',
+  },
   { label: 'Scorecard', value: 'scorecard', description: 'Every KPI per scope against its target (table)' },
   { label: 'Incidents', value: 'incidents', description: 'Incidents that started in the dashboard range' },
   { label: 'Changes', value: 'changes', description: 'Changes that started in the dashboard range' },
-  { label: 'Freeze windows', value: 'freezes', description: 'Each time a freeze window is open in the dashboard range (a row per occurrence)' },
+  {
+    label: 'Freeze windows',
+    value: 'freezes',
+    description: 'Each time a freeze window is open in the dashboard range (a row per occurrence)',
+  },
   { label: 'Alerts', value: 'alerts', description: 'Alerts that started in the dashboard range' },
   { label: 'Findings', value: 'findings', description: 'Inspection findings found in the dashboard range' },
   { label: 'Actions', value: 'actions', description: 'Improvement actions due in the dashboard range' },
@@ -78,7 +86,12 @@ function FilterField({ spec, value, onChange }: { spec: FilterSpec; value: strin
     case 'flag':
       return (
         <InlineField label={spec.label} tooltip={spec.tooltip} labelWidth={labelWidth}>
-          <InlineSwitch id={id} aria-label={spec.label} value={value === 'true'} onChange={(e) => onChange(e.currentTarget.checked ? 'true' : '')} />
+          <InlineSwitch
+            id={id}
+            aria-label={spec.label}
+            value={value === 'true'}
+            onChange={(e) => onChange(e.currentTarget.checked ? 'true' : '')}
+          />
         </InlineField>
       );
     case 'bool':
@@ -99,7 +112,9 @@ function FilterField({ spec, value, onChange }: { spec: FilterSpec; value: strin
             placeholder="any"
             options={(spec.options ?? []).map((o) => ({ label: o.replace(/_/g, ' '), value: o }))}
             value={value ? value.split(',') : []}
-            onChange={(v: SelectableValue<string> | Array<SelectableValue<string>>) => onChange((Array.isArray(v) ? v : v ? [v] : []).map((o) => o.value).join(','))}
+            onChange={(v: SelectableValue<string> | Array<SelectableValue<string>>) =>
+              onChange((Array.isArray(v) ? v : v ? [v] : []).map((o) => o.value).join(','))
+            }
           />
         </InlineField>
       );
@@ -170,7 +185,11 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
         </InlineField>
         {type === 'kpi' && (
           <>
-            <InlineField label="KPI" labelWidth={6} tooltip="A KPI key, several (comma-separated) or a variable such as $kpi">
+            <InlineField
+              label="KPI"
+              labelWidth={6}
+              tooltip="A KPI key, several (comma-separated) or a variable such as $kpi"
+            >
               <Select
                 inputId="ballast-kpi"
                 aria-label="KPI"
@@ -182,7 +201,11 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
               />
             </InlineField>
             <InlineField label="Format" labelWidth={9}>
-              <RadioButtonGroup options={FORMAT_OPTIONS} value={query.format ?? 'value'} onChange={(v) => update({ format: v as BallastQuery['format'] })} />
+              <RadioButtonGroup
+                options={FORMAT_OPTIONS}
+                value={query.format ?? 'value'}
+                onChange={(v) => update({ format: v as BallastQuery['format'] })}
+              />
             </InlineField>
             {query.format !== 'timeseries' && (
               <InlineField
@@ -204,14 +227,22 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
 
       {(type === 'kpi' || type === 'scorecard') && (
         <InlineFieldRow>
-          <InlineField label="Window" labelWidth={LABEL_WIDTH} tooltip="The window each value covers (ytd: the calendar year so far)">
+          <InlineField
+            label="Window"
+            labelWidth={LABEL_WIDTH}
+            tooltip="The window each value covers (ytd: the calendar year so far)"
+          >
             <RadioButtonGroup
               options={[...WINDOW_OPTIONS, ...windowVariableOptions(query.window)]}
               value={query.window ?? (type === 'scorecard' ? 'ytd' : '30d')}
               onChange={(v) => update({ window: v as BallastQuery['window'] })}
             />
           </InlineField>
-          <InlineField label="Level" labelWidth={8} tooltip="Which scopes: the whole org, each business line, or each team (empty: all)">
+          <InlineField
+            label="Level"
+            labelWidth={8}
+            tooltip="Which scopes: the whole org, each business line, or each team (empty: all)"
+          >
             <Select
               inputId="ballast-level"
               aria-label="Level"
@@ -224,14 +255,20 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
             />
           </InlineField>
           {type === 'kpi' && query.format === 'timeseries' && (
-            <InlineField label="Step" labelWidth={7} tooltip="Time between points, e.g. 1h or 1d; empty: chosen from the dashboard range">
+            <InlineField
+              label="Step"
+              labelWidth={7}
+              tooltip="Time between points, e.g. 1h or 1d; empty: chosen from the dashboard range"
+            >
               <Input
                 id="ballast-step"
                 aria-label="Step"
                 width={10}
                 placeholder="auto"
                 defaultValue={query.step ?? ''}
-                onBlur={(e: React.FocusEvent<HTMLInputElement>) => update({ step: e.currentTarget.value.trim() || undefined })}
+                onBlur={(e: React.FocusEvent<HTMLInputElement>) =>
+                  update({ step: e.currentTarget.value.trim() || undefined })
+                }
               />
             </InlineField>
           )}
@@ -252,7 +289,12 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
       {type !== 'kpi' && type !== 'scorecard' && (
         <InlineFieldRow>
           {RECORD_FILTERS[type as RecordType].map((spec) => (
-            <FilterField key={`${type}-${spec.key}`} spec={spec} value={query.filters?.[spec.key] ?? ''} onChange={(v) => setFilter(spec.key, v)} />
+            <FilterField
+              key={`${type}-${spec.key}`}
+              spec={spec}
+              value={query.filters?.[spec.key] ?? ''}
+              onChange={(v) => setFilter(spec.key, v)}
+            />
           ))}
           <InlineField label="Limit" labelWidth={7} tooltip={`Most rows fetched (up to ${MAX_LIMIT})`}>
             <Input
@@ -282,4 +324,3 @@ const getStyles = (theme: GrafanaTheme2) => ({
     gap: theme.spacing(0.5),
   }),
 });
-

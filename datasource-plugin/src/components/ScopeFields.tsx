@@ -52,12 +52,17 @@ function withCurrent(options: Array<SelectableValue<string>>, value: string | un
 /** Business line, team and (optionally) service filters; each takes an id, a list or a `$variable`. */
 export function ScopeFields({ org, businessLine, team, service, showService = true, onChange }: ScopeProps) {
   const vars = useMemo(() => variableOptions(), []);
-  const lines = withCurrent([...vars, ...(org?.businessLines ?? []).map((b) => ({ label: b.name, value: b.id, description: b.id }))], businessLine);
+  const lines = withCurrent(
+    [...vars, ...(org?.businessLines ?? []).map((b) => ({ label: b.name, value: b.id, description: b.id }))],
+    businessLine
+  );
   const teams = withCurrent(
     [
       ...vars,
       ...(org?.teams ?? [])
-        .filter((t) => !businessLine || businessLine.startsWith('$') || businessLine.split(',').includes(t.businessLine))
+        .filter(
+          (t) => !businessLine || businessLine.startsWith('$') || businessLine.split(',').includes(t.businessLine)
+        )
         .map((t) => ({ label: t.name, value: t.id, description: t.id })),
     ],
     team
@@ -74,7 +79,11 @@ export function ScopeFields({ org, businessLine, team, service, showService = tr
   const pick = (v: SelectableValue<string> | null) => (v?.value ? v.value : undefined);
   return (
     <>
-      <InlineField label="Business line" labelWidth={LABEL_WIDTH} tooltip="Business line id, or a variable such as $businessLine">
+      <InlineField
+        label="Business line"
+        labelWidth={LABEL_WIDTH}
+        tooltip="Business line id, or a variable such as $businessLine"
+      >
         <Select
           inputId="ballast-business-line"
           aria-label="Business line"
@@ -87,7 +96,11 @@ export function ScopeFields({ org, businessLine, team, service, showService = tr
           onChange={(v) => onChange({ businessLine: pick(v) })}
         />
       </InlineField>
-      <InlineField label="Team" labelWidth={8} tooltip="Team id, or a variable such as $team (multi-value and All work)">
+      <InlineField
+        label="Team"
+        labelWidth={8}
+        tooltip="Team id, or a variable such as $team (multi-value and All work)"
+      >
         <Select
           inputId="ballast-team"
           aria-label="Team"

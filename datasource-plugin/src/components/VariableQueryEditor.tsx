@@ -17,7 +17,11 @@ export const VARIABLE_TYPES: Array<SelectableValue<VariableQueryType>> = [
 
 /** Variable query editor: what the variable lists (values are ids, texts are names). */
 export function VariableQueryEditor({ query, onChange }: Props) {
-  const q: BallastVariableQuery = { refId: 'variable', variableType: 'teams', ...(query as Partial<BallastVariableQuery>) };
+  const q: BallastVariableQuery = {
+    refId: 'variable',
+    variableType: 'teams',
+    ...(query as Partial<BallastVariableQuery>),
+  };
   const update = (patch: Partial<BallastVariableQuery>) => onChange({ ...q, ...patch });
   return (
     <InlineFieldRow>
@@ -32,13 +36,19 @@ export function VariableQueryEditor({ query, onChange }: Props) {
         />
       </InlineField>
       {q.variableType === 'teams' && (
-        <InlineField label="Business line" labelWidth={LABEL_WIDTH} tooltip="Business line id or a variable such as $businessLine; empty: all">
+        <InlineField
+          label="Business line"
+          labelWidth={LABEL_WIDTH}
+          tooltip="Business line id or a variable such as $businessLine; empty: all"
+        >
           <Input
             aria-label="Business line"
             width={24}
             placeholder="all"
             defaultValue={q.businessLine ?? ''}
-            onBlur={(e: React.FocusEvent<HTMLInputElement>) => update({ businessLine: e.currentTarget.value.trim() || undefined })}
+            onBlur={(e: React.FocusEvent<HTMLInputElement>) =>
+              update({ businessLine: e.currentTarget.value.trim() || undefined })
+            }
           />
         </InlineField>
       )}
@@ -49,7 +59,9 @@ export function VariableQueryEditor({ query, onChange }: Props) {
             width={24}
             placeholder="all"
             defaultValue={q.team ?? ''}
-            onBlur={(e: React.FocusEvent<HTMLInputElement>) => update({ team: e.currentTarget.value.trim() || undefined })}
+            onBlur={(e: React.FocusEvent<HTMLInputElement>) =>
+              update({ team: e.currentTarget.value.trim() || undefined })
+            }
           />
         </InlineField>
       )}

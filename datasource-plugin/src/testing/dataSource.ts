@@ -25,7 +25,11 @@ export function rangeOf(fromMs: number, toMs: number): TimeRange {
   return { from, to, raw: { from, to } };
 }
 
-export function request(targets: BallastQuery[], range: TimeRange, extra: Partial<DataQueryRequest<BallastQuery>> = {}): DataQueryRequest<BallastQuery> {
+export function request(
+  targets: BallastQuery[],
+  range: TimeRange,
+  extra: Partial<DataQueryRequest<BallastQuery>> = {}
+): DataQueryRequest<BallastQuery> {
   return {
     app: CoreApp.Dashboard,
     requestId: 'test',

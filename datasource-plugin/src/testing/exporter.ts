@@ -11,7 +11,8 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
-export const EXPORTER_CLI = process.env.BALLAST_EXPORTER_CLI ?? path.resolve(__dirname, '../../../exporter/dist/cli/main.js');
+export const EXPORTER_CLI =
+  process.env.BALLAST_EXPORTER_CLI ?? path.resolve(__dirname, '../../../exporter/dist/cli/main.js');
 
 export interface RunningExporter {
   url: string;
@@ -42,7 +43,10 @@ export async function startExporter(timeoutMs = 90_000): Promise<RunningExporter
   const child: ChildProcess = spawn(
     process.execPath,
     [EXPORTER_CLI, 'serve', '--demo', '--host', '127.0.0.1', '--port', String(port), '--data-dir', dataDir],
-    { env: { ...process.env, BALLAST_TOKENS: `read:${readToken},admin:${adminToken}` }, stdio: ['ignore', 'pipe', 'pipe'] }
+    {
+      env: { ...process.env, BALLAST_TOKENS: `read:${readToken},admin:${adminToken}` },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }
   );
   let output = '';
   child.stdout?.on('data', (d) => (output = (output + d).slice(-4000)));

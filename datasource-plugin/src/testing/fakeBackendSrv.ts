@@ -24,14 +24,25 @@ export function installFakeBackendSrv(answer: Answer): { requests: FakeRequest[]
     token: 'test-read-token-0123456789',
     upstream: async (out) => {
       const url = new URL(out.path, 'http://exporter.invalid');
-      const request: FakeRequest = { path: decodeURIComponent(url.pathname), params: Object.fromEntries(url.searchParams) };
+      const request: FakeRequest = {
+        path: decodeURIComponent(url.pathname),
+        params: Object.fromEntries(url.searchParams),
+      };
       requests.push(request);
       try {
         const data = answer(request);
-        return { status: 200, headers: { 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify(data) ?? '') };
+        return {
+          status: 200,
+          headers: { 'content-type': 'application/json' },
+          body: Buffer.from(JSON.stringify(data) ?? ''),
+        };
       } catch (err) {
         const e = err as { status?: number; data?: unknown };
-        return { status: e.status ?? 500, headers: { 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify(e.data ?? { message: String(err) })) };
+        return {
+          status: e.status ?? 500,
+          headers: { 'content-type': 'application/json' },
+          body: Buffer.from(JSON.stringify(e.data ?? { message: String(err) })),
+        };
       }
     },
   });

@@ -27,7 +27,12 @@ function notifications(services: string[], status: 'firing' | 'resolved') {
       const startsAt = new Date(start + k * 1000).toISOString();
       return {
         status,
-        labels: { alertname: `Bench${n % 50}`, severity: k % 7 === 0 ? 'critical' : 'warning', service: services[k % services.length]!, instance: `node-${k}` },
+        labels: {
+          alertname: `Bench${n % 50}`,
+          severity: k % 7 === 0 ? 'critical' : 'warning',
+          service: services[k % services.length]!,
+          instance: `node-${k}`,
+        },
         annotations: {},
         startsAt,
         endsAt: status === 'resolved' ? new Date(start + k * 1000 + 300_000).toISOString() : '0001-01-01T00:00:00Z',
@@ -47,12 +52,16 @@ async function pass(url: string, bodies: unknown[]): Promise<{ ms: number; laten
       while (next < bodies.length) {
         const body = JSON.stringify(bodies[next++]);
         const t = performance.now();
-        const res = await fetch(`${url}/api/v1/ingest/alertmanager`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+        const res = await fetch(`${url}/api/v1/ingest/alertmanager`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body,
+        });
         if (res.status !== 200) throw new Error(`webhook answered ${res.status}: ${await res.text()}`);
         await res.arrayBuffer();
         latencies.push(performance.now() - t);
       }
-    }),
+    })
   );
   return { ms: performance.now() - started, latencies };
 }
@@ -82,10 +91,18 @@ export const alertmanagerWebhookSection: BenchSection = {
         for (const [name, bodies] of passes) {
           const { ms, latencies } = await pass(server.url, bodies);
           const alerts = NOTIFICATIONS * ALERTS_PER_NOTIFICATION;
-          rows.push([factory.kind, name, perSecond(alerts, ms), perSecond(NOTIFICATIONS, ms), `${percentile(latencies, 50).toFixed(1)} ms`, `${percentile(latencies, 99).toFixed(1)} ms`]);
+          rows.push([
+            factory.kind,
+            name,
+            perSecond(alerts, ms),
+            perSecond(NOTIFICATIONS, ms),
+            `${percentile(latencies, 50).toFixed(1)} ms`,
+            `${percentile(latencies, 99).toFixed(1)} ms`,
+          ]);
         }
         const { total } = await store.services.records.list('alerts', recordQuery('alerts', { limit: '1' }));
-        if (total !== NOTIFICATIONS * ALERTS_PER_NOTIFICATION) throw new Error(`expected ${NOTIFICATIONS * ALERTS_PER_NOTIFICATION} alert records, found ${total}`);
+        if (total !== NOTIFICATIONS * ALERTS_PER_NOTIFICATION)
+          throw new Error(`expected ${NOTIFICATIONS * ALERTS_PER_NOTIFICATION} alert records, found ${total}`);
       } finally {
         await server.close(); // closes the store too
         await store.close();

@@ -32,7 +32,15 @@ export const batchIngestSection: BenchSection = {
           };
           const fresh = await write();
           const again = await write();
-          rows.push([factory.kind, collection, count(records.length), seconds(fresh), perSecond(records.length, fresh), seconds(again), perSecond(records.length, again)]);
+          rows.push([
+            factory.kind,
+            collection,
+            count(records.length),
+            seconds(fresh),
+            perSecond(records.length, fresh),
+            seconds(again),
+            perSecond(records.length, again),
+          ]);
         } finally {
           await store.close();
         }

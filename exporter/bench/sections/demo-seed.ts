@@ -12,9 +12,12 @@ export const demoSeedSection: BenchSection = {
     const total = COLLECTIONS.reduce((sum, c) => sum + data[c].length, 0);
     report.line(
       `org: ${data.org.businessLines.length} business lines, ${data.org.teams.length} teams, ` +
-        `${data.org.services.length} services, ${data.org.changeSystems.length} change systems, ${data.org.goals.length} goals`,
+        `${data.org.services.length} services, ${data.org.changeSystems.length} change systems, ${data.org.goals.length} goals`
     );
-    report.table(['collection', 'records'], [...COLLECTIONS.map((c) => [c, count(data[c].length)]), ['total', count(total)]]);
+    report.table(
+      ['collection', 'records'],
+      [...COLLECTIONS.map((c) => [c, count(data[c].length)]), ['total', count(total)]]
+    );
     report.line(`generation alone: ${seconds(generateMs)}`);
     const rows: string[][] = [];
     await eachStore(async (factory) => {

@@ -11,7 +11,11 @@ import type { Database } from '../../src/store/schema.js';
 
 const levels = sql.raw('group by grouping sets ((), (business_line), (business_line, team))');
 
-export function baselineQueries(org: Org, range: WindowRange, freezes: FreezeWindowSpec[]): Partial<Record<KpiKey, ReturnType<typeof sql>>> {
+export function baselineQueries(
+  org: Org,
+  range: WindowRange,
+  freezes: FreezeWindowSpec[]
+): Partial<Record<KpiKey, ReturnType<typeof sql>>> {
   const { from, to } = range;
   const hp = sql.join(org.policy.highPriorities.map((p) => sql`${p}`));
   const sev = sql.join(org.policy.highSeverities.map((p) => sql`${p}`));
@@ -23,7 +27,11 @@ export function baselineQueries(org: Org, range: WindowRange, freezes: FreezeWin
   const leadKnown = sql`result = 'success' and committed_at is not null and finished_at is not null and finished_at < ${to}`;
   const occurrences = freezes
     .filter((f) => !f.scope.service && !f.scope.team)
-    .flatMap((f) => occurrencesBetween(f, from, to).map((o) => sql`(${o.startsAt}::bigint, ${o.endsAt}::bigint, ${f.scope.businessLine ?? null}::text)`));
+    .flatMap((f) =>
+      occurrencesBetween(f, from, to).map(
+        (o) => sql`(${o.startsAt}::bigint, ${o.endsAt}::bigint, ${f.scope.businessLine ?? null}::text)`
+      )
+    );
   return {
     high_priority_incidents: sql`select business_line, team, count(*) ${incidents} ${levels}`,
     mttr_seconds: sql`select business_line, team, avg(recovered_at - started_at) / 1000 ${incidents} and ${recovered} ${levels}`,
@@ -57,7 +65,10 @@ export function baselineQueries(org: Org, range: WindowRange, freezes: FreezeWin
 }
 
 /** Runs every baseline query once; returns the time each took (ms). */
-export async function runBaseline(db: Kysely<Database>, queries: ReturnType<typeof baselineQueries>): Promise<Map<string, number>> {
+export async function runBaseline(
+  db: Kysely<Database>,
+  queries: ReturnType<typeof baselineQueries>
+): Promise<Map<string, number>> {
   const times = new Map<string, number>();
   for (const [kpi, query] of Object.entries(queries)) {
     const started = performance.now();

@@ -37,7 +37,8 @@ const quantile = (values: number[], q: number) => {
 /** The built CLI when it is current, else the sources through tsx. */
 function exporterCommand(): string[] {
   const built = join(EXPORTER_DIR, 'dist', 'server.js');
-  if (existsSync(built) && readFileSync(built, 'utf8').includes('startKpiExport')) return [join(EXPORTER_DIR, 'dist', 'cli', 'main.js')];
+  if (existsSync(built) && readFileSync(built, 'utf8').includes('startKpiExport'))
+    return [join(EXPORTER_DIR, 'dist', 'cli', 'main.js')];
   return ['--import', 'tsx', join(EXPORTER_DIR, 'src', 'cli', 'main.ts')];
 }
 
@@ -75,7 +76,14 @@ async function startExporter(store: { dataDir: string; databaseUrl?: string }): 
     });
     child.once('exit', (code) => reject(new Error(`exporter exited (${code}): ${stderr.slice(-2000)}`)));
   });
-  const status = (field: string) => Number(/(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8').split('\n').find((l) => l.startsWith(field)) ?? '')?.[1] ?? 0) * 1024;
+  const status = (field: string) =>
+    Number(
+      /(\d+) kB/.exec(
+        readFileSync(`/proc/${child.pid}/status`, 'utf8')
+          .split('\n')
+          .find((l) => l.startsWith(field)) ?? ''
+      )?.[1] ?? 0
+    ) * 1024;
   return {
     url,
     process: child,
@@ -103,11 +111,14 @@ async function timed(url: string, init?: RequestInit): Promise<{ ms: number; bod
  * waits for before it parses. fetch() is not used: undici's decompression and a 5 MB JS string
  * cost this client several times the exporter's time, which says nothing about the exporter.
  */
-function scrape(url: string): Promise<{ ms: number; serverMs: number; bytes: number; textBytes: number; body: Buffer; text(): string }> {
+function scrape(
+  url: string
+): Promise<{ ms: number; serverMs: number; bytes: number; textBytes: number; body: Buffer; text(): string }> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
     get(url, { headers: { 'accept-encoding': 'gzip' } }, (res) => {
-      if (res.headers['content-encoding'] !== 'gzip') return reject(new Error(`/metrics answered without gzip (${res.statusCode})`));
+      if (res.headers['content-encoding'] !== 'gzip')
+        return reject(new Error(`/metrics answered without gzip (${res.statusCode})`));
       const chunks: Buffer[] = [];
       let serverMs = 0;
       const text: Buffer[] = [];
@@ -119,7 +130,14 @@ function scrape(url: string): Promise<{ ms: number; serverMs: number; bytes: num
         const body = Buffer.concat(chunks);
         const ms = performance.now() - started;
         const textBytes = text.reduce((n, d) => n + d.length, 0);
-        resolve({ ms, serverMs, bytes: body.length, textBytes, body, text: () => Buffer.concat(text).toString('utf8') });
+        resolve({
+          ms,
+          serverMs,
+          bytes: body.length,
+          textBytes,
+          body,
+          text: () => Buffer.concat(text).toString('utf8'),
+        });
       });
       inflate.on('error', reject);
       res.on('error', reject);
@@ -140,7 +158,11 @@ type ScrapeDurations = { p50: number; p99: number; max: number };
 /** Serves one captured gzip exposition as it is: a scrape target that costs nothing to answer. */
 async function staticCopy(gzipBody: Buffer): Promise<{ url: string; close(): Promise<void> }> {
   const server = createServer((_req, res) => {
-    res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'content-encoding': 'gzip', 'content-length': gzipBody.length });
+    res.writeHead(200, {
+      'content-type': 'text/plain; version=0.0.4; charset=utf-8',
+      'content-encoding': 'gzip',
+      'content-length': gzipBody.length,
+    });
     res.end(gzipBody);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -154,14 +176,20 @@ async function staticCopy(gzipBody: Buffer): Promise<{ url: string; close(): Pro
  * It scrapes the exporter and, as a floor, a static copy of the same exposition at the same time:
  * the difference is what the exporter adds. Skipped with a reason where Prometheus cannot start.
  */
-async function prometheusScrapes(exporterUrl: string, gzipBody: Buffer): Promise<{ exporter: ScrapeDurations; copy: ScrapeDurations } | string> {
+async function prometheusScrapes(
+  exporterUrl: string,
+  gzipBody: Buffer
+): Promise<{ exporter: ScrapeDurations; copy: ScrapeDurations } | string> {
   const harness = '../../../test/support/prometheus.js'; // loaded on demand, as context.ts loads PostgreSQL's
   const copy = await staticCopy(gzipBody);
   let prometheus: PrometheusServer;
   try {
     const { startPrometheus } = (await import(harness)) as { startPrometheus(o: object): Promise<PrometheusServer> };
     prometheus = await startPrometheus({
-      scrapeTargets: [{ url: `${exporterUrl}/metrics`, job: 'ballast' }, { url: `${copy.url}/metrics`, job: 'copy' }],
+      scrapeTargets: [
+        { url: `${exporterUrl}/metrics`, job: 'ballast' },
+        { url: `${copy.url}/metrics`, job: 'copy' },
+      ],
       scrapeInterval: '1s',
     });
   } catch (error) {
@@ -170,11 +198,20 @@ async function prometheusScrapes(exporterUrl: string, gzipBody: Buffer): Promise
   }
   try {
     // The first scrapes create ~50k series each; the steady state starts after them.
-    await prometheus.waitFor('count_over_time(scrape_duration_seconds{job=~"ballast|copy"}[10m]) >= 3', (s) => s.length === 2, 60_000);
+    await prometheus.waitFor(
+      'count_over_time(scrape_duration_seconds{job=~"ballast|copy"}[10m]) >= 3',
+      (s) => s.length === 2,
+      60_000
+    );
     await new Promise((r) => setTimeout(r, PROMETHEUS_SCRAPE_SECONDS * 1000));
     const range = `scrape_duration_seconds{job=~"ballast|copy"}[${PROMETHEUS_SCRAPE_SECONDS}s]`;
-    const byJob = async (promql: string) => new Map((await prometheus.query(promql)).map((s) => [s.metric.job!, s.value * 1000]));
-    const [p50, p99, max] = await Promise.all([byJob(`quantile_over_time(0.5, ${range})`), byJob(`quantile_over_time(0.99, ${range})`), byJob(`max_over_time(${range})`)]);
+    const byJob = async (promql: string) =>
+      new Map((await prometheus.query(promql)).map((s) => [s.metric.job!, s.value * 1000]));
+    const [p50, p99, max] = await Promise.all([
+      byJob(`quantile_over_time(0.5, ${range})`),
+      byJob(`quantile_over_time(0.99, ${range})`),
+      byJob(`max_over_time(${range})`),
+    ]);
     const of = (job: string) => ({ p50: p50.get(job) ?? NaN, p99: p99.get(job) ?? NaN, max: max.get(job) ?? NaN });
     return { exporter: of('ballast'), copy: of('copy') };
   } finally {
@@ -184,7 +221,9 @@ async function prometheusScrapes(exporterUrl: string, gzipBody: Buffer): Promise
 }
 
 const sample = (text: string, name: string, labels: string) => {
-  const line = text.split('\n').find((l) => l.startsWith(`${name}{${labels}}`) || (labels === '' && l.startsWith(`${name} `)));
+  const line = text
+    .split('\n')
+    .find((l) => l.startsWith(`${name}{${labels}}`) || (labels === '' && l.startsWith(`${name} `)));
   return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
 };
 
@@ -204,7 +243,9 @@ export const kpiLatencySection: BenchSection = {
         const written = await loadLargeOrg(store, factory.kind, org, now);
         if (factory.kind === 'postgres') await sql`analyze`.execute(store.services.store.db); // fresh statistics, as autovacuum would give
         const loadMs = performance.now() - loadStarted;
-        report.line(`${factory.kind}: loaded ${count(written)} rows in ${seconds(loadMs)} (${megabytes(await store.sizeBytes())} on disk)`);
+        report.line(
+          `${factory.kind}: loaded ${count(written)} rows in ${seconds(loadMs)} (${megabytes(await store.sizeBytes())} on disk)`
+        );
 
         const startStarted = performance.now();
         child = await startExporter(store.config);
@@ -229,7 +270,8 @@ export const kpiLatencySection: BenchSection = {
           scorecardTimes.push(r.ms);
         }
         const kpisTimes: number[] = [];
-        for (let i = 0; i < SCORECARD_REQUESTS; i++) kpisTimes.push((await timed(`${child.url}/api/v1/kpis?window=30d&level=team`)).ms);
+        for (let i = 0; i < SCORECARD_REQUESTS; i++)
+          kpisTimes.push((await timed(`${child.url}/api/v1/kpis?window=30d&level=team`)).ms);
         // The violation filter is computed, not indexed: a year of changes is read for one page.
         const violationTimes: number[] = [];
         let violations = '';
@@ -241,17 +283,22 @@ export const kpiLatencySection: BenchSection = {
         }
         // The per-name and per-system aggregates over the year the records span (the app's Alerts and Changes pages).
         const yearRange = `from=${new Date(Date.now() - 366 * 86_400_000).toISOString()}&to=${new Date().toISOString()}`;
-        const aggregateTimes: Record<'alerts-by-name' | 'changes-by-system', number[]> = { 'alerts-by-name': [], 'changes-by-system': [] };
+        const aggregateTimes: Record<'alerts-by-name' | 'changes-by-system', number[]> = {
+          'alerts-by-name': [],
+          'changes-by-system': [],
+        };
         for (let i = 0; i < 5; i++) {
           for (const path of ['alerts-by-name', 'changes-by-system'] as const) {
-            const r = await timed(`${child.url}/api/v1/${path}?${yearRange}${path === 'alerts-by-name' ? '&limit=1000' : ''}`);
+            const r = await timed(
+              `${child.url}/api/v1/${path}?${yearRange}${path === 'alerts-by-name' ? '&limit=1000' : ''}`
+            );
             if (r.status !== 200) throw new Error(`${path} ${r.status}: ${r.body.slice(0, 300)}`);
             aggregateTimes[path].push(r.ms);
           }
         }
         report.line(
           `${factory.kind}: GET /api/v1/alerts-by-name over a year (${count(LARGE.highSeverityAlerts)} high-severity of ${count(LARGE.alerts)} alerts) p50 ${ms(quantile(aggregateTimes['alerts-by-name'], 0.5))}; ` +
-            `GET /api/v1/changes-by-system over a year (${count(LARGE.changes)} changes) p50 ${ms(quantile(aggregateTimes['changes-by-system'], 0.5))}`,
+            `GET /api/v1/changes-by-system over a year (${count(LARGE.changes)} changes) p50 ${ms(quantile(aggregateTimes['changes-by-system'], 0.5))}`
         );
 
         // Write-to-/metrics: one incident through the API, then poll /metrics until it counts.
@@ -259,13 +306,21 @@ export const kpiLatencySection: BenchSection = {
         const duringRefresh: number[] = []; // /metrics while the write's refresh runs
         const labels = 'window="7d",business_line="bl-3",team="team-3-3"';
         for (let i = 0; i < WRITES; i++) {
-          const before = sample((await scrape(`${child.url}/metrics`)).text(), 'stability_high_priority_incidents', labels) ?? 0;
+          const before =
+            sample((await scrape(`${child.url}/metrics`)).text(), 'stability_high_priority_incidents', labels) ?? 0;
           const at = new Date(Date.now() - 60_000).toISOString();
           const started = performance.now();
           const put = await timed(`${child.url}/api/v1/incidents/bench-write-${i}`, {
             method: 'PUT',
             headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ title: 'bench', priority: 'P0', team: 'team-3-3', startedAt: at, detectedAt: at, detectionSource: 'monitoring' }),
+            body: JSON.stringify({
+              title: 'bench',
+              priority: 'P0',
+              team: 'team-3-3',
+              startedAt: at,
+              detectedAt: at,
+              detectionSource: 'monitoring',
+            }),
           });
           if (put.status !== 201) throw new Error(`write ${put.status}: ${put.body.slice(0, 300)}`);
           for (;;) {
@@ -297,11 +352,28 @@ export const kpiLatencySection: BenchSection = {
           `${ms(quantile(writeTimes, 0.5))} / ${ms(Math.max(...writeTimes))}`,
           `${megabytes(memory.rss)} / ${megabytes(memory.peak)}`,
         ]);
-        report.line(`${factory.kind}: GET /api/v1/changes?violation=true&limit=100 (no time range: ${violations}) p50 ${ms(quantile(violationTimes, 0.5))}`);
+        report.line(
+          `${factory.kind}: GET /api/v1/changes?violation=true&limit=100 (no time range: ${violations}) p50 ${ms(quantile(violationTimes, 0.5))}`
+        );
         // Printed per store at once: a long run stopped half-way still reports what it measured.
         report.table(
-          ['store', 'KPI series', 'start→first /metrics', 'refresh', '/metrics p50', '/metrics p99', 'last byte p50 / p99', 'Prometheus scrape p50 / p99 / max', 'same text from a static server', 'during refresh p50 / max', 'scorecard p50', '/kpis team p50', 'write→/metrics p50 / max', 'RSS now / peak'],
-          rows.slice(-1),
+          [
+            'store',
+            'KPI series',
+            'start→first /metrics',
+            'refresh',
+            '/metrics p50',
+            '/metrics p99',
+            'last byte p50 / p99',
+            'Prometheus scrape p50 / p99 / max',
+            'same text from a static server',
+            'during refresh p50 / max',
+            'scorecard p50',
+            '/kpis team p50',
+            'write→/metrics p50 / max',
+            'RSS now / peak',
+          ],
+          rows.slice(-1)
         );
 
         if (factory.kind === 'postgres') {
@@ -318,19 +390,30 @@ export const kpiLatencySection: BenchSection = {
           }
           for (const [kpi, t] of perKpi) baseline.push([kpi, ms(t)]);
           baseline.push(['all KPIs × 4 windows (sequential)', ms(total)]);
-          baseline.push(['Ballast refresh (all KPIs, stages, components × 4 windows × 221 scopes)', ms(refreshSeconds * 1000)]);
+          baseline.push([
+            'Ballast refresh (all KPIs, stages, components × 4 windows × 221 scopes)',
+            ms(refreshSeconds * 1000),
+          ]);
         }
       } finally {
         await child?.stop();
         await store.close();
       }
     });
-    report.line('/metrics p50/p99: a scrape as Prometheus makes it (gzip), until the last byte of text is inflated; last byte: until the last gzip byte arrived');
-    report.line(`Prometheus scrape: scrape_duration_seconds of a real Prometheus scraping every second for ${PROMETHEUS_SCRAPE_SECONDS} s (request, inflate, parse, TSDB append), beside the same exposition served from memory by a static server at the same time`);
+    report.line(
+      '/metrics p50/p99: a scrape as Prometheus makes it (gzip), until the last byte of text is inflated; last byte: until the last gzip byte arrived'
+    );
+    report.line(
+      `Prometheus scrape: scrape_duration_seconds of a real Prometheus scraping every second for ${PROMETHEUS_SCRAPE_SECONDS} s (request, inflate, parse, TSDB append), beside the same exposition served from memory by a static server at the same time`
+    );
     report.line('during refresh: scrapes while the refresh after a write ran');
-    report.line('targets: /metrics p50 < 50 ms, p99 < 200 ms; scorecard p50 < 100 ms; write→/metrics < 5 s; RSS < 512 MB (exporter child process, /proc VmRSS/VmHWM)');
+    report.line(
+      'targets: /metrics p50 < 50 ms, p99 < 200 ms; scorecard p50 < 100 ms; write→/metrics < 5 s; RSS < 512 MB (exporter child process, /proc VmRSS/VmHWM)'
+    );
     if (baseline.length > 0) {
-      report.line('\nBaseline on PostgreSQL: one hand-written SQL query per KPI (three levels via GROUPING SETS), ytd window');
+      report.line(
+        '\nBaseline on PostgreSQL: one hand-written SQL query per KPI (three levels via GROUPING SETS), ytd window'
+      );
       report.table(['query', 'time'], baseline);
     }
   },

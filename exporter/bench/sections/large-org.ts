@@ -56,7 +56,12 @@ export function largeOrg(year: number): Org {
       { year, kpi: 'alert_accuracy_ratio', target: 0.8 },
       { year, kpi: 'change_failure_ratio', target: 0.05 },
     ],
-    policy: { highPriorities: ['P0', 'P1'], highSeverities: ['critical'], timezone: 'Europe/Berlin', transientAlertMinutes: 5 },
+    policy: {
+      highPriorities: ['P0', 'P1'],
+      highSeverities: ['critical'],
+      timezone: 'Europe/Berlin',
+      transientAlertMinutes: 5,
+    },
   };
   for (let b = 0; b < LARGE.businessLines; b++) {
     org.businessLines.push({ id: `bl-${b}`, name: `Business line ${b}`, owner: `Owner ${b}` });
@@ -64,7 +69,12 @@ export function largeOrg(year: number): Org {
       const team = `team-${b}-${t}`;
       org.teams.push({ id: team, name: `Team ${b}.${t}`, businessLine: `bl-${b}`, manager: `Manager ${b}.${t}` });
       for (let s = 0; s < LARGE.servicesPerTeam; s++) {
-        org.services.push({ id: `svc-${b}-${t}-${s}`, name: `Service ${b}.${t}.${s}`, team, owner: `Owner ${b}.${t}.${s}` });
+        org.services.push({
+          id: `svc-${b}-${t}-${s}`,
+          name: `Service ${b}.${t}.${s}`,
+          team,
+          owner: `Owner ${b}.${t}.${s}`,
+        });
       }
     }
   }
@@ -75,7 +85,13 @@ export function largeOrg(year: number): Org {
  * Loads the records through a bulk loader (bench/bulk-load.ts), then bumps the store's data
  * revision once so that exporters see new data; returns how many rows were written.
  */
-export async function loadLargeOrg(target: BenchStore, kind: StoreKind, org: Org, now: number, seed = 7): Promise<number> {
+export async function loadLargeOrg(
+  target: BenchStore,
+  kind: StoreKind,
+  org: Org,
+  now: number,
+  seed = 7
+): Promise<number> {
   const loader = await openBulkLoader(kind, target.config);
   let written: number;
   try {
@@ -129,11 +145,22 @@ async function writeRecords(loader: BulkLoader, org: Org, now: number, seed: num
       }
     }
     return {
-      id, title: `Incident ${i}`, priority, ...o, started_at: started, detected_at: detected,
-      acknowledged_at: rnd() < 0.9 ? detected + MINUTE : null, recovered_at: recovered, resolved_at: recovered,
-      detection_source: pick(['monitoring', 'monitoring', 'monitoring', 'inspection', 'user', 'other']), cause: 'unknown',
+      id,
+      title: `Incident ${i}`,
+      priority,
+      ...o,
+      started_at: started,
+      detected_at: detected,
+      acknowledged_at: rnd() < 0.9 ? detected + MINUTE : null,
+      recovered_at: recovered,
+      resolved_at: recovered,
+      detection_source: pick(['monitoring', 'monitoring', 'monitoring', 'inspection', 'user', 'other']),
+      cause: 'unknown',
       // A fifth blame a change (DORA change-caused incident ratio and failed-change recovery).
-      caused_by_change: rnd() < 0.2 ? `change-${Math.floor(rnd() * LARGE.changes)}` : null, postmortem_url: null, drill: 0, updated_at: now,
+      caused_by_change: rnd() < 0.2 ? `change-${Math.floor(rnd() * LARGE.changes)}` : null,
+      postmortem_url: null,
+      drill: 0,
+      updated_at: now,
     };
   });
   written += await loader.load('incident_steps', [steps]);
@@ -143,17 +170,29 @@ async function writeRecords(loader: BulkLoader, org: Org, now: number, seed: num
     const starts = at();
     const r = rnd();
     return {
-      id: `alert-${i}`, name: `Alert${i % 300}`, severity: high ? 'critical' : 'warning', ...owner(), starts_at: starts,
+      id: `alert-${i}`,
+      name: `Alert${i % 300}`,
+      severity: high ? 'critical' : 'warning',
+      ...owner(),
+      starts_at: starts,
       ends_at: r < 0.9 ? starts + Math.floor(rnd() * 120 * MINUTE) : null,
       verdict: r < 0.3 ? 'actionable' : r < 0.5 ? 'noise' : null,
-      incident: high && r > 0.98 ? `inc-${Math.floor(rnd() * LARGE.incidents)}` : null, updated_at: now,
+      incident: high && r > 0.98 ? `inc-${Math.floor(rnd() * LARGE.incidents)}` : null,
+      updated_at: now,
     };
   });
   await write('findings', LARGE.findings, (i) => {
     const found = at();
     return {
-      id: `finding-${i}`, check_name: `check-${i % 50}`, target_type: 'server', severity: 'high', ...owner(), found_at: found,
-      due_at: found + 14 * DAY_MS, closed_at: rnd() < 0.8 ? found + Math.floor(rnd() * 20 * DAY_MS) : null, updated_at: now,
+      id: `finding-${i}`,
+      check_name: `check-${i % 50}`,
+      target_type: 'server',
+      severity: 'high',
+      ...owner(),
+      found_at: found,
+      due_at: found + 14 * DAY_MS,
+      closed_at: rnd() < 0.8 ? found + Math.floor(rnd() * 20 * DAY_MS) : null,
+      updated_at: now,
     };
   });
   await write('changes', LARGE.changes, (i) => {
@@ -161,32 +200,83 @@ async function writeRecords(loader: BulkLoader, org: Org, now: number, seed: num
     const r = rnd();
     const started = at();
     return {
-      id: `change-${i}`, title: null, system, ...owner(), kind: 'deploy', started_at: started,
+      id: `change-${i}`,
+      title: null,
+      system,
+      ...owner(),
+      kind: 'deploy',
+      started_at: started,
       finished_at: r < 0.97 ? started + Math.floor(rnd() * 30 * MINUTE) : null,
       // Commit times as GitHub / Argo CD report them, for the DORA lead time; manual changes have none.
       committed_at: system === 'manual' ? null : started - Math.floor(rnd() * 48 * 60 * MINUTE),
-      controlled: system === 'manual' ? 0 : 1, controlled_given: null,
+      controlled: system === 'manual' ? 0 : 1,
+      controlled_given: null,
       result: r < 0.9 ? 'success' : r < 0.95 ? 'failed' : r < 0.97 ? 'rolled_back' : null,
-      exemption: rnd() < 0.01 ? 'urgent fix' : null, gate_check: null, updated_at: now,
+      exemption: rnd() < 0.01 ? 'urgent fix' : null,
+      gate_check: null,
+      updated_at: now,
     };
   });
   await write('actions', LARGE.actions, (i) => {
     const incident = pick(incidentTimes);
     const due = incident.started + 14 * DAY_MS;
     return {
-      id: `action-${i}`, incident: incident.id, title: `Action ${i}`, owner: 'owner', due_at: due,
-      completed_at: rnd() < 0.85 ? due - DAY_MS : null, team: incident.team, business_line: incident.business_line, updated_at: now,
+      id: `action-${i}`,
+      incident: incident.id,
+      title: `Action ${i}`,
+      owner: 'owner',
+      due_at: due,
+      completed_at: rnd() < 0.85 ? due - DAY_MS : null,
+      team: incident.team,
+      business_line: incident.business_line,
+      updated_at: now,
     };
   });
   await write('drills', LARGE.drills, (i) => {
     const o = owner();
     const started = at();
-    return { id: `drill-${i}`, scenario: 'failover', ...o, service: null, started_at: started, detected_at: started + MINUTE, recovered_at: started + 30 * MINUTE, score: Math.round(50 + rnd() * 50), updated_at: now };
+    return {
+      id: `drill-${i}`,
+      scenario: 'failover',
+      ...o,
+      service: null,
+      started_at: started,
+      detected_at: started + MINUTE,
+      recovered_at: started + 30 * MINUTE,
+      score: Math.round(50 + rnd() * 50),
+      updated_at: now,
+    };
   });
   await write('freezes', 2, (i) =>
     i === 0
-      ? { id: 'friday-evening', name: 'Friday evening', reason: 'weekend', scope_business_line: null, scope_team: null, scope_service: null, starts_at: null, ends_at: null, cron: '0 18 * * 5', duration_minutes: 240, timezone: 'Europe/Berlin', updated_at: now }
-      : { id: 'bl-0-close', name: 'Quarter close', reason: 'finance', scope_business_line: 'bl-0', scope_team: null, scope_service: null, starts_at: now - 40 * DAY_MS, ends_at: now - 33 * DAY_MS, cron: null, duration_minutes: null, timezone: null, updated_at: now },
+      ? {
+          id: 'friday-evening',
+          name: 'Friday evening',
+          reason: 'weekend',
+          scope_business_line: null,
+          scope_team: null,
+          scope_service: null,
+          starts_at: null,
+          ends_at: null,
+          cron: '0 18 * * 5',
+          duration_minutes: 240,
+          timezone: 'Europe/Berlin',
+          updated_at: now,
+        }
+      : {
+          id: 'bl-0-close',
+          name: 'Quarter close',
+          reason: 'finance',
+          scope_business_line: 'bl-0',
+          scope_team: null,
+          scope_service: null,
+          starts_at: now - 40 * DAY_MS,
+          ends_at: now - 33 * DAY_MS,
+          cron: null,
+          duration_minutes: null,
+          timezone: null,
+          updated_at: now,
+        }
   );
   return written;
 }

@@ -26,12 +26,19 @@ export * from './enums.js';
 export const RECORD_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,199}$/;
 export const recordId = z
   .string()
-  .regex(RECORD_ID_PATTERN, 'must be 1-200 characters of letters, digits and . _ : @ - (starting with a letter or digit)');
+  .regex(
+    RECORD_ID_PATTERN,
+    'must be 1-200 characters of letters, digits and . _ : @ - (starting with a letter or digit)'
+  );
 
 /** ISO 8601 date-time with an explicit offset (`Z` or `+02:00`). */
-export const timestamp = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with an offset, e.g. 2026-03-01T12:00:00Z' });
+export const timestamp = z.iso.datetime({
+  offset: true,
+  message: 'must be an ISO 8601 date-time with an offset, e.g. 2026-03-01T12:00:00Z',
+});
 
-const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+const text = (max: number) =>
+  z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 const url = z.url({ message: 'must be an absolute URL' }).max(2000);
 
 /** Every record names the service it concerns, or the team when no single service applies. */
@@ -61,7 +68,11 @@ export const incidentSchema = z.object({
   causedByChange: recordId.optional(),
   postmortemUrl: url.optional(),
   drill: z.boolean().default(false),
-  steps: z.array(incidentStepSchema).max(200).optional().describe('Process steps; replaces the stored steps when given.'),
+  steps: z
+    .array(incidentStepSchema)
+    .max(200)
+    .optional()
+    .describe('Process steps; replaces the stored steps when given.'),
 });
 
 export const actionSchema = z.object({
@@ -99,8 +110,13 @@ export const changeSchema = z.object({
   kind: z.enum(CHANGE_KINDS),
   startedAt: timestamp,
   finishedAt: timestamp.optional(),
-  committedAt: timestamp.optional().describe('When the deployed commit was made (DORA lead time: finishedAt − committedAt); not after startedAt.'),
-  controlled: z.boolean().optional().describe('Omitted: true when the change system is integrated, or when gateCheck is given.'),
+  committedAt: timestamp
+    .optional()
+    .describe('When the deployed commit was made (DORA lead time: finishedAt − committedAt); not after startedAt.'),
+  controlled: z
+    .boolean()
+    .optional()
+    .describe('Omitted: true when the change system is integrated, or when gateCheck is given.'),
   result: z.enum(CHANGE_RESULTS).optional(),
   exemption: text(500).optional().describe('Why this change may run inside a freeze window.'),
   gateCheck: text(100).optional().describe('checkId of the freeze-gate answer this change was cleared by.'),
@@ -114,7 +130,11 @@ export const freezeScopeSchema = z
 export const freezeScheduleSchema = z
   .object({
     cron: text(100).describe('Five-field cron expression giving each window start, e.g. "0 18 * * 5".'),
-    durationMinutes: z.number().int().min(1).max(60 * 24 * 366),
+    durationMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(60 * 24 * 366),
     timezone: text(64).describe('IANA timezone the cron expression is read in, e.g. Europe/Berlin.'),
   })
   .strict();
@@ -158,4 +178,3 @@ export const recordSchemas = {
 } as const satisfies Record<Collection, z.ZodObject>;
 
 export type RecordInput<C extends Collection> = z.infer<(typeof recordSchemas)[C]>;
-

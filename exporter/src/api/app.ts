@@ -19,7 +19,16 @@ import { reviewRoutes } from './review-routes.js';
 import type { ApiDeps, Routes } from './route-module.js';
 
 /** Every route module of /api/v1. */
-export const ROUTES: readonly Routes[] = [orgRoutes, recordRoutes, freezeRoutes, aggregateRoutes, kpiRoutes, gateRoutes, reviewRoutes, ingestRoutes];
+export const ROUTES: readonly Routes[] = [
+  orgRoutes,
+  recordRoutes,
+  freezeRoutes,
+  aggregateRoutes,
+  kpiRoutes,
+  gateRoutes,
+  reviewRoutes,
+  ingestRoutes,
+];
 
 export interface AppOptions extends ApiDeps {
   logger: Logger;
@@ -42,14 +51,18 @@ export function createApp(options: AppOptions): express.Express {
   const api = express.Router();
   const modules = ROUTES.map((routes) => routes(options));
   const document = openApiDocument(options.version, {
-    '/api/v1/openapi.json': { get: { summary: 'This document', security: [], responses: { 200: { description: 'OK' } } } },
+    '/api/v1/openapi.json': {
+      get: { summary: 'This document', security: [], responses: { 200: { description: 'OK' } } },
+    },
     ...Object.assign({}, ...modules.map((m) => m.paths)),
   });
   api.get('/openapi.json', (_req, res) => {
     res.json(document);
   });
   for (const { router } of modules) api.use(router);
-  api.use((req, _res, next) => next(new HttpError(404, `no such API endpoint: ${req.method} ${req.baseUrl}${req.path}`)));
+  api.use((req, _res, next) =>
+    next(new HttpError(404, `no such API endpoint: ${req.method} ${req.baseUrl}${req.path}`))
+  );
   app.use('/api/v1', api);
 
   if (options.metrics) {
@@ -60,7 +73,13 @@ export function createApp(options: AppOptions): express.Express {
     });
   }
   app.get('/', (_req, res) => {
-    res.json({ name: 'ballast-exporter', version: options.version, api: '/api/v1', docs: '/api/v1/openapi.json', metrics: '/metrics' });
+    res.json({
+      name: 'ballast-exporter',
+      version: options.version,
+      api: '/api/v1',
+      docs: '/api/v1/openapi.json',
+      metrics: '/metrics',
+    });
   });
   app.use((req, _res, next) => next(new HttpError(404, `not found: ${req.method} ${req.path}`)));
   app.use(errorHandler(logger));
@@ -76,7 +95,12 @@ function keepRawBody(req: import('node:http').IncomingMessage, _res: unknown, bu
 function requireJsonBody(req: Request, _res: Response, next: NextFunction) {
   const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
   if (hasBody && ['POST', 'PUT', 'PATCH'].includes(req.method) && !req.is(JSON_TYPES)) {
-    return next(new HttpError(415, `the body must be JSON (Content-Type: application/json), not ${req.headers['content-type'] ?? 'unspecified'}`));
+    return next(
+      new HttpError(
+        415,
+        `the body must be JSON (Content-Type: application/json), not ${req.headers['content-type'] ?? 'unspecified'}`
+      )
+    );
   }
   next();
 }

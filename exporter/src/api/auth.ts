@@ -27,7 +27,8 @@ export function parseTokens(spec: string | undefined): TokenEntry[] {
     if (at < 0 || !ROLES.includes(role)) {
       throw new Error(`BALLAST_TOKENS entry ${i + 1} must be role:token with a role of ${ROLES.join(', ')}`);
     }
-    if (token.length < 16) throw new Error(`BALLAST_TOKENS entry ${i + 1} (${role}): the token must be at least 16 characters`);
+    if (token.length < 16)
+      throw new Error(`BALLAST_TOKENS entry ${i + 1} (${role}): the token must be at least 16 characters`);
     return { role, digest: digest(token) };
   });
 }
@@ -45,7 +46,7 @@ export function roleOf(tokens: TokenEntry[], presented: string): Role | null {
 export class AuthError extends Error {
   constructor(
     readonly status: 401 | 403,
-    message: string,
+    message: string
   ) {
     super(message);
   }
@@ -66,7 +67,8 @@ export function requireRole(tokens: TokenEntry[], role: Role) {
       res.setHeader('WWW-Authenticate', 'Bearer realm="ballast", error="invalid_token"');
       return next(new AuthError(401, 'unknown token'));
     }
-    if (RANK[granted] < RANK[role]) return next(new AuthError(403, `this needs the ${role} role; the token has ${granted}`));
+    if (RANK[granted] < RANK[role])
+      return next(new AuthError(403, `this needs the ${role} role; the token has ${granted}`));
     next();
   };
 }

@@ -9,7 +9,7 @@ export class HttpError extends Error {
   constructor(
     readonly status: number,
     message: string,
-    readonly issues: Issue[] = [],
+    readonly issues: Issue[] = []
   ) {
     super(message);
   }
@@ -48,7 +48,8 @@ export function errorHandler(logger: Logger) {
     if (bodyError.type === 'entity.too.large') {
       return sendError(res, 413, `the body is larger than the limit of ${bodyError.limit} bytes (BALLAST_BODY_LIMIT)`);
     }
-    if (bodyError.type === 'entity.parse.failed') return sendError(res, 400, `the body is not valid JSON: ${bodyError.message}`);
+    if (bodyError.type === 'entity.parse.failed')
+      return sendError(res, 400, `the body is not valid JSON: ${bodyError.message}`);
     if (bodyError.type === 'encoding.unsupported' || bodyError.type === 'charset.unsupported') {
       return sendError(res, 415, bodyError.message);
     }
@@ -62,7 +63,17 @@ export function errorHandler(logger: Logger) {
 function isStoreUnavailable(error: unknown): boolean {
   const code = (error as { code?: string })?.code ?? '';
   return (
-    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'SQLITE_BUSY', 'SQLITE_FULL', 'SQLITE_IOERR', 'SQLITE_READONLY', '57P01', '57P03'].includes(code) ||
+    [
+      'ECONNREFUSED',
+      'ECONNRESET',
+      'ETIMEDOUT',
+      'SQLITE_BUSY',
+      'SQLITE_FULL',
+      'SQLITE_IOERR',
+      'SQLITE_READONLY',
+      '57P01',
+      '57P03',
+    ].includes(code) ||
     code.startsWith('08') ||
     code.startsWith('53')
   );

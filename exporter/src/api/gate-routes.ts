@@ -30,7 +30,10 @@ const answer = {
   required: ['allowed', 'checkId', 'at', 'freezes'],
   properties: {
     allowed: { type: 'boolean' },
-    checkId: { type: 'string', description: 'Cite it as gateCheck on the change record: the change then counts as controlled.' },
+    checkId: {
+      type: 'string',
+      description: 'Cite it as gateCheck on the change record: the change then counts as controlled.',
+    },
     at: { type: 'string', format: 'date-time' },
     service: { type: 'string' },
     team: { type: 'string' },
@@ -50,14 +53,23 @@ const answer = {
   },
 };
 const json = { content: { 'application/json': { schema: answer } } };
-const error = { description: 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+const error = {
+  description: 'Error',
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+};
 
 const PATHS: OpenApiPaths = {
   '/api/v1/gate': {
     get: {
       summary: 'Change-freeze gate: may this service or team change now?',
       parameters: ['service', 'team'].map((name) => ({ name, in: 'query', schema: { type: 'string' } })),
-      responses: { 200: { description: 'Allowed', ...json }, 423: { description: 'Frozen: the open windows', ...json }, 400: error, 401: error, 403: error },
+      responses: {
+        200: { description: 'Allowed', ...json },
+        423: { description: 'Frozen: the open windows', ...json },
+        400: error,
+        401: error,
+        403: error,
+      },
     },
   },
   '/api/v1/gate/checks/{id}': {

@@ -15,7 +15,8 @@ import type { ApiDeps, RouteModule } from './route-module.js';
 export const MAX_SERIES_POINTS = 1000;
 
 /** A query parameter given once (`?a=1&a=2` is refused rather than guessed). */
-const once = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (Array.isArray(v) && v.length === 1 ? v[0] : v), schema);
+const once = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (Array.isArray(v) && v.length === 1 ? v[0] : v), schema);
 const single = once(z.string({ message: 'must be given once' }).min(1, 'must not be empty'));
 /** A moment: ISO 8601 with an offset, or epoch milliseconds (as Grafana sends). */
 const moment = single.transform((v, ctx) => {
@@ -34,8 +35,15 @@ const scopeParams = {
 };
 const kpiList = z
   .union([z.string(), z.array(z.string())])
-  .transform((v) => (Array.isArray(v) ? v : [v]).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean))
-  .pipe(z.array(z.enum(KPI_KEYS, { message: `must be KPI keys from /api/v1/kpis/definitions` })).min(1, 'must name a KPI'));
+  .transform((v) =>
+    (Array.isArray(v) ? v : [v])
+      .flatMap((s) => s.split(','))
+      .map((s) => s.trim())
+      .filter(Boolean)
+  )
+  .pipe(
+    z.array(z.enum(KPI_KEYS, { message: `must be KPI keys from /api/v1/kpis/definitions` })).min(1, 'must name a KPI')
+  );
 
 const valuesQuery = z.object({ window: windowParam.default('30d'), kpi: kpiList.optional(), ...scopeParams });
 const seriesQuery = z.object({
@@ -58,8 +66,10 @@ function parse<T extends z.ZodType>(schema: T, req: Request): z.infer<T> {
 async function checkScope(service: KpiService, filter: ScopeFilter): Promise<void> {
   const index = (await service.snapshot()).index;
   const issues = [];
-  if (filter.businessLine && !index.businessLines.has(filter.businessLine)) issues.push({ path: 'businessLine', message: `unknown business line "${filter.businessLine}"` });
-  if (filter.team && !index.teams.has(filter.team)) issues.push({ path: 'team', message: `unknown team "${filter.team}"` });
+  if (filter.businessLine && !index.businessLines.has(filter.businessLine))
+    issues.push({ path: 'businessLine', message: `unknown business line "${filter.businessLine}"` });
+  if (filter.team && !index.teams.has(filter.team))
+    issues.push({ path: 'team', message: `unknown team "${filter.team}"` });
   if (issues.length > 0) throw new ValidationError(issues);
 }
 
@@ -77,13 +87,18 @@ export function kpiRoutes({ kpis: service, tokens }: ApiDeps): RouteModule {
   router.get('/kpis/series', read, async (req, res) => {
     const q = parse(seriesQuery, req);
     const stepMs = parseStep(q.step);
-    if (stepMs === null) throw new ValidationError([{ path: 'step', message: 'must be a whole number and a unit s, m, h, d or w, e.g. 1d' }]);
+    if (stepMs === null)
+      throw new ValidationError([
+        { path: 'step', message: 'must be a whole number and a unit s, m, h, d or w, e.g. 1d' },
+      ]);
     const to = q.to ?? service.now();
     const from = q.from ?? to - 30 * DAY_MS;
     if (from > to) throw new ValidationError([{ path: 'from', message: 'must not be after to' }]);
     const points = Math.floor((to - from) / stepMs) + 1;
     if (points > MAX_SERIES_POINTS) {
-      throw new ValidationError([{ path: 'step', message: `gives ${points} points between from and to; at most ${MAX_SERIES_POINTS}` }]);
+      throw new ValidationError([
+        { path: 'step', message: `gives ${points} points between from and to; at most ${MAX_SERIES_POINTS}` },
+      ]);
     }
     await checkScope(service, q);
     // Without a level, the narrowest scope named (the org when none is).
@@ -97,16 +112,37 @@ export function kpiRoutes({ kpis: service, tokens }: ApiDeps): RouteModule {
   return { router, paths: KPI_OPENAPI_PATHS };
 }
 
-const param = (name: string, description: string, required = false) => ({ name, in: 'query', required, description, schema: { type: 'string' } });
-const scope = [param('level', 'org, business_line or team'), param('businessLine', 'business line id'), param('team', 'team id')];
-const ok = (description: string) => ({ 200: { description }, 400: { description: 'Bad parameter' }, 401: { description: 'No token' }, 403: { description: 'Role too low' } });
+const param = (name: string, description: string, required = false) => ({
+  name,
+  in: 'query',
+  required,
+  description,
+  schema: { type: 'string' },
+});
+const scope = [
+  param('level', 'org, business_line or team'),
+  param('businessLine', 'business line id'),
+  param('team', 'team id'),
+];
+const ok = (description: string) => ({
+  200: { description },
+  400: { description: 'Bad parameter' },
+  401: { description: 'No token' },
+  403: { description: 'Role too low' },
+});
 
 const KPI_OPENAPI_PATHS: OpenApiPaths = {
-  '/api/v1/kpis/definitions': { get: { summary: 'KPI definitions', responses: ok('[{key, title, unit, direction, description}]') } },
+  '/api/v1/kpis/definitions': {
+    get: { summary: 'KPI definitions', responses: ok('[{key, title, unit, direction, description}]') },
+  },
   '/api/v1/kpis': {
     get: {
       summary: 'KPI values of one window',
-      parameters: [param('window', '7d, 30d, 90d or ytd (default 30d)'), param('kpi', 'KPI keys, comma-separated or repeated'), ...scope],
+      parameters: [
+        param('window', '7d, 30d, 90d or ytd (default 30d)'),
+        param('kpi', 'KPI keys, comma-separated or repeated'),
+        ...scope,
+      ],
       responses: ok('{window, from, to, values: [{kpi, level, businessLine, team, value, numerator, denominator}]}'),
     },
   },

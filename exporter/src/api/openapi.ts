@@ -10,11 +10,17 @@ import { COLLECTIONS, incidentStepSchema, recordSchemas, type Collection } from 
 export type OpenApiPaths = Record<string, object>;
 
 const jsonSchema = (schema: z.ZodType) => {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<
+    string,
+    unknown
+  >;
   return rest;
 };
 
-export const errorResponse = { description: 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+export const errorResponse = {
+  description: 'Error',
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+};
 export const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [String(c), errorResponse]));
 export const json = (schema: object) => ({ content: { 'application/json': { schema } } });
 export const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -36,7 +42,10 @@ export function openApiDocument(version: string, paths: OpenApiPaths): object {
       properties: {
         error: { type: 'string' },
         message: { type: 'string' },
-        issues: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } } },
+        issues: {
+          type: 'array',
+          items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } },
+        },
       },
     },
     Org: jsonSchema(orgSchema),
@@ -45,7 +54,11 @@ export function openApiDocument(version: string, paths: OpenApiPaths): object {
   };
   return {
     openapi: '3.1.0',
-    info: { title: 'Ballast exporter API', version, description: 'Stability records, KPIs and governance. See docs/api.md.' },
+    info: {
+      title: 'Ballast exporter API',
+      version,
+      description: 'Stability records, KPIs and governance. See docs/api.md.',
+    },
     servers: [{ url: '/' }],
     security: [{ bearer: [] }],
     components: { schemas, securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },

@@ -62,15 +62,29 @@ const PATHS: OpenApiPaths = {
         [
           `/api/v1/${collection}/{id}`,
           {
-            get: { summary: `One ${name.toLowerCase()}`, parameters: [idParam], responses: { 200: { description: 'The record' }, ...errors(401, 403, 404) } },
+            get: {
+              summary: `One ${name.toLowerCase()}`,
+              parameters: [idParam],
+              responses: { 200: { description: 'The record' }, ...errors(401, 403, 404) },
+            },
             put: {
               summary: `Create or update a ${name.toLowerCase()} (idempotent)`,
               parameters: [idParam],
               requestBody: { required: true, ...json(ref(name)) },
-              responses: { 200: { description: 'Updated or unchanged' }, 201: { description: 'Created' }, ...errors(400, 401, 403, 413, 415) },
+              responses: {
+                200: { description: 'Updated or unchanged' },
+                201: { description: 'Created' },
+                ...errors(400, 401, 403, 413, 415),
+              },
             },
             ...(collection === 'freezes'
-              ? { delete: { summary: 'Delete a freeze window (admin)', parameters: [idParam], responses: { 204: { description: 'Deleted' }, ...errors(401, 403, 404) } } }
+              ? {
+                  delete: {
+                    summary: 'Delete a freeze window (admin)',
+                    parameters: [idParam],
+                    responses: { 204: { description: 'Deleted' }, ...errors(401, 403, 404) },
+                  },
+                }
               : {}),
           },
         ],
@@ -81,21 +95,29 @@ const PATHS: OpenApiPaths = {
               summary: `Write up to ${MAX_BATCH.toLocaleString('en')} ${collection} in one transaction (all or nothing)`,
               requestBody: {
                 required: true,
-                ...json({ type: 'object', required: ['records'], properties: { records: { type: 'array', maxItems: MAX_BATCH, items: ref(name) } } }),
+                ...json({
+                  type: 'object',
+                  required: ['records'],
+                  properties: { records: { type: 'array', maxItems: MAX_BATCH, items: ref(name) } },
+                }),
               },
               responses: { 200: { description: '{created, updated, unchanged}' }, ...errors(400, 401, 403, 413, 415) },
             },
           },
         ],
       ];
-    }),
+    })
   ),
   '/api/v1/incidents/{id}/steps': {
     post: {
       summary: 'Append an incident process step (the same step at the same time is not added twice)',
       parameters: [idParam],
       requestBody: { required: true, ...json(ref('IncidentStep')) },
-      responses: { 200: { description: 'Already there' }, 201: { description: 'Added' }, ...errors(400, 401, 403, 404) },
+      responses: {
+        200: { description: 'Already there' },
+        201: { description: 'Added' },
+        ...errors(400, 401, 403, 404),
+      },
     },
   },
 };

@@ -29,8 +29,13 @@ export function reviewRoutes({ reviews, tokens }: ApiDeps): RouteModule {
   return { router, paths: PATHS };
 }
 
-const error = { description: 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
-const review = (description: string) => ({ description: `${description}: {period, from, to, previousFrom, previousTo, generatedAt, revision, kpis, scopes, topIncidents, overdueActions, overdueActionsTotal}` });
+const error = {
+  description: 'Error',
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+};
+const review = (description: string) => ({
+  description: `${description}: {period, from, to, previousFrom, previousTo, generatedAt, revision, kpis, scopes, topIncidents, overdueActions, overdueActionsTotal}`,
+});
 
 const PATHS: OpenApiPaths = {
   '/api/v1/reviews/draft': {
@@ -38,17 +43,34 @@ const PATHS: OpenApiPaths = {
       summary: 'The committee review of the week or month containing `at`, computed now',
       parameters: [
         { name: 'period', in: 'query', required: true, schema: { type: 'string', enum: ['week', 'month'] } },
-        { name: 'at', in: 'query', description: 'ISO 8601 moment inside the period (default now)', schema: { type: 'string', format: 'date-time' } },
+        {
+          name: 'at',
+          in: 'query',
+          description: 'ISO 8601 moment inside the period (default now)',
+          schema: { type: 'string', format: 'date-time' },
+        },
       ],
       responses: { 200: review('The review'), 400: error, 401: error, 403: error },
     },
   },
   '/api/v1/reviews': {
-    get: { summary: 'Saved reviews, newest first', responses: { 200: { description: '{items: [{id, title, period, from, to, savedAt}]}' }, 401: error, 403: error } },
+    get: {
+      summary: 'Saved reviews, newest first',
+      responses: { 200: { description: '{items: [{id, title, period, from, to, savedAt}]}' }, 401: error, 403: error },
+    },
     post: {
       summary: 'Save the review of a period as a snapshot',
-      requestBody: { required: true, content: { 'application/json': { schema: z.toJSONSchema(reviewSaveSchema, { io: 'input' }) } } },
-      responses: { 201: review('Saved'), 200: review('Already saved under this id (unchanged)'), 400: error, 401: error, 403: error },
+      requestBody: {
+        required: true,
+        content: { 'application/json': { schema: z.toJSONSchema(reviewSaveSchema, { io: 'input' }) } },
+      },
+      responses: {
+        201: review('Saved'),
+        200: review('Already saved under this id (unchanged)'),
+        400: error,
+        401: error,
+        403: error,
+      },
     },
   },
   '/api/v1/reviews/{id}': {

@@ -61,7 +61,9 @@ export async function gateCommand(options: GateCommandOptions, io: Output = stdi
     // Something answered, but not the exporter's JSON (a proxy's error page, a wrong URL).
     // A 5xx is an outage (--fail-open may allow); anything else is a wrong URL, which always fails.
     if (res.status >= 500) return noAnswer(`${url.origin} answered ${res.status} without a gate answer`);
-    io.err(`ballast gate: ${url.origin} refused the request (${res.status}) without a gate answer; is it the Ballast exporter?`);
+    io.err(
+      `ballast gate: ${url.origin} refused the request (${res.status}) without a gate answer; is it the Ballast exporter?`
+    );
     return GATE_EXIT.noAnswer;
   }
   if (res.status === 200 && body.allowed === true) {
@@ -90,6 +92,8 @@ interface GateAnswer {
 
 /** The exporter's message, with each invalid field named: "the request has invalid fields" alone says nothing. */
 export function refusal(body: GateAnswer): string {
-  const issues = (Array.isArray(body.issues) ? body.issues : []).map((i) => (i.path ? `${i.path}: ${i.message ?? 'invalid'}` : (i.message ?? 'invalid')));
+  const issues = (Array.isArray(body.issues) ? body.issues : []).map((i) =>
+    i.path ? `${i.path}: ${i.message ?? 'invalid'}` : (i.message ?? 'invalid')
+  );
   return [body.message ?? '', ...issues].filter((part) => part !== '').join('; ');
 }

@@ -8,7 +8,14 @@ import { extname } from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { Collection } from '../domain/records.js';
-import { collectionOf, importLines, parseCsv, parseJsonLines, type ImportSummary, type SourceLine } from '../ingest/history.js';
+import {
+  collectionOf,
+  importLines,
+  parseCsv,
+  parseJsonLines,
+  type ImportSummary,
+  type SourceLine,
+} from '../ingest/history.js';
 import { openServices } from '../server.js';
 
 export interface ImportOptions {
@@ -16,14 +23,22 @@ export interface ImportOptions {
   format?: 'jsonl' | 'csv';
 }
 
-export async function importCommand(files: string[], config: Config, logger: Logger, options: ImportOptions): Promise<number> {
+export async function importCommand(
+  files: string[],
+  config: Config,
+  logger: Logger,
+  options: ImportOptions
+): Promise<number> {
   const flag = options.kind !== undefined ? collectionOf(options.kind) : undefined;
   if (options.kind !== undefined && !flag) throw new Error(`--kind: unknown collection "${options.kind}"`);
   const parsed: { file: string; lines: SourceLine[] }[] = [];
   for (const file of files) {
     const format = options.format ?? (extname(file).toLowerCase() === '.csv' ? 'csv' : 'jsonl');
     const text = await readFile(file, 'utf8');
-    parsed.push({ file, lines: format === 'csv' ? parseCsv(text, flag) : parseJsonLines(text, flag as Collection | undefined) });
+    parsed.push({
+      file,
+      lines: format === 'csv' ? parseCsv(text, flag) : parseJsonLines(text, flag as Collection | undefined),
+    });
   }
   const services = await openServices(config, logger);
   let failed = false;
@@ -42,9 +57,12 @@ export async function importCommand(files: string[], config: Config, logger: Log
 }
 
 export function report(file: string, s: ImportSummary): string {
-  const lines = [`${file}: ${s.created} imported, ${s.updated} updated, ${s.unchanged} unchanged, ${s.rejected.length} rejected`];
+  const lines = [
+    `${file}: ${s.created} imported, ${s.updated} updated, ${s.unchanged} unchanged, ${s.rejected.length} rejected`,
+  ];
   for (const r of s.rejected) {
-    for (const issue of r.issues) lines.push(`  ${file}:${r.line}: ${issue.path ? `${issue.path}: ` : ''}${issue.message}`);
+    for (const issue of r.issues)
+      lines.push(`  ${file}:${r.line}: ${issue.path ? `${issue.path}: ` : ''}${issue.message}`);
   }
   return `${lines.join('\n')}\n`;
 }
@@ -56,7 +74,9 @@ function progressBar(file: string, total: number) {
     const width = 30;
     const filled = total === 0 ? width : Math.round((done / total) * width);
     const pct = total === 0 ? 100 : Math.floor((done / total) * 100);
-    process.stderr.write(`\r${file} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${pct}% ${done}/${total} lines`);
+    process.stderr.write(
+      `\r${file} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${pct}% ${done}/${total} lines`
+    );
   };
   return {
     update: (done: number) => tty && draw(done),

@@ -45,11 +45,17 @@ storeOptions(program.command('demo'))
 
 program
   .command('gate')
-  .description('ask the change-freeze gate whether a service or team may change now (exit 0 allowed, 1 frozen, 2 no answer)')
+  .description(
+    'ask the change-freeze gate whether a service or team may change now (exit 0 allowed, 1 frozen, 2 no answer)'
+  )
   .option('--service <id>', 'service about to change')
   .option('--team <id>', 'team about to change (instead of --service)')
   .addOption(new Option('--url <url>', 'exporter base URL').env('BALLAST_URL'))
-  .addOption(new Option('--token <token>', 'read token; prefer BALLAST_TOKEN, which stays out of the process list').env('BALLAST_TOKEN'))
+  .addOption(
+    new Option('--token <token>', 'read token; prefer BALLAST_TOKEN, which stays out of the process list').env(
+      'BALLAST_TOKEN'
+    )
+  )
   .option('--fail-open', 'allow the change when the exporter gives no answer (default: refuse)')
   .option('--timeout <seconds>', 'how long to wait for an answer', (v) => Number(v), 10)
   // A usage error must not exit 1, which means "frozen".
@@ -64,9 +70,16 @@ storeOptions(program.command('import'))
   .option('--kind <collection>', 'collection of every line (else a "collection" or "kind" column per line)')
   .addOption(new Option('--format <format>', 'file format (default: from the extension)').choices(['jsonl', 'csv']))
   .action(async (files: string[], opts) => {
-    const config = configFromEnv(process.env, { dataDir: opts.dataDir, databaseUrl: opts.databaseUrl, configFile: opts.config });
+    const config = configFromEnv(process.env, {
+      dataDir: opts.dataDir,
+      databaseUrl: opts.databaseUrl,
+      configFile: opts.config,
+    });
     // Quiet by default: stdout carries the summary.
-    process.exitCode = await importCommand(files, config, createLogger(process.env.BALLAST_LOG_LEVEL ?? 'warn'), { kind: opts.kind, format: opts.format });
+    process.exitCode = await importCommand(files, config, createLogger(process.env.BALLAST_LOG_LEVEL ?? 'warn'), {
+      kind: opts.kind,
+      format: opts.format,
+    });
   });
 
 program.parseAsync(process.argv).catch((error: unknown) => {

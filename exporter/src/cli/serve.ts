@@ -24,7 +24,7 @@ export async function serveCommand(config: Config, logger: Logger, options: { de
       `  API docs: ${server.url}/api/v1/openapi.json`,
       `  Metrics:  ${server.url}/metrics`,
       '',
-    ].join('\n') + '\n',
+    ].join('\n') + '\n'
   );
   const stop = (signal: string) => {
     logger.info({ signal }, 'shutting down: draining requests');
@@ -36,7 +36,7 @@ export async function serveCommand(config: Config, logger: Logger, options: { de
       (error: unknown) => {
         logger.error({ err: error }, 'shutdown failed');
         process.exit(1);
-      },
+      }
     );
   };
   process.once('SIGTERM', () => stop('SIGTERM'));

@@ -6,7 +6,18 @@
  */
 import type { CHANGE_KINDS } from '../domain/records.js';
 import { DAY_MS, toIso } from '../domain/time.js';
-import { days, HOUR, isWeekend, known, MINUTE, momentsOfDay, pad, trend, type DemoContext, type DemoRecord } from './context.js';
+import {
+  days,
+  HOUR,
+  isWeekend,
+  known,
+  MINUTE,
+  momentsOfDay,
+  pad,
+  trend,
+  type DemoContext,
+  type DemoRecord,
+} from './context.js';
 import type { FreezeCalendar } from './freezes.js';
 import { weighted, type Random } from './random.js';
 
@@ -21,7 +32,14 @@ const FROZEN_SHARE = 0.12;
 /** Share of those that go ahead without an exemption: freeze violations. */
 const VIOLATION_SHARE = 0.08;
 
-const KINDS: Record<Kind, number> = { deploy: 62, config: 15, feature_flag: 10, infrastructure: 6, database: 5, other: 2 };
+const KINDS: Record<Kind, number> = {
+  deploy: 62,
+  config: 15,
+  feature_flag: 10,
+  infrastructure: 6,
+  database: 5,
+  other: 2,
+};
 const SYSTEMS: Record<Kind, Record<string, number>> = {
   deploy: { 'argo-cd': 50, 'github-actions': 25, jenkins: 15, spinnaker: 10 },
   config: { 'argo-cd': 60, 'ansible-tower': 40 },
@@ -68,7 +86,9 @@ export function demoChanges(ctx: DemoContext, rng: Random, calendar: FreezeCalen
         service: service.id,
         kind,
         startedAt: toIso(at),
-        ...(known(ctx, finishedAt) ? { finishedAt: toIso(finishedAt), result: weighted(rng, { success: 97, failed: 2, rolled_back: 1 }) } : {}),
+        ...(known(ctx, finishedAt)
+          ? { finishedAt: toIso(finishedAt), result: weighted(rng, { success: 97, failed: 2, rolled_back: 1 }) }
+          : {}),
       };
       if (kind === 'deploy' && REPORTS_COMMIT.has(system)) {
         const leadMs = commits.logNormal(trend(ctx, at, ...LEAD_HOURS) * HOUR, 0.8);

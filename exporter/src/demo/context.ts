@@ -44,7 +44,13 @@ export function timeOfDay(rng: Random, dayStart: number, officeShare: number): n
 }
 
 /** `count` moments in the day, sorted, inside the history window. */
-export function momentsOfDay(ctx: DemoContext, rng: Random, dayStart: number, count: number, officeShare: number): number[] {
+export function momentsOfDay(
+  ctx: DemoContext,
+  rng: Random,
+  dayStart: number,
+  count: number,
+  officeShare: number
+): number[] {
   const result: number[] = [];
   for (let i = 0; i < count; i++) {
     const at = Math.round(timeOfDay(rng, dayStart, officeShare));
@@ -76,8 +82,15 @@ export interface ClosingRates {
 }
 
 /** When a task (an action, a finding) opened at `openedAt` was done, or undefined while it is open at `now`. */
-export function closedAt(ctx: DemoContext, rng: Random, openedAt: number, dueAt: number, rates: ClosingRates): number | undefined {
-  if (!known(ctx, dueAt)) return rng.chance(rates.doneBeforeDue) ? Math.round(rng.between(openedAt, ctx.now)) : undefined;
+export function closedAt(
+  ctx: DemoContext,
+  rng: Random,
+  openedAt: number,
+  dueAt: number,
+  rates: ClosingRates
+): number | undefined {
+  if (!known(ctx, dueAt))
+    return rng.chance(rates.doneBeforeDue) ? Math.round(rng.between(openedAt, ctx.now)) : undefined;
   if (!rng.chance(trend(ctx, openedAt, ...rates.done))) return undefined; // overdue
   const at = rng.chance(rates.late)
     ? dueAt + Math.round(rng.between(0.5, 10) * DAY_MS)

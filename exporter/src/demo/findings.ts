@@ -4,7 +4,16 @@
  */
 import type { TARGET_TYPES } from '../domain/records.js';
 import { DAY_MS, toIso } from '../domain/time.js';
-import { closedAt, days, isWeekend, momentsOfDay, pad, type ClosingRates, type DemoContext, type DemoRecord } from './context.js';
+import {
+  closedAt,
+  days,
+  isWeekend,
+  momentsOfDay,
+  pad,
+  type ClosingRates,
+  type DemoContext,
+  type DemoRecord,
+} from './context.js';
 import { weighted, type Random } from './random.js';
 
 export type FindingRecord = DemoRecord<'findings'>;

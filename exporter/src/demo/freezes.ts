@@ -40,7 +40,7 @@ export function demoFreezes(ctx: DemoContext): FreezeRecord[] {
         scope: { businessLine: 'commerce' },
         startsAt: toIso(blackFriday(year) - DAY_MS),
         endsAt: toIso(blackFriday(year) + 4 * DAY_MS),
-      },
+      }
     );
   }
   const inRange = fixed.filter((f) => toMs(f.startsAt!) < ctx.now + AHEAD_MS && toMs(f.endsAt!) > ctx.from);

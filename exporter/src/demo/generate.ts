@@ -23,7 +23,16 @@ export type DemoData = { org: Org } & { [C in Collection]: DemoRecord<C>[] };
 export function generateDemo({ seed, now }: { seed: number; now: number }): DemoData {
   const rng = new Random(seed);
   // Each part draws from its own stream so that tuning one leaves the others as they were.
-  const streams = { org: rng.fork(), changes: rng.fork(), alerts: rng.fork(), incidents: rng.fork(), actions: rng.fork(), findings: rng.fork(), drills: rng.fork(), commits: rng.fork() };
+  const streams = {
+    org: rng.fork(),
+    changes: rng.fork(),
+    alerts: rng.fork(),
+    incidents: rng.fork(),
+    actions: rng.fork(),
+    findings: rng.fork(),
+    drills: rng.fork(),
+    commits: rng.fork(),
+  };
   const org = demoOrg(streams.org, new Date(now).getUTCFullYear());
   const ctx: DemoContext = { org, index: new OrgIndex(org), from: now - HISTORY_DAYS * DAY_MS, now };
   const freezes = demoFreezes(ctx);

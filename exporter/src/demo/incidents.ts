@@ -151,7 +151,9 @@ function timeline(ctx: DemoContext, rng: Random, people: People, p: Planned): In
       other: trend(ctx, at, 6, 2),
     }),
     cause: p.cause,
-    ...(postmortemAt !== undefined && known(ctx, postmortemAt) ? { postmortemUrl: `https://wiki.example.com/postmortems/${p.id}` } : {}),
+    ...(postmortemAt !== undefined && known(ctx, postmortemAt)
+      ? { postmortemUrl: `https://wiki.example.com/postmortems/${p.id}` }
+      : {}),
     steps: steps.filter((s) => known(ctx, toMs(s.at))).sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0)),
   };
   if (rng.chance(trend(ctx, at, 0.08, 0.02))) leaveGap(rng, incident);

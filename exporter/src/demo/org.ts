@@ -9,28 +9,127 @@ import type { KpiKey } from '../domain/kpi-keys.js';
 import { Random } from './random.js';
 
 const FIRST_NAMES = [
-  'Ana', 'Ben', 'Chen', 'Dara', 'Elif', 'Femi', 'Greta', 'Hiro', 'Ines', 'Jonas', 'Kofi', 'Lena', 'Mateo', 'Nadia',
-  'Omar', 'Priya', 'Quinn', 'Rosa', 'Sven', 'Tara', 'Umar', 'Vera', 'Wei', 'Ximena', 'Yusuf', 'Zoe', 'Aiko', 'Bruno',
-  'Carla', 'Dmitri', 'Eva', 'Farah', 'Goran', 'Hana', 'Ivan', 'Julia', 'Karim', 'Lucia', 'Mika', 'Noor',
+  'Ana',
+  'Ben',
+  'Chen',
+  'Dara',
+  'Elif',
+  'Femi',
+  'Greta',
+  'Hiro',
+  'Ines',
+  'Jonas',
+  'Kofi',
+  'Lena',
+  'Mateo',
+  'Nadia',
+  'Omar',
+  'Priya',
+  'Quinn',
+  'Rosa',
+  'Sven',
+  'Tara',
+  'Umar',
+  'Vera',
+  'Wei',
+  'Ximena',
+  'Yusuf',
+  'Zoe',
+  'Aiko',
+  'Bruno',
+  'Carla',
+  'Dmitri',
+  'Eva',
+  'Farah',
+  'Goran',
+  'Hana',
+  'Ivan',
+  'Julia',
+  'Karim',
+  'Lucia',
+  'Mika',
+  'Noor',
 ];
 const LAST_NAMES = [
-  'Silva', 'Becker', 'Wang', 'Okafor', 'Yilmaz', 'Adeyemi', 'Larsen', 'Tanaka', 'Moreau', 'Schmidt', 'Mensah', 'Novak',
-  'Garcia', 'Haddad', 'Rahman', 'Iyer', 'Murphy', 'Rossi', 'Lindqvist', 'Kaur', 'Aziz', 'Petrova', 'Zhang', 'Lopez',
-  'Demir', 'Fischer', 'Sato', 'Costa', 'Ivanova', 'Keller', 'Nowak', 'Ali', 'Horvat', 'Kim', 'Popescu', 'Weber',
+  'Silva',
+  'Becker',
+  'Wang',
+  'Okafor',
+  'Yilmaz',
+  'Adeyemi',
+  'Larsen',
+  'Tanaka',
+  'Moreau',
+  'Schmidt',
+  'Mensah',
+  'Novak',
+  'Garcia',
+  'Haddad',
+  'Rahman',
+  'Iyer',
+  'Murphy',
+  'Rossi',
+  'Lindqvist',
+  'Kaur',
+  'Aziz',
+  'Petrova',
+  'Zhang',
+  'Lopez',
+  'Demir',
+  'Fischer',
+  'Sato',
+  'Costa',
+  'Ivanova',
+  'Keller',
+  'Nowak',
+  'Ali',
+  'Horvat',
+  'Kim',
+  'Popescu',
+  'Weber',
 ];
 
 /** Business lines and their teams (id suffixes); every team runs several services. */
 const LINES: { id: string; name: string; teams: string[] }[] = [
   { id: 'payments', name: 'Payments', teams: ['checkout', 'ledger', 'fraud', 'payouts', 'billing', 'wallet', 'risk'] },
-  { id: 'commerce', name: 'Commerce', teams: ['catalog', 'search', 'cart', 'pricing', 'promotions', 'reviews', 'storefront'] },
-  { id: 'logistics', name: 'Logistics', teams: ['routing', 'warehouse', 'tracking', 'carriers', 'returns', 'inventory', 'dispatch'] },
-  { id: 'platform', name: 'Platform', teams: ['identity', 'gateway', 'messaging', 'kubernetes', 'observability', 'storage', 'networking'] },
-  { id: 'data', name: 'Data', teams: ['ingestion', 'warehouse-dw', 'ml-platform', 'recommendations', 'analytics', 'streaming', 'governance'] },
+  {
+    id: 'commerce',
+    name: 'Commerce',
+    teams: ['catalog', 'search', 'cart', 'pricing', 'promotions', 'reviews', 'storefront'],
+  },
+  {
+    id: 'logistics',
+    name: 'Logistics',
+    teams: ['routing', 'warehouse', 'tracking', 'carriers', 'returns', 'inventory', 'dispatch'],
+  },
+  {
+    id: 'platform',
+    name: 'Platform',
+    teams: ['identity', 'gateway', 'messaging', 'kubernetes', 'observability', 'storage', 'networking'],
+  },
+  {
+    id: 'data',
+    name: 'Data',
+    teams: ['ingestion', 'warehouse-dw', 'ml-platform', 'recommendations', 'analytics', 'streaming', 'governance'],
+  },
 ];
 
 /** Seeds the services each team runs: fixed, see above. */
 const STRUCTURE_SEED = 20_240_601;
-const SERVICE_KINDS = ['api', 'worker', 'gateway', 'scheduler', 'consumer', 'db', 'cache', 'indexer', 'reporter', 'sync', 'admin', 'webhooks'];
+const SERVICE_KINDS = [
+  'api',
+  'worker',
+  'gateway',
+  'scheduler',
+  'consumer',
+  'db',
+  'cache',
+  'indexer',
+  'reporter',
+  'sync',
+  'admin',
+  'webhooks',
+];
 
 export const CHANGE_SYSTEMS = [
   { id: 'argo-cd', name: 'Argo CD', integrated: true },
@@ -86,21 +185,39 @@ export function demoOrg(rng: Random, year: number): Org {
     services: [],
     changeSystems: CHANGE_SYSTEMS.map((s) => ({ ...s })),
     goals: [],
-    policy: { highPriorities: ['P0', 'P1'], highSeverities: ['critical'], timezone: 'UTC', transientAlertMinutes: null },
+    policy: {
+      highPriorities: ['P0', 'P1'],
+      highSeverities: ['critical'],
+      timezone: 'UTC',
+      transientAlertMinutes: null,
+    },
   };
   for (const line of LINES) {
     org.businessLines.push({ id: line.id, name: line.name, owner: people.person() });
     for (const suffix of line.teams) {
       const team = `${line.id}-${suffix}`;
-      org.teams.push({ id: team, name: `${line.name} ${titleCase(suffix)}`, businessLine: line.id, manager: people.person() });
+      org.teams.push({
+        id: team,
+        name: `${line.name} ${titleCase(suffix)}`,
+        businessLine: line.id,
+        manager: people.person(),
+      });
       // 6-11 services a team: ~300 in all.
       const kinds = structure.shuffle(SERVICE_KINDS).slice(0, structure.int(6, 11));
       for (const kind of kinds) {
-        org.services.push({ id: `${suffix}-${kind}`, name: `${titleCase(suffix)} ${kind}`, team, owner: people.person() });
+        org.services.push({
+          id: `${suffix}-${kind}`,
+          name: `${titleCase(suffix)} ${kind}`,
+          team,
+          owner: people.person(),
+        });
       }
     }
   }
-  org.goals = goals(year, org.businessLines.map((b) => b.id));
+  org.goals = goals(
+    year,
+    org.businessLines.map((b) => b.id)
+  );
   return org;
 }
 

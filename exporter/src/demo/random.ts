@@ -86,7 +86,7 @@ export class WeightedPicker<T> {
 
   constructor(
     private readonly items: readonly T[],
-    weights: readonly number[],
+    weights: readonly number[]
   ) {
     let sum = 0;
     for (const w of weights) this.cumulative.push((sum += w));

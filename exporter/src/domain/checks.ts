@@ -15,19 +15,30 @@ function notBefore(issues: Issue[], record: Record<string, unknown>, end: string
   if (e !== undefined && s !== undefined && e < s) issues.push({ path: end, message: `must not be before ${start}` });
 }
 
-function checkOwnership(issues: Issue[], record: { service?: string; team?: string }, org: OrgIndex, teamRequired = false) {
+function checkOwnership(
+  issues: Issue[],
+  record: { service?: string; team?: string },
+  org: OrgIndex,
+  teamRequired = false
+) {
   if (record.service !== undefined) {
     const service = org.services.get(record.service);
     if (!service) issues.push({ path: 'service', message: `unknown service "${record.service}"` });
     else if (record.team !== undefined && record.team !== service.team) {
-      issues.push({ path: 'team', message: `service "${record.service}" belongs to team "${service.team}", not "${record.team}"` });
+      issues.push({
+        path: 'team',
+        message: `service "${record.service}" belongs to team "${service.team}", not "${record.team}"`,
+      });
     }
   }
   if (record.team !== undefined && !org.teams.has(record.team)) {
     issues.push({ path: 'team', message: `unknown team "${record.team}"` });
   }
   if (record.service === undefined && record.team === undefined) {
-    issues.push({ path: teamRequired ? 'team' : 'service', message: teamRequired ? 'is required' : 'a service or a team is required' });
+    issues.push({
+      path: teamRequired ? 'team' : 'service',
+      message: teamRequired ? 'is required' : 'a service or a team is required',
+    });
   }
 }
 
@@ -66,7 +77,8 @@ export function checkRecord<C extends Collection>(collection: C, input: RecordIn
         issues.push({ path: 'committedAt', message: 'must not be after startedAt' });
       }
       const system = record.system as string;
-      if (!ctx.org.changeSystems.has(system)) issues.push({ path: 'system', message: `unknown change system "${system}"` });
+      if (!ctx.org.changeSystems.has(system))
+        issues.push({ path: 'system', message: `unknown change system "${system}"` });
       break;
     }
     case 'drills':
@@ -93,7 +105,8 @@ function checkFreeze(issues: Issue[], freeze: RecordInput<'freezes'>, org: OrgIn
   if (businessLine !== undefined && !org.businessLines.has(businessLine)) {
     issues.push({ path: 'scope.businessLine', message: `unknown business line "${businessLine}"` });
   }
-  if (team !== undefined && !org.teams.has(team)) issues.push({ path: 'scope.team', message: `unknown team "${team}"` });
+  if (team !== undefined && !org.teams.has(team))
+    issues.push({ path: 'scope.team', message: `unknown team "${team}"` });
   if (service !== undefined && !org.services.has(service)) {
     issues.push({ path: 'scope.service', message: `unknown service "${service}"` });
   }
@@ -107,14 +120,15 @@ function checkFreeze(issues: Issue[], freeze: RecordInput<'freezes'>, org: OrgIn
     if (freeze.endsAt === undefined) issues.push({ path: 'endsAt', message: 'is required with startsAt' });
     const s = ms(freeze.startsAt);
     const e = ms(freeze.endsAt);
-    if (s !== undefined && e !== undefined && e <= s) issues.push({ path: 'endsAt', message: 'must be after startsAt' });
+    if (s !== undefined && e !== undefined && e <= s)
+      issues.push({ path: 'endsAt', message: 'must be after startsAt' });
   } else if (freeze.schedule) {
     const { cron, timezone } = freeze.schedule;
-    if (!isTimezone(timezone)) issues.push({ path: 'schedule.timezone', message: `unknown IANA timezone "${timezone}"` });
+    if (!isTimezone(timezone))
+      issues.push({ path: 'schedule.timezone', message: `unknown IANA timezone "${timezone}"` });
     else {
       const problem = cronProblem(cron, timezone);
       if (problem) issues.push({ path: 'schedule.cron', message: `not a valid cron expression: ${problem}` });
     }
   }
 }
-

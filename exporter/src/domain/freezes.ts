@@ -75,7 +75,8 @@ export function occurrencesBetween(window: FreezeWindowSpec, from: number, to: n
   while (result.length < limit) {
     cursor = job.nextRun(cursor);
     if (!cursor || cursor.getTime() >= to) break;
-    if (cursor.getTime() + duration > from) result.push({ ...base, startsAt: cursor.getTime(), endsAt: cursor.getTime() + duration });
+    if (cursor.getTime() + duration > from)
+      result.push({ ...base, startsAt: cursor.getTime(), endsAt: cursor.getTime() + duration });
   }
   return result;
 }
@@ -86,7 +87,8 @@ const DST_LOOKBACK_MS = 3 * 3_600_000;
 /** Starts in (from, to], in order. */
 function startsFrom(job: Cron, from: number, to: number): number[] {
   const starts: number[] = [];
-  for (let next = job.nextRun(new Date(from)); next && next.getTime() <= to; next = job.nextRun(next)) starts.push(next.getTime());
+  for (let next = job.nextRun(new Date(from)); next && next.getTime() <= to; next = job.nextRun(next))
+    starts.push(next.getTime());
   return starts;
 }
 
@@ -117,7 +119,9 @@ export function violatedFreezes(windows: readonly FreezeWindowSpec[], changes: r
   return changes.map((change) => {
     if (change.exemption) return [];
     return calendars
-      .filter(({ window, occurrences }) => scopeApplies(window.scope, change) && openAmong(occurrences, change.startedAt))
+      .filter(
+        ({ window, occurrences }) => scopeApplies(window.scope, change) && openAmong(occurrences, change.startedAt)
+      )
       .map(({ window }) => window.id);
   });
 }

@@ -94,7 +94,7 @@ export function kpiValues(t: Tally, ctx: ValueContext): Record<KpiKey, KpiValue>
 /** Mean seconds per stage, or null where no incident reached the stage. */
 export function stageMeans(t: Tally): Record<Stage, number | null> {
   return Object.fromEntries(
-    STAGES.map((s) => [s, t.stages[s].count > 0 ? t.stages[s].ms / 1000 / t.stages[s].count : null]),
+    STAGES.map((s) => [s, t.stages[s].count > 0 ? t.stages[s].ms / 1000 / t.stages[s].count : null])
   ) as Record<Stage, number | null>;
 }
 

@@ -94,7 +94,8 @@ export function checkOrgReferences(org: Org): Issue[] {
   unique(org.services, 'services');
   unique(org.changeSystems, 'changeSystems');
   org.teams.forEach((t, i) => {
-    if (t.id === UNASSIGNED_TEAM) issues.push({ path: `teams[${i}].id`, message: `"${UNASSIGNED_TEAM}" is reserved for alerts no team owns` });
+    if (t.id === UNASSIGNED_TEAM)
+      issues.push({ path: `teams[${i}].id`, message: `"${UNASSIGNED_TEAM}" is reserved for alerts no team owns` });
     if (!lines.has(t.businessLine)) {
       issues.push({ path: `teams[${i}].businessLine`, message: `unknown business line "${t.businessLine}"` });
     }
@@ -112,7 +113,8 @@ export function checkOrgReferences(org: Org): Issue[] {
       issues.push({ path: `goals[${i}]`, message: 'a goal names a business line or a team, not both' });
     }
     const key = `${g.year}|${g.kpi}|${g.businessLine ?? ''}|${g.team ?? ''}`;
-    if (goalKeys.has(key)) issues.push({ path: `goals[${i}]`, message: 'duplicate goal for the same year, KPI and scope' });
+    if (goalKeys.has(key))
+      issues.push({ path: `goals[${i}]`, message: 'duplicate goal for the same year, KPI and scope' });
     goalKeys.add(key);
   });
   if (!isTimezone(org.policy.timezone)) {
@@ -148,7 +150,10 @@ export class OrgIndex {
   }
 
   /** The team and business line a record belongs to, from its service or its team. */
-  ownerOf(ref: { service?: string | null; team?: string | null }): { team: string | null; businessLine: string | null } {
+  ownerOf(ref: { service?: string | null; team?: string | null }): {
+    team: string | null;
+    businessLine: string | null;
+  } {
     const team = ref.service ? (this.services.get(ref.service)?.team ?? null) : (ref.team ?? null);
     return { team, businessLine: team ? (this.teams.get(team)?.businessLine ?? null) : null };
   }

@@ -17,7 +17,10 @@ export interface ReviewRanges {
 function bounds(period: ReviewPeriod, at: number, timeZone: string): { start: number; end: number } {
   const { year, month, day, weekday } = calendarDate(at, timeZone);
   if (period === 'month') {
-    return { start: zonedMidnight(year, month, 1, timeZone), end: zonedMidnight(month === 12 ? year + 1 : year, (month % 12) + 1, 1, timeZone) };
+    return {
+      start: zonedMidnight(year, month, 1, timeZone),
+      end: zonedMidnight(month === 12 ? year + 1 : year, (month % 12) + 1, 1, timeZone),
+    };
   }
   // Date.UTC normalises day overflow, so "day - weekday" may cross a month or year boundary.
   const monday = new Date(Date.UTC(year, month - 1, day - weekday));

@@ -15,7 +15,7 @@ export { AT_RISK_SHARE, SCORE_WEIGHTS, type Status } from '@ballast/contract';
 export function yearlyTarget(goals: readonly Goal[], year: number, kpi: KpiKey, scope: Scope): number | null {
   const find = (businessLine: string | null, team: string | null) =>
     goals.find(
-      (g) => g.year === year && g.kpi === kpi && (g.businessLine ?? null) === businessLine && (g.team ?? null) === team,
+      (g) => g.year === year && g.kpi === kpi && (g.businessLine ?? null) === businessLine && (g.team ?? null) === team
     )?.target ?? null;
   const own = find(scope.level === 'business_line' ? scope.businessLine : null, scope.team);
   if (own !== null || scope.level === 'org' || KPI_BY_KEY.get(kpi)!.unit === 'count') return own;

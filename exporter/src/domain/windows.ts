@@ -39,7 +39,11 @@ function formatIn(timeZone: string): Intl.DateTimeFormat {
 
 /** Wall-clock fields of an instant in a timezone. */
 function wallClock(at: number, timeZone: string) {
-  const parts = Object.fromEntries(formatIn(timeZone).formatToParts(new Date(at)).map((p) => [p.type, p.value]));
+  const parts = Object.fromEntries(
+    formatIn(timeZone)
+      .formatToParts(new Date(at))
+      .map((p) => [p.type, p.value])
+  );
   return {
     year: Number(parts.year),
     month: Number(parts.month),

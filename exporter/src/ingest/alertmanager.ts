@@ -39,7 +39,7 @@ export function adaptAlertmanager(body: unknown, ctx: AdaptContext): Adapted {
     const owner = resolveAlertOwner(
       { service: label(names.service), team: label(names.team), labels: alert.labels },
       ctx.config.services,
-      ctx.org,
+      ctx.org
     );
     if (owner.team === UNASSIGNED_TEAM) unassigned++;
     // Firing alerts carry a provisional endsAt (when Alertmanager would time them out): not an end.

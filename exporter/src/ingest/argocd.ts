@@ -36,10 +36,19 @@ export function adaptArgoCd(body: unknown, ctx: AdaptContext): Adapted {
   const namespace = present(n.namespace);
   const startedAt = isoTime(present(n.startedAt), 'startedAt');
   const repository = repositoryOf(present(n.repoURL));
-  const labels = { ...stringValues(n.labels), ...(present(n.project) ? { project: n.project! } : {}), ...(namespace ? { namespace } : {}) };
+  const labels = {
+    ...stringValues(n.labels),
+    ...(present(n.project) ? { project: n.project! } : {}),
+    ...(namespace ? { namespace } : {}),
+  };
   const service = resolveService({ application, repository, labels }, ctx.config.services, ctx.org);
   if (!service) {
-    throw new ValidationError([{ path: 'application', message: `no service is mapped for application "${application}" (ingestion.services in the config)` }]);
+    throw new ValidationError([
+      {
+        path: 'application',
+        message: `no service is mapped for application "${application}" (ingestion.services in the config)`,
+      },
+    ]);
   }
   const result = RESULT[present(n.phase) ?? ''];
   const finishedAt = present(n.finishedAt);

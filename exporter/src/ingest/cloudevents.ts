@@ -54,11 +54,14 @@ function changeOf(event: z.infer<typeof cloudEventSchema>, origin: string, ctx: 
       labels: { ...extensions, ...stringValues(data.labels) },
     },
     ctx.config.services,
-    ctx.org,
+    ctx.org
   );
   if (!service) {
     throw new ValidationError([
-      { path: at('subject'), message: `no service is mapped for subject "${event.subject ?? ''}" of source "${event.source}" (ingestion.services in the config)` },
+      {
+        path: at('subject'),
+        message: `no service is mapped for subject "${event.subject ?? ''}" of source "${event.source}" (ingestion.services in the config)`,
+      },
     ]);
   }
   const kind = present(data.kind);

@@ -46,7 +46,10 @@ export function adaptGithub(event: string | undefined, body: unknown, ctx: Adapt
   if (event === 'ping') return { items: [], ignored: 1 };
   if (event !== 'deployment_status') {
     throw new ValidationError([
-      { path: 'X-GitHub-Event', message: `"${event ?? ''}" is not handled; subscribe the webhook to "Deployment statuses" only` },
+      {
+        path: 'X-GitHub-Event',
+        message: `"${event ?? ''}" is not handled; subscribe the webhook to "Deployment statuses" only`,
+      },
     ]);
   }
   const hook = parseBody(deploymentStatusSchema, body);
@@ -57,11 +60,14 @@ export function adaptGithub(event: string | undefined, body: unknown, ctx: Adapt
   const service = resolveService(
     { service: extra.service, repository: repository.full_name, labels: environment ? { environment } : {} },
     ctx.config.services,
-    ctx.org,
+    ctx.org
   );
   if (!service) {
     throw new ValidationError([
-      { path: 'repository.full_name', message: `no service is mapped for repository "${repository.full_name}" (ingestion.services in the config)` },
+      {
+        path: 'repository.full_name',
+        message: `no service is mapped for repository "${repository.full_name}" (ingestion.services in the config)`,
+      },
     ]);
   }
   const result = FINISHED[status.state];
@@ -74,7 +80,10 @@ export function adaptGithub(event: string | undefined, body: unknown, ctx: Adapt
         id: recordIdOf('gh', deployment.id),
         origin: 'deployment',
         input: {
-          title: clip(`${repository.full_name}${deployment.ref ? `@${deployment.ref}` : ''}${environment ? ` to ${environment}` : ''}`, 500),
+          title: clip(
+            `${repository.full_name}${deployment.ref ? `@${deployment.ref}` : ''}${environment ? ` to ${environment}` : ''}`,
+            500
+          ),
           system: ctx.config.systems.github,
           service,
           kind: 'deploy',
@@ -90,7 +99,12 @@ export function adaptGithub(event: string | undefined, body: unknown, ctx: Adapt
 }
 
 /** The deployment payload may be an object or a JSON string, depending on how it was created. */
-function payloadFields(payload: unknown): { service?: string; gateCheck?: string; exemption?: string; committedAt?: unknown } {
+function payloadFields(payload: unknown): {
+  service?: string;
+  gateCheck?: string;
+  exemption?: string;
+  committedAt?: unknown;
+} {
   let value = payload;
   if (typeof value === 'string') {
     try {
@@ -101,5 +115,10 @@ function payloadFields(payload: unknown): { service?: string; gateCheck?: string
   }
   if (typeof value !== 'object' || value === null) return {};
   const o = value as Record<string, unknown>;
-  return { service: present(o.service), gateCheck: present(o.gateCheck), exemption: present(o.exemption), committedAt: o.committedAt };
+  return {
+    service: present(o.service),
+    gateCheck: present(o.gateCheck),
+    exemption: present(o.exemption),
+    committedAt: o.committedAt,
+  };
 }

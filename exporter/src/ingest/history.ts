@@ -45,12 +45,23 @@ function assignCollection(raw: Record<string, unknown>, flag: Collection | undef
   const { collection: named, ...rest } = raw;
   if (named !== undefined) {
     const collection = collectionOf(String(named));
-    return collection ? { line, collection, record: rest } : { line, issues: [{ path: 'collection', message: `unknown collection "${named}"` }] };
+    return collection
+      ? { line, collection, record: rest }
+      : { line, issues: [{ path: 'collection', message: `unknown collection "${named}"` }] };
   }
   const { kind, changeKind, ...others } = raw;
   const collection = collectionOf(typeof kind === 'string' ? kind : undefined);
   if (!collection) {
-    return { line, issues: [{ path: 'kind', message: 'give the collection with --kind, or in a "collection" or "kind" column (incidents, alerts, findings, changes, freezes, drills, actions)' }] };
+    return {
+      line,
+      issues: [
+        {
+          path: 'kind',
+          message:
+            'give the collection with --kind, or in a "collection" or "kind" column (incidents, alerts, findings, changes, freezes, drills, actions)',
+        },
+      ],
+    };
   }
   return { line, collection, record: changeKind !== undefined ? { ...others, kind: changeKind } : others };
 }
@@ -95,8 +106,7 @@ export function parseCsvRows(text: string): { line: number; cells: string[] }[] 
       if (c === '"' && text[i + 1] === '"') {
         cell += '"';
         i++;
-      }
-      else if (c === '"') quoted = false;
+      } else if (c === '"') quoted = false;
       else {
         if (c === '\n') line++;
         cell += c;
@@ -105,8 +115,7 @@ export function parseCsvRows(text: string): { line: number; cells: string[] }[] 
     else if (c === ',') {
       cells.push(cell);
       cell = '';
-    }
-    else if (c === '\n' || c === '\r') {
+    } else if (c === '\n' || c === '\r') {
       if (c === '\r' && text[i + 1] === '\n') i++;
       endRow();
       rowLine = ++line;
@@ -177,7 +186,8 @@ function cellValue(text: string, type: string | undefined, column: string): unkn
       throw new ValidationError([{ path: column, message: 'must be true or false' }]);
     case 'number':
     case 'integer':
-      if (v === '' || Number.isNaN(Number(v))) throw new ValidationError([{ path: column, message: 'must be a number' }]);
+      if (v === '' || Number.isNaN(Number(v)))
+        throw new ValidationError([{ path: column, message: 'must be a number' }]);
       return Number(v);
     case 'array':
     case 'object':
@@ -199,7 +209,7 @@ export const IMPORT_CHUNK = 1000;
 export async function importLines(
   records: RecordService,
   lines: SourceLine[],
-  onProgress: (done: number) => void = () => {},
+  onProgress: (done: number) => void = () => {}
 ): Promise<ImportSummary> {
   const summary: ImportSummary = { created: 0, updated: 0, unchanged: 0, rejected: [] };
   const firstLine = new Map<string, number>();

@@ -37,7 +37,12 @@ export const ingestionSchema = z
           })
           .strict()
           .prefault({}),
-        defaultSeverity: z.string().min(1).max(50).default('none').describe('Severity of alerts without the severity label.'),
+        defaultSeverity: z
+          .string()
+          .min(1)
+          .max(50)
+          .default('none')
+          .describe('Severity of alerts without the severity label.'),
       })
       .strict()
       .prefault({}),
@@ -78,7 +83,8 @@ export function defaultIngestion(): IngestionConfig {
  * OrgService unchanged, so orgSchema stays strict.
  */
 export function splitConfigFile(document: unknown): { org: unknown; ingestion: IngestionConfig } {
-  if (typeof document !== 'object' || document === null || Array.isArray(document)) return { org: document, ingestion: defaultIngestion() };
+  if (typeof document !== 'object' || document === null || Array.isArray(document))
+    return { org: document, ingestion: defaultIngestion() };
   const { ingestion, ...org } = document as Record<string, unknown>;
   const parsed = ingestionSchema.safeParse(ingestion ?? {});
   if (!parsed.success) throw new ValidationError(zodIssues(parsed.error, 'ingestion'));
@@ -90,7 +96,12 @@ export function globMatch(glob: string, value: string | undefined): boolean {
   if (value === undefined) return false;
   let re = globs.get(glob);
   if (!re) {
-    re = new RegExp(`^${glob.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+    re = new RegExp(
+      `^${glob
+        .split('*')
+        .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+        .join('.*')}$`
+    );
     globs.set(glob, re);
   }
   return re.test(value);
@@ -113,7 +124,7 @@ export function resolveService(subject: Subject, rules: MappingRule[], org: OrgI
       org.services.has(r.service) &&
       (r.repository === undefined || globMatch(r.repository, subject.repository)) &&
       (r.application === undefined || globMatch(r.application, subject.application)) &&
-      Object.entries(r.labels ?? {}).every(([k, v]) => globMatch(v, subject.labels?.[k])),
+      Object.entries(r.labels ?? {}).every(([k, v]) => globMatch(v, subject.labels?.[k]))
   );
   if (rule) return rule.service;
   const repoName = subject.repository?.split('/').pop();
@@ -121,7 +132,11 @@ export function resolveService(subject: Subject, rules: MappingRule[], org: OrgI
 }
 
 /** Ownership of an alert: its service, else its team, else the reserved unassigned team. */
-export function resolveAlertOwner(subject: Subject & { team?: string }, rules: MappingRule[], org: OrgIndex): { service?: string; team?: string } {
+export function resolveAlertOwner(
+  subject: Subject & { team?: string },
+  rules: MappingRule[],
+  org: OrgIndex
+): { service?: string; team?: string } {
   const service = resolveService(subject, rules, org);
   if (service) return { service };
   if (subject.team !== undefined && org.teams.has(subject.team)) return { team: subject.team };

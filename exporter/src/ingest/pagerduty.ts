@@ -24,19 +24,34 @@ export const pagerDutyChangeSchema = z.object({
 
 /** Build tools report their outcome in many words. */
 const OUTCOME: Record<string, (typeof CHANGE_RESULTS)[number]> = {
-  success: 'success', succeeded: 'success', passed: 'success', successful: 'success',
-  failed: 'failed', failure: 'failed', error: 'failed', errored: 'failed',
-  rolled_back: 'rolled_back', rollback: 'rolled_back', reverted: 'rolled_back',
+  success: 'success',
+  succeeded: 'success',
+  passed: 'success',
+  successful: 'success',
+  failed: 'failed',
+  failure: 'failed',
+  error: 'failed',
+  errored: 'failed',
+  rolled_back: 'rolled_back',
+  rollback: 'rolled_back',
+  reverted: 'rolled_back',
 };
 
 export function adaptPagerDuty(body: unknown, ctx: AdaptContext): Adapted {
   const { payload } = parseBody(pagerDutyChangeSchema, body);
   const details = stringValues(payload.custom_details);
   const source = present(payload.source);
-  const service = resolveService({ service: details.service, application: source, labels: details }, ctx.config.services, ctx.org);
+  const service = resolveService(
+    { service: details.service, application: source, labels: details },
+    ctx.config.services,
+    ctx.org
+  );
   if (!service) {
     throw new ValidationError([
-      { path: 'payload.source', message: `no service is mapped for source "${source ?? ''}" or its custom_details (ingestion.services in the config)` },
+      {
+        path: 'payload.source',
+        message: `no service is mapped for source "${source ?? ''}" or its custom_details (ingestion.services in the config)`,
+      },
     ]);
   }
   const timestamp = present(payload.timestamp);

@@ -52,7 +52,7 @@ export async function writeItems(
   collection: 'alerts' | 'changes',
   adapted: Adapted,
   merge: Merge,
-  org: OrgIndex,
+  org: OrgIndex
 ): Promise<WriteSummary> {
   // Repeats within one body (same id) merge into one write, the later one read as "incoming".
   const unique = new Map<string, Item>();
@@ -63,7 +63,12 @@ export async function writeItems(
   const items = [...unique.values()];
   let result;
   try {
-    result = await records.mergeBatch(collection, items.map(({ id, input }) => ({ id, input })), merge, org);
+    result = await records.mergeBatch(
+      collection,
+      items.map(({ id, input }) => ({ id, input })),
+      merge,
+      org
+    );
   } catch (error) {
     if (error instanceof ValidationError) throw new ValidationError(error.issues.map((i) => toOrigin(i, items)));
     throw error;
@@ -84,7 +89,11 @@ function toOrigin(issue: Issue, items: Item[]): Issue {
   const item = match ? items[Number(match[1])] : undefined;
   if (!item) return issue;
   const rest = match![2]!;
-  return { ...issue, path: item.origin ? `${item.origin}${rest}` : rest.replace(/^\./, ''), message: `${issue.message} (record ${item.id})` };
+  return {
+    ...issue,
+    path: item.origin ? `${item.origin}${rest}` : rest.replace(/^\./, ''),
+    message: `${issue.message} (record ${item.id})`,
+  };
 }
 
 /** A record id from readable parts, or from their digest when they do not fit the id pattern. */
@@ -129,8 +138,13 @@ export const mergeChange: Merge = (incoming, stored) => ({
 });
 
 /** Parses a body with a zod schema into a ValidationError naming each bad field. */
-export function parseBody<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: ZodError } }, body: unknown, prefix = ''): T {
-  if (typeof body !== 'object' || body === null) throw new ValidationError([{ path: prefix, message: 'must be a JSON object' }]);
+export function parseBody<T>(
+  schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: ZodError } },
+  body: unknown,
+  prefix = ''
+): T {
+  if (typeof body !== 'object' || body === null)
+    throw new ValidationError([{ path: prefix, message: 'must be a JSON object' }]);
   const parsed = schema.safeParse(body);
   if (!parsed.success) throw new ValidationError(zodIssues(parsed.error, prefix));
   return parsed.data;

@@ -16,7 +16,12 @@ export type IngestMetrics = Record<IngestCounter, Counter<'source'>>;
 
 export function createIngestMetrics(registry: Registry): IngestMetrics {
   const make = (name: IngestCounter) =>
-    new Counter({ name: `ballast_ingest_${name}_total`, help: HELP[name], labelNames: ['source'], registers: [registry] });
+    new Counter({
+      name: `ballast_ingest_${name}_total`,
+      help: HELP[name],
+      labelNames: ['source'],
+      registers: [registry],
+    });
   return {
     received: make('received'),
     written: make('written'),

@@ -37,32 +37,91 @@ export function scopeLabels(scope: Scope): Record<string, string> {
  * Numerator and denominator families: additive, so any grouping can be computed in PromQL. One per
  * tally field of the KPI registry that names a family (the rest are a KPI's own family, or samples).
  */
-export const COMPONENT_FAMILIES: { name: string; help: string; field: TallyField; scale?: number }[] = TALLY_FIELD_SPECS.flatMap((f) =>
-  f.family === null || f.kind === 'samples' ? [] : [{ name: f.family, help: f.help, field: f.name as TallyField, ...(f.scale !== undefined ? { scale: f.scale } : {}) }],
-);
+export const COMPONENT_FAMILIES: { name: string; help: string; field: TallyField; scale?: number }[] =
+  TALLY_FIELD_SPECS.flatMap((f) =>
+    f.family === null || f.kind === 'samples'
+      ? []
+      : [
+          {
+            name: f.family,
+            help: f.help,
+            field: f.name as TallyField,
+            ...(f.scale !== undefined ? { scale: f.scale } : {}),
+          },
+        ]
+  );
 
 function kpiHelp(d: (typeof KPI_DEFINITIONS)[number]): string {
-  const unit = { count: 'count', seconds: 'seconds', ratio: 'ratio 0-1', per_day: 'per day', score: 'score 0-100' }[d.unit];
+  const unit = { count: 'count', seconds: 'seconds', ratio: 'ratio 0-1', per_day: 'per day', score: 'score 0-100' }[
+    d.unit
+  ];
   return `${d.title} (${unit}, ${d.direction} is better): ${d.description}`;
 }
 
 /** The families recomputed on each refresh, in their own registry. */
 class KpiFamilies {
   readonly registry = new Registry();
-  private readonly kpis = KPI_DEFINITIONS.map((d) => ({ key: d.key, gauge: this.gauge(`stability_${d.key}`, kpiHelp(d), WINDOWED) }));
+  private readonly kpis = KPI_DEFINITIONS.map((d) => ({
+    key: d.key,
+    gauge: this.gauge(`stability_${d.key}`, kpiHelp(d), WINDOWED),
+  }));
   private readonly components = COMPONENT_FAMILIES.map((c) => ({ ...c, gauge: this.gauge(c.name, c.help, WINDOWED) }));
-  private readonly stageMean = this.gauge('stability_incident_stage_seconds', 'Mean time of each incident process stage of high-priority incidents (by startedAt): from the previous step reached, or the start, to the stage\'s step.', [...WINDOWED, 'stage']);
-  private readonly stageCount = this.gauge('stability_incident_stage_incidents', 'High-priority incidents that reached each stage; denominator of stability_incident_stage_seconds.', [...WINDOWED, 'stage']);
-  private readonly stageSum = this.gauge('stability_incident_stage_spent_seconds', 'Summed time of each stage; numerator of stability_incident_stage_seconds.', [...WINDOWED, 'stage']);
-  private readonly windowLength = this.gauge('stability_window_seconds', 'Length of each window (time elapsed this year for ytd); stability_high_severity_alerts / (this / 86400) is stability_high_priority_alerts_per_day.', ['window']);
-  private readonly computedAt = this.gauge('ballast_kpi_snapshot_timestamp_seconds', 'Unix time the KPI series were computed at: the end of every window.', []);
-  private readonly overdue = this.gauge('stability_inspection_findings_overdue', 'Open inspection findings past their due date, now.', SCOPE_LABELS);
-  private readonly target = this.gauge('stability_kpi_target', "This year's target of a KPI for a scope (its own goal, else for non-count KPIs its business line's or the org's); count targets are yearly.", ['kpi', ...SCOPE_LABELS]);
-  private readonly windowTarget = this.gauge('stability_kpi_window_target', "The target a window's value is judged against (the scorecard's): stability_kpi_target of the year the window ends in, counts pro-rated to the window's share of that year in the org's timezone.", ['kpi', ...WINDOWED]);
+  private readonly stageMean = this.gauge(
+    'stability_incident_stage_seconds',
+    "Mean time of each incident process stage of high-priority incidents (by startedAt): from the previous step reached, or the start, to the stage's step.",
+    [...WINDOWED, 'stage']
+  );
+  private readonly stageCount = this.gauge(
+    'stability_incident_stage_incidents',
+    'High-priority incidents that reached each stage; denominator of stability_incident_stage_seconds.',
+    [...WINDOWED, 'stage']
+  );
+  private readonly stageSum = this.gauge(
+    'stability_incident_stage_spent_seconds',
+    'Summed time of each stage; numerator of stability_incident_stage_seconds.',
+    [...WINDOWED, 'stage']
+  );
+  private readonly windowLength = this.gauge(
+    'stability_window_seconds',
+    'Length of each window (time elapsed this year for ytd); stability_high_severity_alerts / (this / 86400) is stability_high_priority_alerts_per_day.',
+    ['window']
+  );
+  private readonly computedAt = this.gauge(
+    'ballast_kpi_snapshot_timestamp_seconds',
+    'Unix time the KPI series were computed at: the end of every window.',
+    []
+  );
+  private readonly overdue = this.gauge(
+    'stability_inspection_findings_overdue',
+    'Open inspection findings past their due date, now.',
+    SCOPE_LABELS
+  );
+  private readonly target = this.gauge(
+    'stability_kpi_target',
+    "This year's target of a KPI for a scope (its own goal, else for non-count KPIs its business line's or the org's); count targets are yearly.",
+    ['kpi', ...SCOPE_LABELS]
+  );
+  private readonly windowTarget = this.gauge(
+    'stability_kpi_window_target',
+    "The target a window's value is judged against (the scorecard's): stability_kpi_target of the year the window ends in, counts pro-rated to the window's share of that year in the org's timezone.",
+    ['kpi', ...WINDOWED]
+  );
   // An info family (value 1) so rules can join on `kpi` for the direction without listing KPIs.
-  private readonly info = this.gauge('stability_kpi_info', 'One series per KPI, value 1, with its unit and direction (which way is better): rules join on kpi for the direction.', ['kpi', 'unit', 'direction']);
-  private readonly systems = this.gauge('stability_change_systems', 'Change systems in the org config; denominator of stability_change_system_integration_ratio.', []);
-  private readonly integrated = this.gauge('stability_change_systems_integrated', 'Integrated change systems; numerator of stability_change_system_integration_ratio.', []);
+  private readonly info = this.gauge(
+    'stability_kpi_info',
+    'One series per KPI, value 1, with its unit and direction (which way is better): rules join on kpi for the direction.',
+    ['kpi', 'unit', 'direction']
+  );
+  private readonly systems = this.gauge(
+    'stability_change_systems',
+    'Change systems in the org config; denominator of stability_change_system_integration_ratio.',
+    []
+  );
+  private readonly integrated = this.gauge(
+    'stability_change_systems_integrated',
+    'Integrated change systems; numerator of stability_change_system_integration_ratio.',
+    []
+  );
 
   private gauge(name: string, help: string, labelNames: readonly string[]) {
     return new Gauge({ name, help, labelNames: [...labelNames], registers: [this.registry] });
@@ -153,14 +212,30 @@ export interface KpiExport {
  * snapshot when the data changed or it is older than the service's max age, then re-renders.
  * Self-metrics and freeze state are registered in `registry` (the main one).
  */
-export function startKpiExport(service: KpiService, registry: Registry, options: { intervalMs: number; logger: Logger }): KpiExport {
+export function startKpiExport(
+  service: KpiService,
+  registry: Registry,
+  options: { intervalMs: number; logger: Logger }
+): KpiExport {
   const families = new KpiFamilies();
   let rendered = '';
   let renderedGzip = gzipSync('');
   let renderedRevision: Snapshot | null = null;
-  const duration = new Gauge({ name: 'ballast_kpi_refresh_duration_seconds', help: 'How long the last KPI refresh took (queries, roll-up and rendering).', registers: [registry] });
-  const lastSuccess = new Gauge({ name: 'ballast_kpi_last_refresh_timestamp_seconds', help: 'Unix time of the last successful KPI refresh.', registers: [registry] });
-  const storeErrors = new Counter({ name: 'ballast_store_errors_total', help: 'KPI refreshes that failed on a store error.', registers: [registry] });
+  const duration = new Gauge({
+    name: 'ballast_kpi_refresh_duration_seconds',
+    help: 'How long the last KPI refresh took (queries, roll-up and rendering).',
+    registers: [registry],
+  });
+  const lastSuccess = new Gauge({
+    name: 'ballast_kpi_last_refresh_timestamp_seconds',
+    help: 'Unix time of the last successful KPI refresh.',
+    registers: [registry],
+  });
+  const storeErrors = new Counter({
+    name: 'ballast_store_errors_total',
+    help: 'KPI refreshes that failed on a store error.',
+    registers: [registry],
+  });
   new Gauge({
     name: 'stability_freeze_active',
     help: 'Whether a freeze window is open now (1) or not (0), with its scope as labels.',
@@ -216,7 +291,7 @@ export function startKpiExport(service: KpiService, registry: Registry, options:
         const started = performance.now();
         void refresh().then(() => loop(started));
       },
-      Math.max(0, options.intervalMs - (performance.now() - lastStarted)),
+      Math.max(0, options.intervalMs - (performance.now() - lastStarted))
     );
     timer.unref(); // the refresher alone never keeps the process alive
   };

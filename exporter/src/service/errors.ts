@@ -13,7 +13,7 @@ export class NotFoundError extends Error {}
 export class ConflictError extends Error {
   constructor(
     message: string,
-    readonly issues: Issue[] = [],
+    readonly issues: Issue[] = []
   ) {
     super(message);
   }
@@ -24,7 +24,7 @@ export function zodIssues(error: z.ZodError, prefix = ''): Issue[] {
   return error.issues.map((issue) => {
     const path = issue.path.reduce<string>(
       (p, key) => (typeof key === 'number' ? `${p}[${key}]` : p ? `${p}.${String(key)}` : String(key)),
-      prefix,
+      prefix
     );
     const message =
       issue.code === 'unrecognized_keys'

@@ -30,7 +30,7 @@ export interface GateAnswer {
 export class GateService {
   constructor(
     private readonly store: Store,
-    private readonly orgs: OrgService,
+    private readonly orgs: OrgService
   ) {}
 
   /**
@@ -50,7 +50,11 @@ export class GateService {
     if (issues.length > 0) throw new ValidationError(issues);
 
     const owner = target.service ? org.ownerOf({ service: target.service }) : org.ownerOf({ team: target.team });
-    const resolved = { service: target.service, team: owner.team ?? undefined, businessLine: owner.businessLine ?? undefined };
+    const resolved = {
+      service: target.service,
+      team: owner.team ?? undefined,
+      businessLine: owner.businessLine ?? undefined,
+    };
     const open: OpenWindow[] = (await loadFreezeWindows(this.store.db))
       .filter((w) => overlaps(w.scope, [resolved], org))
       .map((w) => openOccurrence(w, at))
@@ -61,7 +65,13 @@ export class GateService {
       checkId: `gc-${randomUUID()}`,
       at: toIso(at),
       ...target,
-      freezes: open.map((w) => ({ id: w.id, name: w.name, reason: w.reason, startsAt: toIso(w.startsAt), endsAt: toIso(w.endsAt) })),
+      freezes: open.map((w) => ({
+        id: w.id,
+        name: w.name,
+        reason: w.reason,
+        startsAt: toIso(w.startsAt),
+        endsAt: toIso(w.endsAt),
+      })),
     };
     // Not a records write: it leaves the data revision (and so the KPIs) alone.
     await this.store.db

@@ -64,7 +64,7 @@ export class KpiService {
   constructor(
     private readonly store: Store,
     private readonly orgs: OrgService,
-    options: KpiServiceOptions = {},
+    options: KpiServiceOptions = {}
   ) {
     this.maxAgeMs = options.maxAgeMs ?? 60_000;
     this.now = options.now ?? Date.now;
@@ -106,8 +106,13 @@ export class KpiService {
     ]);
     // Rolled up like any tally: the overdue count rides in the `findings` field.
     const overdue = rollUp(
-      new Map([...overdueByTeam].map(([team, n]) => [team, Object.assign(emptyTally(), { counts: { ...emptyTally().counts, findings: n } })])),
-      index,
+      new Map(
+        [...overdueByTeam].map(([team, n]) => [
+          team,
+          Object.assign(emptyTally(), { counts: { ...emptyTally().counts, findings: n } }),
+        ])
+      ),
+      index
     );
     const snapshot: Snapshot = {
       revision,
@@ -127,7 +132,12 @@ export class KpiService {
   }
 
   /** Every scope's values for one window; `sources` limits the queries (series of one KPI). */
-  async computeWindow(range: WindowRange, index: OrgIndex, freezes: FreezeWindowSpec[], sources?: Source[]): Promise<WindowResult> {
+  async computeWindow(
+    range: WindowRange,
+    index: OrgIndex,
+    freezes: FreezeWindowSpec[],
+    sources?: Source[]
+  ): Promise<WindowResult> {
     const { policy } = index.org;
     const byTeam = await teamTallies(
       this.reader,
@@ -139,10 +149,13 @@ export class KpiService {
         transientMs: policy.transientAlertMinutes === null ? null : policy.transientAlertMinutes * 60_000,
         freezes,
       },
-      sources,
+      sources
     );
     const systems = index.org.changeSystems;
-    const ctx = { days: range.days, changeSystems: { integrated: systems.filter((s) => s.integrated).length, total: systems.length } };
+    const ctx = {
+      days: range.days,
+      changeSystems: { integrated: systems.filter((s) => s.integrated).length, total: systems.length },
+    };
     return { range, scopes: rollUp(byTeam, index).map((s) => ({ ...s, values: kpiValues(s.tally, ctx) })) };
   }
 
@@ -177,14 +190,21 @@ export class KpiService {
     const index = await this.orgs.index();
     const sources = sourcesOf(kpi);
     const freezes = sources.includes('freezes') ? await this.freezes() : [];
-    const series = new Map<string, { level: Level; businessLine: string | null; team: string | null; points: { at: string; value: number | null }[] }>();
+    const series = new Map<
+      string,
+      { level: Level; businessLine: string | null; team: string | null; points: { at: string; value: number | null }[] }
+    >();
     for (let at = from; at <= to; at += stepMs) {
       const range = windowRange(window, at, index.org.policy.timezone);
       const result = await this.computeWindow(range, index, freezes, [...sources]);
       for (const scope of result.scopes.filter((s) => matches(s, filter, index) && present(kpi, s))) {
         const key = `${scope.level}|${scope.businessLine}|${scope.team}`;
         let entry = series.get(key);
-        if (!entry) series.set(key, (entry = { level: scope.level, businessLine: scope.businessLine, team: scope.team, points: [] }));
+        if (!entry)
+          series.set(
+            key,
+            (entry = { level: scope.level, businessLine: scope.businessLine, team: scope.team, points: [] })
+          );
         entry.points.push({ at: toIso(at), value: scope.values[kpi].value });
       }
     }
@@ -213,7 +233,10 @@ export class KpiService {
     const revision = await this.store.revision();
     const index = await this.orgs.index();
     const freezes = await this.freezes();
-    const [now, before] = await Promise.all([this.computeWindow(current, index, freezes), this.computeWindow(previous, index, freezes)]);
+    const [now, before] = await Promise.all([
+      this.computeWindow(current, index, freezes),
+      this.computeWindow(previous, index, freezes),
+    ]);
     return { revision, index, kpis: KPI_SUMMARIES, scopes: judge(now, before, index) };
   }
 }
@@ -233,7 +256,7 @@ function judge(current: WindowResult, previous: WindowResult, index: OrgIndex) {
         statuses[kpi] = status(kpi, value, target);
         const prior = shown && before ? before.values[kpi].value : null;
         return [kpi, { value, target, status: statuses[kpi], previous: prior }];
-      }),
+      })
     );
     return { ...describeScope(scope, index), cells, score: overallScore(statuses) };
   });

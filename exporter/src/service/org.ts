@@ -25,7 +25,11 @@ export class OrgService {
   }
 
   async current(): Promise<{ org: Org; revision: number; index: OrgIndex }> {
-    const row = await this.store.db.selectFrom('org').select(['document', 'revision']).where('id', '=', 1).executeTakeFirst();
+    const row = await this.store.db
+      .selectFrom('org')
+      .select(['document', 'revision'])
+      .where('id', '=', 1)
+      .executeTakeFirst();
     const revision = row?.revision ?? 0;
     if (!this.cached || this.cached.revision !== revision) {
       const org = row ? orgSchema.parse(JSON.parse(row.document)) : orgSchema.parse({});
@@ -50,7 +54,9 @@ export class OrgService {
       await trx
         .insertInto('org')
         .values(values)
-        .onConflict((oc) => oc.column('id').doUpdateSet({ document: values.document, revision, updated_at: values.updated_at }))
+        .onConflict((oc) =>
+          oc.column('id').doUpdateSet({ document: values.document, revision, updated_at: values.updated_at })
+        )
         .execute();
       await this.reresolve(trx, index);
       return revision;
@@ -60,13 +66,20 @@ export class OrgService {
   private async refuseOrphans(trx: Parameters<Parameters<Store['write']>[0]>[0], index: OrgIndex) {
     const issues = [];
     for (const table of OWNED_TABLES) {
-      const services = await trx.selectFrom(table).select('service').distinct().where('service', 'is not', null).execute();
+      const services = await trx
+        .selectFrom(table)
+        .select('service')
+        .distinct()
+        .where('service', 'is not', null)
+        .execute();
       for (const { service } of services) {
-        if (service && !index.services.has(service)) issues.push({ path: table, message: `records name service "${service}"` });
+        if (service && !index.services.has(service))
+          issues.push({ path: table, message: `records name service "${service}"` });
       }
       const teams = await trx.selectFrom(table).select('team').distinct().where('service', 'is', null).execute();
       for (const { team } of teams) {
-        if (team && team !== UNASSIGNED_TEAM && !index.teams.has(team)) issues.push({ path: table, message: `records name team "${team}"` });
+        if (team && team !== UNASSIGNED_TEAM && !index.teams.has(team))
+          issues.push({ path: table, message: `records name team "${team}"` });
       }
     }
     if (issues.length > 0) {
@@ -86,7 +99,12 @@ export class OrgService {
           .execute();
       }
       for (const team of index.org.teams) {
-        await trx.updateTable(table).set({ business_line: team.businessLine }).where('service', 'is', null).where('team', '=', team.id).execute();
+        await trx
+          .updateTable(table)
+          .set({ business_line: team.businessLine })
+          .where('service', 'is', null)
+          .where('team', '=', team.id)
+          .execute();
       }
     }
     for (const system of index.org.changeSystems) {

@@ -7,7 +7,13 @@ import { z } from 'zod';
 import { checkRecord } from '../domain/checks.js';
 import { violatedFreezes } from '../domain/freezes.js';
 import type { Issue, OrgIndex } from '../domain/org.js';
-import { incidentStepSchema, recordId, recordSchemas, type Collection, type IncidentStepInput } from '../domain/records.js';
+import {
+  incidentStepSchema,
+  recordId,
+  recordSchemas,
+  type Collection,
+  type IncidentStepInput,
+} from '../domain/records.js';
 import { toIso, toMs } from '../domain/time.js';
 import { fromRow, sameRow, SPECS, toRow, type ApiRecord, type CollectionSpec, type Row } from '../store/collections.js';
 import type { IncidentStepRow } from '../store/schema.js';
@@ -35,7 +41,7 @@ export type Merge = (incoming: ApiRecord, stored: ApiRecord) => ApiRecord;
 /** Fields a client may send back from a GET: accepted and ignored, as they are derived. */
 const readOnly = { id: recordId.optional(), businessLine: z.string().optional(), updatedAt: z.string().optional() };
 const writeSchemas = Object.fromEntries(
-  Object.entries(recordSchemas).map(([c, schema]) => [c, schema.extend(readOnly).strict()]),
+  Object.entries(recordSchemas).map(([c, schema]) => [c, schema.extend(readOnly).strict()])
 ) as unknown as Record<Collection, z.ZodType<ApiRecord>>;
 
 interface Parsed {
@@ -55,7 +61,7 @@ export class RecordService {
   constructor(
     private readonly store: Store,
     private readonly orgs: OrgService,
-    freezes?: FreezeService,
+    freezes?: FreezeService
   ) {
     this.freezes = freezes ?? new FreezeService(store, orgs);
   }
@@ -72,9 +78,12 @@ export class RecordService {
 
   async batch(collection: Collection, body: unknown): Promise<BatchResult> {
     const records = (body as { records?: unknown } | null)?.records;
-    if (!Array.isArray(records)) throw new ValidationError([{ path: 'records', message: 'must be an array of records' }]);
+    if (!Array.isArray(records))
+      throw new ValidationError([{ path: 'records', message: 'must be an array of records' }]);
     if (records.length > MAX_BATCH) {
-      throw new ValidationError([{ path: 'records', message: `at most ${MAX_BATCH} records per batch (got ${records.length})` }]);
+      throw new ValidationError([
+        { path: 'records', message: `at most ${MAX_BATCH} records per batch (got ${records.length})` },
+      ]);
     }
     const issues: Issue[] = [];
     const parsed: Parsed[] = [];
@@ -84,7 +93,8 @@ export class RecordService {
         const input = parseRecord(collection, raw, `records[${i}]`);
         const id = input.id as string | undefined;
         if (id === undefined) issues.push({ path: `records[${i}].id`, message: 'is required' });
-        else if (seen.has(id)) issues.push({ path: `records[${i}].id`, message: `duplicate of records[${seen.get(id)}]` });
+        else if (seen.has(id))
+          issues.push({ path: `records[${i}].id`, message: `duplicate of records[${seen.get(id)}]` });
         else {
           seen.set(id, i);
           parsed.push({ id, input });
@@ -95,7 +105,14 @@ export class RecordService {
       }
     });
     if (issues.length > 0) throw new ValidationError(issues);
-    return summary(await this.writeAll(collection, parsed, 'records', parsed.map((p) => seen.get(p.id)!)));
+    return summary(
+      await this.writeAll(
+        collection,
+        parsed,
+        'records',
+        parsed.map((p) => seen.get(p.id)!)
+      )
+    );
   }
 
   /**
@@ -106,7 +123,9 @@ export class RecordService {
    */
   async mergeBatch(collection: Collection, records: Parsed[], merge: Merge, org: OrgIndex): Promise<BatchResult> {
     if (records.length > MAX_BATCH) {
-      throw new ValidationError([{ path: 'records', message: `at most ${MAX_BATCH} records per batch (got ${records.length})` }]);
+      throw new ValidationError([
+        { path: 'records', message: `at most ${MAX_BATCH} records per batch (got ${records.length})` },
+      ]);
     }
     return summary(await this.writeAll(collection, records, 'records', undefined, { merge, org }));
   }
@@ -115,12 +134,23 @@ export class RecordService {
    * Checks every record against the org and writes them in one transaction; nothing is written
    * when any record is refused. `positions` are the records' indexes in the request.
    */
-  private async writeAll(collection: Collection, records: Parsed[], prefix: string, positions?: number[], options: WriteOptions = {}): Promise<WriteOutcome[]> {
+  private async writeAll(
+    collection: Collection,
+    records: Parsed[],
+    prefix: string,
+    positions?: number[],
+    options: WriteOptions = {}
+  ): Promise<WriteOutcome[]> {
     const spec = SPECS[collection];
     const org = options.org ?? (await this.orgs.index());
     const at = (i: number) => (prefix ? `${prefix}[${positions?.[i] ?? i}]` : '');
     return this.store.write(async (trx) => {
-      const stored = await this.store.rowsById(trx, spec.table, records.map((r) => r.id), { lock: true });
+      const stored = await this.store.rowsById(
+        trx,
+        spec.table,
+        records.map((r) => r.id),
+        { lock: true }
+      );
       const existing = new Map(stored.map((r) => [r.id, r]));
       if (options.merge) records = mergeWithStored(spec, records, existing, options.merge, at);
       const incidents = collection === 'actions' ? await this.incidentOwners(trx, records) : undefined;
@@ -137,7 +167,13 @@ export class RecordService {
       const now = Date.now();
       const writes: Row[] = [];
       const outcomes: WriteOutcome[] = [];
-      const stepsBefore = collection === 'incidents' ? await this.stepsOf(trx, records.map((r) => r.id)) : undefined;
+      const stepsBefore =
+        collection === 'incidents'
+          ? await this.stepsOf(
+              trx,
+              records.map((r) => r.id)
+            )
+          : undefined;
       const stepWrites: { id: string; steps: IncidentStepInput[] }[] = [];
       for (const { id, input } of records) {
         const row = toRow(spec, id, input, { org, incidentOwner: (i) => incidents?.get(i) });
@@ -154,15 +190,27 @@ export class RecordService {
       await this.store.upsertRows(trx, spec.table, writes);
       for (const { id, steps } of stepWrites) {
         await trx.deleteFrom('incident_steps').where('incident_id', '=', id).execute();
-        await trx.insertInto('incident_steps').values(dedupeSteps(steps).map((s) => stepRow(id, s))).execute();
+        await trx
+          .insertInto('incident_steps')
+          .values(dedupeSteps(steps).map((s) => stepRow(id, s)))
+          .execute();
       }
       return outcomes;
     });
   }
 
   private async incidentOwners(ex: Executor, records: Parsed[]) {
-    const rows = await this.store.rowsById(ex, 'incidents', records.map((r) => r.input.incident as string));
-    return new Map(rows.map((r) => [r.id as string, { team: r.team as string | null, business_line: r.business_line as string | null }]));
+    const rows = await this.store.rowsById(
+      ex,
+      'incidents',
+      records.map((r) => r.input.incident as string)
+    );
+    return new Map(
+      rows.map((r) => [
+        r.id as string,
+        { team: r.team as string | null, business_line: r.business_line as string | null },
+      ])
+    );
   }
 
   private async stepsOf(ex: Executor, ids: string[]): Promise<Map<string, IncidentStepRow[]>> {
@@ -193,7 +241,8 @@ export class RecordService {
         .onConflict((oc) => oc.columns(['incident_id', 'step', 'at']).doNothing())
         .executeTakeFirst();
       const inserted = Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
-      if (inserted) await trx.updateTable('incidents').set({ updated_at: Date.now() }).where('id', '=', incidentId).execute();
+      if (inserted)
+        await trx.updateTable('incidents').set({ updated_at: Date.now() }).where('id', '=', incidentId).execute();
       return inserted;
     });
     return { record: (await this.get('incidents', incidentId)) as ApiRecord, added };
@@ -226,7 +275,10 @@ export class RecordService {
     if (!deleted) throw new NotFoundError(`${collection.replace(/s$/, '')} "${id}" not found`);
   }
 
-  async list(collection: Collection, query: RecordQuery): Promise<{ items: ApiRecord[]; total: number; limit: number; offset: number }> {
+  async list(
+    collection: Collection,
+    query: RecordQuery
+  ): Promise<{ items: ApiRecord[]; total: number; limit: number; offset: number }> {
     if (collection === 'freezes') return this.freezes.list({ ...query, active: query.flags.active });
     const spec = SPECS[collection];
     const { limit, offset } = query;
@@ -239,12 +291,18 @@ export class RecordService {
       // columns the freeze rule reads, a step at a time, then only the page is read whole.
       const windows = await this.freezes.windows();
       const ids: string[] = [];
-      for await (const rows of this.store.scan(spec.table, { where, orderBy: spec.timeColumn, columns: CHANGE_MOMENT_COLUMNS })) {
+      for await (const rows of this.store.scan(spec.table, {
+        where,
+        orderBy: spec.timeColumn,
+        columns: CHANGE_MOMENT_COLUMNS,
+      })) {
         const violated = violatedFreezes(windows, rows.map(changeMoment));
         for (const [i, row] of rows.entries()) if (violated[i]!.length > 0 === violation) ids.push(row.id as string);
       }
       const pageIds = ids.slice(offset, offset + limit);
-      const byId = new Map<string, Row>((await this.store.rowsById(this.store.db, spec.table, pageIds)).map((row) => [row.id as string, row]));
+      const byId = new Map<string, Row>(
+        (await this.store.rowsById(this.store.db, spec.table, pageIds)).map((row) => [row.id as string, row])
+      );
       const page = pageIds.map((id) => byId.get(id)).filter((row): row is Row => row !== undefined); // one deleted meanwhile is left out
       return { items: await this.present(spec, page), total: ids.length, limit, offset };
     }
@@ -259,7 +317,10 @@ export class RecordService {
       records.forEach((record, i) => (record.violatedFreezes = violated[i]));
     }
     if (spec.collection === 'incidents' && records.length > 0) {
-      const steps = await this.stepsOf(this.store.db, rows.map((r) => r.id as string));
+      const steps = await this.stepsOf(
+        this.store.db,
+        rows.map((r) => r.id as string)
+      );
       for (const record of records) {
         record.steps = (steps.get(record.id as string) ?? []).map((s) => ({
           step: s.step,
@@ -282,7 +343,13 @@ function summary(outcomes: WriteOutcome[]): BatchResult {
 }
 
 /** Each record merged with its stored row (as the API shows it), then validated like any write. */
-function mergeWithStored(spec: CollectionSpec, records: Parsed[], existing: Map<unknown, Row>, merge: Merge, at: (i: number) => string): Parsed[] {
+function mergeWithStored(
+  spec: CollectionSpec,
+  records: Parsed[],
+  existing: Map<unknown, Row>,
+  merge: Merge,
+  at: (i: number) => string
+): Parsed[] {
   const issues: Issue[] = [];
   const merged = records.map(({ id, input }, i) => {
     const before = existing.get(id);
@@ -324,8 +391,11 @@ function dedupeSteps(steps: IncidentStepInput[]): IncidentStepInput[] {
 }
 
 function sameSteps(next: IncidentStepInput[], stored: IncidentStepRow[]): boolean {
-  const key = (s: { step: string; at: number; owner: string; note: string | null }) => `${s.at}|${s.step}|${s.owner}|${s.note ?? ''}`;
-  const a = dedupeSteps(next).map((s) => key(stepRow('', s))).sort();
+  const key = (s: { step: string; at: number; owner: string; note: string | null }) =>
+    `${s.at}|${s.step}|${s.owner}|${s.note ?? ''}`;
+  const a = dedupeSteps(next)
+    .map((s) => key(stepRow('', s)))
+    .sort();
   const b = stored.map(key).sort();
   return a.length === b.length && a.every((k, i) => k === b[i]);
 }
@@ -351,7 +421,11 @@ function conditions(spec: CollectionSpec, query: RecordQuery, org: OrgIndex): Co
     case 'alerts': {
       const verdicts = query.verdict ?? [];
       if (verdicts.length === 1 && verdicts[0] === 'none') where.push({ column: 'verdict', op: 'is_null' });
-      else inList('verdict', verdicts.filter((v) => v !== 'none'));
+      else
+        inList(
+          'verdict',
+          verdicts.filter((v) => v !== 'none')
+        );
       if (flags.highSeverity) inList('severity', org.org.policy.highSeverities);
       break;
     }
@@ -359,7 +433,8 @@ function conditions(spec: CollectionSpec, query: RecordQuery, org: OrgIndex): Co
     case 'actions': {
       const closed = spec.collection === 'findings' ? 'closed_at' : 'completed_at';
       if (flags.open) where.push({ column: closed, op: 'is_null' });
-      if (flags.overdue) where.push({ column: closed, op: 'is_null' }, { column: 'due_at', op: '<', value: Date.now() });
+      if (flags.overdue)
+        where.push({ column: closed, op: 'is_null' }, { column: 'due_at', op: '<', value: Date.now() });
       break;
     }
     case 'changes':

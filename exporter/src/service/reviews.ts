@@ -43,7 +43,7 @@ export class ReviewService {
     private readonly store: Store,
     private readonly orgs: OrgService,
     private readonly kpis: KpiService,
-    private readonly records: RecordService,
+    private readonly records: RecordService
   ) {}
 
   /** The review of the period containing `at`, computed from the records as they are now. */
@@ -82,10 +82,24 @@ export class ReviewService {
     const { id = `rv-${randomUUID()}`, title, notes, ...draftInput } = parsed.data;
     const existing = await this.find(id);
     if (existing) return { review: existing, created: false };
-    const review: SavedReview = { id, title, ...(notes !== undefined ? { notes } : {}), savedAt: toIso(this.kpis.now()), ...(await this.draft(draftInput)) };
+    const review: SavedReview = {
+      id,
+      title,
+      ...(notes !== undefined ? { notes } : {}),
+      savedAt: toIso(this.kpis.now()),
+      ...(await this.draft(draftInput)),
+    };
     const inserted = await this.store.db
       .insertInto('reviews')
-      .values({ id, title, period: review.period, from_at: Date.parse(review.from), to_at: Date.parse(review.to), saved_at: Date.parse(review.savedAt), document: JSON.stringify(review) })
+      .values({
+        id,
+        title,
+        period: review.period,
+        from_at: Date.parse(review.from),
+        to_at: Date.parse(review.to),
+        saved_at: Date.parse(review.savedAt),
+        document: JSON.stringify(review),
+      })
       .onConflict((oc) => oc.column('id').doNothing())
       .executeTakeFirst();
     // A concurrent save of the same id won the race: answer with what it stored.
@@ -101,7 +115,14 @@ export class ReviewService {
       .orderBy('id')
       .execute();
     return {
-      items: rows.map((r) => ({ id: r.id, title: r.title, period: r.period, from: toIso(r.from_at), to: toIso(r.to_at), savedAt: toIso(r.saved_at) })),
+      items: rows.map((r) => ({
+        id: r.id,
+        title: r.title,
+        period: r.period,
+        from: toIso(r.from_at),
+        to: toIso(r.to_at),
+        savedAt: toIso(r.saved_at),
+      })),
     };
   }
 
@@ -130,7 +151,10 @@ export class ReviewService {
       .orderBy('id')
       .limit(TOP_INCIDENTS)
       .execute();
-    return this.inOrder('incidents', rows.map((r) => r.id));
+    return this.inOrder(
+      'incidents',
+      rows.map((r) => r.id)
+    );
   }
 
   /** Actions due before `to` and not completed by then, longest overdue first. */
@@ -143,7 +167,13 @@ export class ReviewService {
       base.select('id').orderBy('due_at').orderBy('id').limit(OVERDUE_ACTIONS).execute(),
       base.select((eb) => eb.fn.countAll().as('total')).executeTakeFirst(),
     ]);
-    return { items: await this.inOrder('actions', rows.map((r) => r.id)), total: Number(count?.total ?? 0) };
+    return {
+      items: await this.inOrder(
+        'actions',
+        rows.map((r) => r.id)
+      ),
+      total: Number(count?.total ?? 0),
+    };
   }
 
   private async inOrder(collection: 'incidents' | 'actions', ids: string[]) {

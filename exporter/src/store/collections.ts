@@ -42,7 +42,11 @@ export interface CollectionSpec {
 }
 
 const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-const field = (name: string, type: FieldType = 'text', column = snake(name)): FieldSpec => ({ field: name, type, column });
+const field = (name: string, type: FieldType = 'text', column = snake(name)): FieldSpec => ({
+  field: name,
+  type,
+  column,
+});
 const times = (...names: string[]) => names.map((n) => field(n, 'time'));
 const texts = (...names: string[]) => names.map((n) => field(n));
 
@@ -73,7 +77,11 @@ export const SPECS: Record<Collection, CollectionSpec> = {
     table: 'findings',
     timeColumn: 'found_at',
     owned: true,
-    fields: [field('check', 'text', 'check_name'), ...texts('targetType', 'severity'), ...times('foundAt', 'dueAt', 'closedAt')],
+    fields: [
+      field('check', 'text', 'check_name'),
+      ...texts('targetType', 'severity'),
+      ...times('foundAt', 'dueAt', 'closedAt'),
+    ],
     filters: { check: 'check_name', targetType: 'target_type', severity: 'severity' },
   },
   changes: {
@@ -160,7 +168,10 @@ export function toRow(spec: CollectionSpec, id: string, input: ApiRecord, ctx: M
     else row[f.column] = value as string | number;
   }
   if (spec.owned) {
-    const owner = ctx.org.ownerOf({ service: input.service as string | undefined, team: input.team as string | undefined });
+    const owner = ctx.org.ownerOf({
+      service: input.service as string | undefined,
+      team: input.team as string | undefined,
+    });
     row.service = (input.service as string | undefined) ?? null;
     row.team = owner.team;
     row.business_line = owner.businessLine;
@@ -178,7 +189,8 @@ export function fromRow(spec: CollectionSpec, row: Row): ApiRecord {
     else if (f.type === 'flag') record[f.field] = value === 1;
     else record[f.field] = value;
   }
-  if (spec.owned) Object.assign(record, dropNulls({ service: row.service, team: row.team, businessLine: row.business_line }));
+  if (spec.owned)
+    Object.assign(record, dropNulls({ service: row.service, team: row.team, businessLine: row.business_line }));
   Object.assign(record, spec.present?.(row));
   record.updatedAt = toIso(row.updated_at as number);
   return record;

@@ -31,7 +31,8 @@ export interface Connection {
 
 export function connect(config: StoreConfig): Connection {
   if (config.databaseUrl && /^postgres(ql)?:\/\//.test(config.databaseUrl)) return connectPostgres(config.databaseUrl);
-  if (config.databaseUrl) throw new Error('DATABASE_URL must start with postgres:// (leave it unset for the embedded store)');
+  if (config.databaseUrl)
+    throw new Error('DATABASE_URL must start with postgres:// (leave it unset for the embedded store)');
   return connectSqlite(config.dataDir);
 }
 
@@ -44,7 +45,12 @@ function connectSqlite(dataDir: string): Connection {
   database.pragma('synchronous = NORMAL'); // durable across process crashes in WAL mode
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
-  return { kind: 'sqlite', db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }), location: file, locksRows: false };
+  return {
+    kind: 'sqlite',
+    db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }),
+    location: file,
+    locksRows: false,
+  };
 }
 
 // bigint (epoch ms, counts) and numeric (sums) as JS numbers: all our values fit in 2^53.

@@ -11,7 +11,13 @@ import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { FreezeWindowSpec } from '../domain/freezes.js';
 import { emptyTally, type Stage, type Tally } from '../domain/kpis.js';
 import type { Database } from './schema.js';
-import { alertVerdictColumns, changeColumns, countedAlerts, countedChanges, freezeViolationCounts } from './tally-sql.js';
+import {
+  alertVerdictColumns,
+  changeColumns,
+  countedAlerts,
+  countedChanges,
+  freezeViolationCounts,
+} from './tally-sql.js';
 
 export interface TallyQuery {
   from: number;
@@ -87,7 +93,7 @@ const QUERIES: Record<Source, (db: Db, q: TallyQuery, out: Tallies) => Promise<v
           and detected_at <= acknowledged_at and acknowledged_at <= recovered_at then 1 else 0 end) as "completeTimestamps",
         sum(case when caused_by_change is not null and ${recovered} then 1 else 0 end) as "changeIncidentsRecovered",
         sum(case when caused_by_change is not null and ${recovered} then recovered_at - started_at else 0 end) as "changeIncidentRecoveryMs"
-      from incidents where ${incidentWhere(q)} group by team`,
+      from incidents where ${incidentWhere(q)} group by team`
     );
     out.add('incidents', result);
   },
@@ -96,7 +102,7 @@ const QUERIES: Record<Source, (db: Db, q: TallyQuery, out: Tallies) => Promise<v
     const result = await rows(
       db,
       sql`select team, recovered_at - started_at as ms from incidents
-        where ${incidentWhere(q)} and recovered_at is not null and recovered_at < ${q.to}`,
+        where ${incidentWhere(q)} and recovered_at is not null and recovered_at < ${q.to}`
     );
     for (const row of result) out.of(row.team).samples.recoveries.push(num(row.ms));
   },
@@ -115,7 +121,7 @@ const QUERIES: Record<Source, (db: Db, q: TallyQuery, out: Tallies) => Promise<v
         timed as (
           select team, step, at - coalesce(lag(at) over (partition by incident_id order by at, step), started_at) as ms
           from firsts)
-        select team, step, count(*) as n, sum(ms) as ms from timed where ms >= 0 group by team, step`,
+        select team, step, count(*) as n, sum(ms) as ms from timed where ms >= 0 group by team, step`
     );
     for (const row of result) {
       const stage = out.of(row.team).stages[row.step as Stage];
@@ -126,7 +132,10 @@ const QUERIES: Record<Source, (db: Db, q: TallyQuery, out: Tallies) => Promise<v
   },
 
   async alerts(db, q, out) {
-    const result = await rows(db, sql`select team, ${alertVerdictColumns(q.transientMs)} from alerts where ${countedAlerts(q)} group by team`);
+    const result = await rows(
+      db,
+      sql`select team, ${alertVerdictColumns(q.transientMs)} from alerts where ${countedAlerts(q)} group by team`
+    );
     out.add('alerts', result);
   },
 
@@ -135,13 +144,16 @@ const QUERIES: Record<Source, (db: Db, q: TallyQuery, out: Tallies) => Promise<v
       db,
       sql`select team, count(*) as "findings",
         sum(case when closed_at is not null and closed_at < ${q.to} then 1 else 0 end) as "findingsClosed"
-      from findings where found_at >= ${q.from} and found_at < ${q.to} group by team`,
+      from findings where found_at >= ${q.from} and found_at < ${q.to} group by team`
     );
     out.add('findings', result);
   },
 
   async changes(db, q, out) {
-    const result = await rows(db, sql`select team, ${changeColumns()} from changes where ${countedChanges(q)} group by team`);
+    const result = await rows(
+      db,
+      sql`select team, ${changeColumns()} from changes where ${countedChanges(q)} group by team`
+    );
     out.add('changes', result);
   },
 
@@ -154,7 +166,7 @@ const QUERIES: Record<Source, (db: Db, q: TallyQuery, out: Tallies) => Promise<v
       db,
       sql`select team, count(*) as "actionsDue",
         sum(case when completed_at is not null and completed_at < ${q.to} then 1 else 0 end) as "actionsCompleted"
-      from actions where due_at >= ${q.from} and due_at < ${q.to} group by team`,
+      from actions where due_at >= ${q.from} and due_at < ${q.to} group by team`
     );
     out.add('actions', result);
   },
@@ -163,7 +175,7 @@ const QUERIES: Record<Source, (db: Db, q: TallyQuery, out: Tallies) => Promise<v
     const result = await rows(
       db,
       sql`select team, count(*) as "drills", sum(score) as "drillScore"
-      from drills where started_at >= ${q.from} and started_at < ${q.to} group by team`,
+      from drills where started_at >= ${q.from} and started_at < ${q.to} group by team`
     );
     out.add('drills', result);
   },
@@ -181,20 +193,27 @@ const QUERIES: Record<Source, (db: Db, q: TallyQuery, out: Tallies) => Promise<v
         sum(case when result is not null then 1 else 0 end) as "deploysWithResult",
         sum(case when result is not null and ${caused} then 1 else 0 end) as "deploysCausingIncidents",
         sum(case when ${leadTimeKnown(q)} then 1 else 0 end) as "deploysWithLeadTime"
-      from changes where ${deployWhere(q)} group by team`,
+      from changes where ${deployWhere(q)} group by team`
     );
     out.add('deploys', result);
   },
 
   /** Individual lead times (samples, for the median). */
   async leadTimes(db, q, out) {
-    const result = await rows(db, sql`select team, finished_at - committed_at as ms from changes where ${deployWhere(q)} and ${leadTimeKnown(q)}`);
+    const result = await rows(
+      db,
+      sql`select team, finished_at - committed_at as ms from changes where ${deployWhere(q)} and ${leadTimeKnown(q)}`
+    );
     for (const row of result) out.of(row.team).samples.leadTimes.push(num(row.ms));
   },
 };
 
 /** Team tallies of one window; only the given sources are queried (all by default). */
-export async function teamTallies(db: Db, q: TallyQuery, sources: Iterable<Source> = SOURCES): Promise<Map<string | null, Tally>> {
+export async function teamTallies(
+  db: Db,
+  q: TallyQuery,
+  sources: Iterable<Source> = SOURCES
+): Promise<Map<string | null, Tally>> {
   const out = new Tallies();
   for (const source of new Set(sources)) await QUERIES[source](db, q, out);
   return out.byTeam;
@@ -204,8 +223,7 @@ export async function teamTallies(db: Db, q: TallyQuery, sources: Iterable<Sourc
 export async function overdueFindings(db: Db, now: number): Promise<Map<string | null, number>> {
   const result = await rows(
     db,
-    sql`select team, count(*) as n from findings where closed_at is null and due_at is not null and due_at < ${now} group by team`,
+    sql`select team, count(*) as n from findings where closed_at is null and due_at is not null and due_at < ${now} group by team`
   );
   return new Map(result.map((r) => [r.team, num(r.n)]));
 }
-

@@ -42,7 +42,7 @@ export class Store {
     readonly kind: StoreKind,
     readonly db: Kysely<Database>,
     readonly location: string,
-    private readonly locksRows: boolean,
+    private readonly locksRows: boolean
   ) {}
 
   /** Connects and applies pending migrations. */
@@ -115,9 +115,7 @@ export class Store {
     if (rows.length === 0) return;
     const columns = Object.keys(rows[0]!);
     const perStatement = Math.max(1, Math.floor(MAX_PARAMS / columns.length));
-    const updates = Object.fromEntries(
-      columns.filter((c) => c !== 'id').map((c) => [c, sql.ref(`excluded.${c}`)]),
-    );
+    const updates = Object.fromEntries(columns.filter((c) => c !== 'id').map((c) => [c, sql.ref(`excluded.${c}`)]));
     for (let i = 0; i < rows.length; i += perStatement) {
       await (ex as Kysely<any>)
         .insertInto(table)
@@ -148,11 +146,23 @@ export class Store {
   async *scan(table: string, query: ScanQuery): AsyncGenerator<Row[]> {
     const step = query.step ?? 10_000;
     const columns = [...new Set([...query.columns, query.orderBy, 'id'])];
-    const base = applyConditions((this.db as Kysely<any>).selectFrom(table), query.where).select(columns).orderBy(query.orderBy, 'desc').orderBy('id').limit(step);
+    const base = applyConditions((this.db as Kysely<any>).selectFrom(table), query.where)
+      .select(columns)
+      .orderBy(query.orderBy, 'desc')
+      .orderBy('id')
+      .limit(step);
     let last: Row | undefined;
     for (;;) {
       const after = last;
-      const next = after === undefined ? base : base.where((eb: any) => eb.or([eb(query.orderBy, '<', after[query.orderBy]), eb.and([eb(query.orderBy, '=', after[query.orderBy]), eb('id', '>', after.id)])]));
+      const next =
+        after === undefined
+          ? base
+          : base.where((eb: any) =>
+              eb.or([
+                eb(query.orderBy, '<', after[query.orderBy]),
+                eb.and([eb(query.orderBy, '=', after[query.orderBy]), eb('id', '>', after.id)]),
+              ])
+            );
       const rows = (await next.execute()) as Row[];
       if (rows.length > 0) yield rows;
       if (rows.length < step) return;

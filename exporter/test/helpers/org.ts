@@ -22,6 +22,11 @@ export function smallOrg(): Org {
       { id: 'manual', name: 'Manual console', integrated: false },
     ],
     goals: [{ year: 2026, kpi: 'mttr_seconds', target: 1800 }],
-    policy: { highPriorities: ['P0', 'P1'], highSeverities: ['critical'], timezone: 'UTC', transientAlertMinutes: null },
+    policy: {
+      highPriorities: ['P0', 'P1'],
+      highSeverities: ['critical'],
+      timezone: 'UTC',
+      transientAlertMinutes: null,
+    },
   };
 }

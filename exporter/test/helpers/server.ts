@@ -12,14 +12,22 @@ export const TOKENS = {
 
 export interface TestServer extends RunningServer {
   /** fetch against the server with the given role's token (or none). */
-  call(method: string, path: string, options?: { role?: keyof typeof TOKENS | null; body?: unknown; headers?: Record<string, string> }): Promise<Response>;
+  call(
+    method: string,
+    path: string,
+    options?: { role?: keyof typeof TOKENS | null; body?: unknown; headers?: Record<string, string> }
+  ): Promise<Response>;
 }
 
 export async function startTestServer(store: StoreConfig, overrides: Partial<Config> = {}): Promise<TestServer> {
   const logger = pino({ level: 'silent' });
   const config = configFromEnv(
-    { BALLAST_TOKENS: Object.entries(TOKENS).map(([role, token]) => `${role}:${token}`).join(',') },
-    { port: 0, host: '127.0.0.1', ...store, ...overrides },
+    {
+      BALLAST_TOKENS: Object.entries(TOKENS)
+        .map(([role, token]) => `${role}:${token}`)
+        .join(','),
+    },
+    { port: 0, host: '127.0.0.1', ...store, ...overrides }
   );
   const services = await openServices(config, logger);
   const server = await startServer(config, logger, services);

@@ -20,35 +20,44 @@ const STATUS_RGB = {
 const rowNames = () => screen.getAllByRole('rowheader').map((h) => h.textContent);
 
 describe('Scorecard view', () => {
-  it.each(['dark', 'light'] as const)('Ballast frames, %s theme: scopes with owners, KPI columns, cells with value, target, status colour and trend', (mode) => {
-    renderPanel(panelProps([ballastScorecardFrame(2, 3)]), mode);
-    const grid = screen.getByRole('grid', { name: 'Stability scorecard' });
-    // Header: scope, score, the twelve KPIs in the default order.
-    const headers = within(grid).getAllByRole('columnheader').map((h) => h.textContent);
-    expect(headers[0]).toMatch(/^Scope/);
-    expect(headers[1]).toMatch(/^Score/);
-    expect(headers.slice(2)).toHaveLength(12);
-    expect(headers[3]).toMatch(/^MTTR/);
-    expect(headers[3]).toMatch(/lower is better/);
-    // Rows: org, business lines with owner, teams with manager.
-    expect(rowNames()[0]).toBe('Organization');
-    expect(rowNames()[1]).toMatch(/^Payments.*Owner: A\. Moreau$/);
-    expect(rowNames()[2]).toMatch(/Manager: /);
-    // Every cell: status attribute and the theme's colour for it; value, target and trend.
-    const cells = within(grid).getAllByRole('gridcell').filter((c) => c.hasAttribute('data-status'));
-    expect(cells).toHaveLength(9 * 12);
-    for (const status of ['met', 'at_risk', 'missed'] as const) {
-      const cell = cells.find((c) => c.getAttribute('data-status') === status)!;
-      expect(cell, status).toBeDefined();
-      const style = getComputedStyle(cell);
-      expect(style.borderLeftColor, `${mode} ${status}`).toBe(STATUS_RGB[mode][status]);
-      expect(style.backgroundColor || style.background).not.toMatch(/^(|transparent)$/);
+  it.each(['dark', 'light'] as const)(
+    'Ballast frames, %s theme: scopes with owners, KPI columns, cells with value, target, status colour and trend',
+    (mode) => {
+      renderPanel(panelProps([ballastScorecardFrame(2, 3)]), mode);
+      const grid = screen.getByRole('grid', { name: 'Stability scorecard' });
+      // Header: scope, score, the twelve KPIs in the default order.
+      const headers = within(grid)
+        .getAllByRole('columnheader')
+        .map((h) => h.textContent);
+      expect(headers[0]).toMatch(/^Scope/);
+      expect(headers[1]).toMatch(/^Score/);
+      expect(headers.slice(2)).toHaveLength(12);
+      expect(headers[3]).toMatch(/^MTTR/);
+      expect(headers[3]).toMatch(/lower is better/);
+      // Rows: org, business lines with owner, teams with manager.
+      expect(rowNames()[0]).toBe('Organization');
+      expect(rowNames()[1]).toMatch(/^Payments.*Owner: A\. Moreau$/);
+      expect(rowNames()[2]).toMatch(/Manager: /);
+      // Every cell: status attribute and the theme's colour for it; value, target and trend.
+      const cells = within(grid)
+        .getAllByRole('gridcell')
+        .filter((c) => c.hasAttribute('data-status'));
+      expect(cells).toHaveLength(9 * 12);
+      for (const status of ['met', 'at_risk', 'missed'] as const) {
+        const cell = cells.find((c) => c.getAttribute('data-status') === status)!;
+        expect(cell, status).toBeDefined();
+        const style = getComputedStyle(cell);
+        expect(style.borderLeftColor, `${mode} ${status}`).toBe(STATUS_RGB[mode][status]);
+        expect(style.backgroundColor || style.background).not.toMatch(/^(|transparent)$/);
+      }
+      const mttr = cells.find((c) => /^MTTR for Organization/.test(c.getAttribute('aria-label')!))!;
+      expect(mttr.getAttribute('aria-label')).toMatch(
+        /^MTTR for Organization: (\d+h \d\dm|\d+m), target 45m, (met|at risk|missed), previous window/
+      );
+      expect(mttr.textContent).toMatch(/≤ 45m/);
+      expect(mttr.querySelector('[data-trend]')).not.toBeNull();
     }
-    const mttr = cells.find((c) => /^MTTR for Organization/.test(c.getAttribute('aria-label')!))!;
-    expect(mttr.getAttribute('aria-label')).toMatch(/^MTTR for Organization: (\d+h \d\dm|\d+m), target 45m, (met|at risk|missed), previous window/);
-    expect(mttr.textContent).toMatch(/≤ 45m/);
-    expect(mttr.querySelector('[data-trend]')).not.toBeNull();
-  });
+  );
 
   it('Prometheus frames: the same scorecard from stability_* series, targets and the previous-window query', () => {
     renderPanel(panelProps(prometheusFrames(2, 3)));
@@ -63,7 +72,9 @@ describe('Scorecard view', () => {
   it('Prometheus frames without targets or previous window: says what is missing', () => {
     const only = prometheusFrames(1, 2).filter((f) => f.refId === 'A');
     renderPanel(panelProps(only));
-    expect(screen.getByTestId('ballast-notes')).toHaveTextContent(/No stability_kpi_window_target series of window ytd.*No previous window \(query refId "previous"/);
+    expect(screen.getByTestId('ballast-notes')).toHaveTextContent(
+      /No stability_kpi_window_target series of window ytd.*No previous window \(query refId "previous"/
+    );
   });
 
   it('sorts by any column: click a KPI header for highest first, again for lowest, a third time for none', async () => {
@@ -73,7 +84,9 @@ describe('Scorecard view', () => {
     const lineValues = () =>
       screen
         .getAllByRole('gridcell')
-        .filter((c) => /^Alert accuracy for (Payments|Retail|Logistics|Identity):/.test(c.getAttribute('aria-label') ?? ''))
+        .filter((c) =>
+          /^Alert accuracy for (Payments|Retail|Logistics|Identity):/.test(c.getAttribute('aria-label') ?? '')
+        )
         .map((c) => parseFloat(c.textContent!));
     await user.click(within(header).getByRole('button'));
     expect(header).toHaveAttribute('aria-sort', 'descending');
@@ -84,7 +97,11 @@ describe('Scorecard view', () => {
     await user.click(within(header).getByRole('button'));
     expect(header).toHaveAttribute('aria-sort', 'none');
     await user.click(within(screen.getByRole('columnheader', { name: /^Scope/ })).getByRole('button'));
-    expect(rowNames().slice(1).map((n) => n!.replace(/Owner.*/, ''))).toEqual(['Identity', 'Logistics', 'Payments', 'Retail']);
+    expect(
+      rowNames()
+        .slice(1)
+        .map((n) => n!.replace(/Owner.*/, ''))
+    ).toEqual(['Identity', 'Logistics', 'Payments', 'Retail']);
   });
 
   it('business lines collapse and expand', async () => {
@@ -98,9 +115,14 @@ describe('Scorecard view', () => {
   });
 
   it('the KPI choice and order from the options', () => {
-    renderPanel(panelProps([ballastScorecardFrame(1, 1)], { kpis: ['drill_score', 'mttr_seconds', 'mttr_p90_seconds'] }));
+    renderPanel(
+      panelProps([ballastScorecardFrame(1, 1)], { kpis: ['drill_score', 'mttr_seconds', 'mttr_p90_seconds'] })
+    );
     const headers = screen.getAllByRole('columnheader').map((h) => h.textContent);
-    expect(headers.slice(2).map((h) => h!.replace(/[↓↑] (lower|higher) is better/, '').trim())).toEqual(['Drill score', 'MTTR']);
+    expect(headers.slice(2).map((h) => h!.replace(/[↓↑] (lower|higher) is better/, '').trim())).toEqual([
+      'Drill score',
+      'MTTR',
+    ]);
     expect(screen.getByTestId('ballast-notes')).toHaveTextContent('Not in the data: MTTR p90.');
   });
 
@@ -111,9 +133,17 @@ describe('Scorecard view', () => {
     });
     renderPanel(props);
     const team = screen.getAllByRole('rowheader')[2];
-    expect(within(team).getByRole('link')).toHaveAttribute('href', '/d/team?var-team=bl-1-checkout-1&var-bl=bl-1&env=prod');
-    const cell = screen.getAllByRole('gridcell').find((c) => /^MTTR for Organization/.test(c.getAttribute('aria-label') ?? ''))!;
-    expect(within(cell).getByRole('link')).toHaveAttribute('href', '/a/ballast-stability-app/governance?kpi=mttr_seconds&scope=org&level=org&w=ytd');
+    expect(within(team).getByRole('link')).toHaveAttribute(
+      'href',
+      '/d/team?var-team=bl-1-checkout-1&var-bl=bl-1&env=prod'
+    );
+    const cell = screen
+      .getAllByRole('gridcell')
+      .find((c) => /^MTTR for Organization/.test(c.getAttribute('aria-label') ?? ''))!;
+    expect(within(cell).getByRole('link')).toHaveAttribute(
+      'href',
+      '/a/ballast-stability-app/governance?kpi=mttr_seconds&scope=org&level=org&w=ytd'
+    );
     expect(props.replaceVariables).toHaveBeenCalled();
   });
 
@@ -129,27 +159,48 @@ describe('Scorecard view', () => {
 
 describe('states that say what is missing', () => {
   it('loading', () => {
-    renderPanel(panelProps([], {}, { data: { series: [], state: LoadingState.Loading, timeRange: range(0, 1) } as never }));
+    renderPanel(
+      panelProps([], {}, { data: { series: [], state: LoadingState.Loading, timeRange: range(0, 1) } as never })
+    );
     expect(screen.getByText('Loading scorecard…')).toBeInTheDocument();
   });
   it('error, with the query messages', () => {
     renderPanel(
-      panelProps([], {}, { data: { series: [], state: LoadingState.Error, errors: [{ refId: 'A', message: 'exporter unreachable' }], timeRange: range(0, 1) } as never })
+      panelProps(
+        [],
+        {},
+        {
+          data: {
+            series: [],
+            state: LoadingState.Error,
+            errors: [{ refId: 'A', message: 'exporter unreachable' }],
+            timeRange: range(0, 1),
+          } as never,
+        }
+      )
     );
     expect(screen.getByText('The scorecard query failed')).toBeInTheDocument();
     expect(screen.getByText(/A: exporter unreachable/)).toBeInTheDocument();
   });
   it('no frames', () => {
     renderPanel(panelProps([]));
-    expect(screen.getByTestId('ballast-empty')).toHaveTextContent(/type Scorecard, or Prometheus queries of the stability_\* KPI gauges/);
+    expect(screen.getByTestId('ballast-empty')).toHaveTextContent(
+      /type Scorecard, or Prometheus queries of the stability_\* KPI gauges/
+    );
   });
   it('frames that are not a scorecard', () => {
-    renderPanel(panelProps([toDataFrame({ name: 'up', fields: [{ name: 'Value', type: FieldType.number, values: [1] }] })]));
-    expect(screen.getByTestId('ballast-empty')).toHaveTextContent(/returned 1 frame, but none is a Ballast Scorecard frame/);
+    renderPanel(
+      panelProps([toDataFrame({ name: 'up', fields: [{ name: 'Value', type: FieldType.number, values: [1] }] })])
+    );
+    expect(screen.getByTestId('ballast-empty')).toHaveTextContent(
+      /returned 1 frame, but none is a Ballast Scorecard frame/
+    );
   });
   it('none of the chosen KPIs in the data', () => {
     renderPanel(panelProps([ballastScorecardFrame(1, 1, ['mttr_seconds'])], { kpis: ['drill_score'] }));
-    expect(screen.getByTestId('ballast-empty')).toHaveTextContent(/Chosen in the panel options: Drill score\. The data has: MTTR/);
+    expect(screen.getByTestId('ballast-empty')).toHaveTextContent(
+      /Chosen in the panel options: Drill score\. The data has: MTTR/
+    );
   });
   it('timeline without records', () => {
     renderPanel(panelProps([], { view: 'timeline' }));
@@ -160,35 +211,47 @@ describe('states that say what is missing', () => {
 describe('Timeline view', () => {
   const demo = () => timelineFrames(300, 8);
 
-  it.each(['dark', 'light'] as const)('%s theme: incidents as bars coloured by priority, changes as ticks, freezes as bands, a lane per team', (mode) => {
-    const d = demo();
-    const { container, theme } = renderPanel(panelProps(d.frames, { view: 'timeline' }, { timeRange: range(d.from, d.to) as never }), mode);
-    const svg = screen.getByRole('img', { name: /^Timeline: \d+ incidents, \d+ changes, \d+ freeze windows in 8 lanes/ });
-    const bars = svg.querySelectorAll('[data-kind="incident"]');
-    expect(bars.length).toBe(12);
-    const p1 = [...bars].find((b) => b.getAttribute('data-priority') === 'P1')!;
-    expect(p1.getAttribute('fill')).toBe(theme.visualization.getColorByName('red'));
-    const p3 = [...bars].find((b) => b.getAttribute('data-priority') === 'P3')!;
-    expect(p3.getAttribute('fill')).toBe(theme.visualization.getColorByName('yellow'));
-    expect(count(svg, 'normal') + count(svg, 'suspect')).toBeGreaterThan(250);
-    expect(count(svg, 'violation')).toBeGreaterThan(0);
-    expect(count(svg, 'suspect')).toBeGreaterThan(0);
-    expect(svg.querySelector('[data-changes="suspect"]')!.getAttribute('stroke')).toBe(theme.visualization.getColorByName('purple'));
-    expect(container.querySelectorAll('[data-freeze] rect').length).toBeGreaterThan(0);
-  });
+  it.each(['dark', 'light'] as const)(
+    '%s theme: incidents as bars coloured by priority, changes as ticks, freezes as bands, a lane per team',
+    (mode) => {
+      const d = demo();
+      const { container, theme } = renderPanel(
+        panelProps(d.frames, { view: 'timeline' }, { timeRange: range(d.from, d.to) as never }),
+        mode
+      );
+      const svg = screen.getByRole('img', {
+        name: /^Timeline: \d+ incidents, \d+ changes, \d+ freeze windows in 8 lanes/,
+      });
+      const bars = svg.querySelectorAll('[data-kind="incident"]');
+      expect(bars.length).toBe(12);
+      const p1 = [...bars].find((b) => b.getAttribute('data-priority') === 'P1')!;
+      expect(p1.getAttribute('fill')).toBe(theme.visualization.getColorByName('red'));
+      const p3 = [...bars].find((b) => b.getAttribute('data-priority') === 'P3')!;
+      expect(p3.getAttribute('fill')).toBe(theme.visualization.getColorByName('yellow'));
+      expect(count(svg, 'normal') + count(svg, 'suspect')).toBeGreaterThan(250);
+      expect(count(svg, 'violation')).toBeGreaterThan(0);
+      expect(count(svg, 'suspect')).toBeGreaterThan(0);
+      expect(svg.querySelector('[data-changes="suspect"]')!.getAttribute('stroke')).toBe(
+        theme.visualization.getColorByName('purple')
+      );
+      expect(container.querySelectorAll('[data-freeze] rect').length).toBeGreaterThan(0);
+    }
+  );
 
   it('the incident tooltip lists the suspect changes', () => {
     const d = demo();
-    renderPanel(panelProps(d.frames, { view: 'timeline', suspectMinutes: 120 }, { timeRange: range(d.from, d.to) as never }));
+    renderPanel(
+      panelProps(d.frames, { view: 'timeline', suspectMinutes: 120 }, { timeRange: range(d.from, d.to) as never })
+    );
     const bar = screen.getByRole('img').querySelector('[data-kind="incident"]')!;
     fireEvent.mouseMove(bar, { clientX: 300, clientY: 100 });
     const tip = screen.getByTestId('incident-tooltip');
     expect(tip).toHaveTextContent(/Suspect changes \(\d+, ≤ 120 min before start\)/);
     expect(within(tip).getAllByRole('listitem').length).toBeGreaterThan(0);
     // Its suspects are emphasised while it is hovered.
-    expect(Number(screen.getByRole('img').querySelector('[data-changes="hovered-suspects"]')!.getAttribute('data-count'))).toBe(
-      within(tip).getAllByRole('listitem').length
-    );
+    expect(
+      Number(screen.getByRole('img').querySelector('[data-changes="hovered-suspects"]')!.getAttribute('data-count'))
+    ).toBe(within(tip).getAllByRole('listitem').length);
     fireEvent.mouseMove(screen.getByRole('img'), { clientX: 5, clientY: 5 });
     expect(screen.queryByTestId('incident-tooltip')).toBeNull();
   });
@@ -197,7 +260,17 @@ describe('Timeline view', () => {
     const d = demo();
     renderPanel(panelProps(d.frames, { view: 'timeline' }, { timeRange: range(d.from, d.to) as never, width: 1150 }));
     const svg = screen.getByRole('img');
-    svg.getBoundingClientRect = () => ({ left: 0, top: 0, right: 1146, bottom: 600, width: 1146, height: 600, x: 0, y: 0, toJSON() {} });
+    svg.getBoundingClientRect = () => ({
+      left: 0,
+      top: 0,
+      right: 1146,
+      bottom: 600,
+      width: 1146,
+      height: 600,
+      x: 0,
+      y: 0,
+      toJSON() {},
+    });
     const path = svg.querySelector('[data-changes="normal"]')!;
     const [, x, y] = /^M([\d.]+) ([\d.]+)/.exec(path.getAttribute('d')!)!.map(Number);
     fireEvent.mouseMove(svg, { clientX: x + 1, clientY: y + 4 });
@@ -207,7 +280,9 @@ describe('Timeline view', () => {
   it('a smaller suspect window finds fewer suspects', () => {
     const d = demo();
     const suspects = (minutes: number) => {
-      const r = renderPanel(panelProps(d.frames, { view: 'timeline', suspectMinutes: minutes }, { timeRange: range(d.from, d.to) as never }));
+      const r = renderPanel(
+        panelProps(d.frames, { view: 'timeline', suspectMinutes: minutes }, { timeRange: range(d.from, d.to) as never })
+      );
       const n = count(r.container, 'suspect');
       r.unmount();
       return n;
@@ -221,7 +296,17 @@ describe('Timeline view', () => {
     const props = panelProps(d.frames, { view: 'timeline' }, { timeRange: range(d.from, d.to) as never, width: 1150 });
     const { rerender } = renderPanel(props);
     const svg = screen.getByRole('img');
-    svg.getBoundingClientRect = () => ({ left: 0, top: 0, right: 1146, bottom: 600, width: 1146, height: 600, x: 0, y: 0, toJSON() {} });
+    svg.getBoundingClientRect = () => ({
+      left: 0,
+      top: 0,
+      right: 1146,
+      bottom: 600,
+      width: 1146,
+      height: 600,
+      x: 0,
+      y: 0,
+      toJSON() {},
+    });
     fireEvent.mouseDown(svg, { clientX: 150, button: 0 });
     fireEvent.mouseMove(svg, { clientX: 646 });
     expect(screen.getByTestId('zoom-selection')).toBeInTheDocument();
@@ -234,7 +319,9 @@ describe('Timeline view', () => {
     const all = count(svg, 'normal') + count(svg, 'suspect');
     act(() => {
       rerender(
-        <PanelInTheme {...panelProps(d.frames, { view: 'timeline' }, { timeRange: range(call.from, call.to) as never })} />
+        <PanelInTheme
+          {...panelProps(d.frames, { view: 'timeline' }, { timeRange: range(call.from, call.to) as never })}
+        />
       );
     });
     const img = screen.getByRole('img');
@@ -243,7 +330,9 @@ describe('Timeline view', () => {
 
   it('lanes per service', () => {
     const d = demo();
-    renderPanel(panelProps(d.frames, { view: 'timeline', laneBy: 'service' }, { timeRange: range(d.from, d.to) as never }));
+    renderPanel(
+      panelProps(d.frames, { view: 'timeline', laneBy: 'service' }, { timeRange: range(d.from, d.to) as never })
+    );
     expect(screen.getByRole('img', { name: /in 24 lanes/ })).toBeInTheDocument();
   });
 });
@@ -252,7 +341,14 @@ describe('KPI option editor', () => {
   it('ticks, unticks and reorders KPIs', async () => {
     const user = userEvent.setup();
     const onChange = vi.fn();
-    const { rerender } = render(<KpiOrderEditor value={['mttr_seconds', 'drill_score']} onChange={onChange} item={{} as never} context={{} as never} />);
+    const { rerender } = render(
+      <KpiOrderEditor
+        value={['mttr_seconds', 'drill_score']}
+        onChange={onChange}
+        item={{} as never}
+        context={{} as never}
+      />
+    );
     await user.click(screen.getByRole('button', { name: 'Move Drill score up' }));
     expect(onChange).toHaveBeenLastCalledWith(['drill_score', 'mttr_seconds']);
     await user.click(screen.getByLabelText('MTTR'));
@@ -277,5 +373,8 @@ function PanelInTheme(props: React.ComponentProps<typeof BallastPanel>) {
 }
 
 function count(root: Element, kind: string) {
-  return [...root.querySelectorAll(`[data-changes="${kind}"]`)].reduce((n, p) => n + Number(p.getAttribute('data-count')), 0);
+  return [...root.querySelectorAll(`[data-changes="${kind}"]`)].reduce(
+    (n, p) => n + Number(p.getAttribute('data-count')),
+    0
+  );
 }

@@ -37,14 +37,30 @@ export function BallastPanel(props: PanelProps<ScorecardOptions>) {
   if (loading && frames.length === 0) {
     return (
       <div className={styles.state} style={{ width, height }}>
-        <LoadingPlaceholder text={options.view === 'timeline' ? 'Loading incidents, changes and freeze windows…' : 'Loading scorecard…'} />
+        <LoadingPlaceholder
+          text={options.view === 'timeline' ? 'Loading incidents, changes and freeze windows…' : 'Loading scorecard…'}
+        />
       </div>
     );
   }
-  return options.view === 'timeline' ? <TimelineBody {...props} options={options} /> : <ScorecardBody {...props} options={options} />;
+  return options.view === 'timeline' ? (
+    <TimelineBody {...props} options={options} />
+  ) : (
+    <ScorecardBody {...props} options={options} />
+  );
 }
 
-function Empty({ width, height, message, children }: { width: number; height: number; message: string; children: React.ReactNode }) {
+function Empty({
+  width,
+  height,
+  message,
+  children,
+}: {
+  width: number;
+  height: number;
+  message: string;
+  children: React.ReactNode;
+}) {
   const styles = useStyles2(getStyles);
   return (
     <div className={styles.state} style={{ width, height }} data-testid="ballast-empty">
@@ -76,29 +92,32 @@ function ScorecardBody({ data, width, height, options, replaceVariables }: Panel
   if (data.series.length === 0) {
     return (
       <Empty width={width} height={height} message="No data for the scorecard">
-        The queries returned nothing. Add a Ballast data source query of type <b>Scorecard</b>, or Prometheus queries of the{' '}
-        <code>stability_*</code> KPI gauges with <code>stability_kpi_window_target</code>.
+        The queries returned nothing. Add a Ballast data source query of type <b>Scorecard</b>, or Prometheus queries of
+        the <code>stability_*</code> KPI gauges with <code>stability_kpi_window_target</code>.
       </Empty>
     );
   }
   if (model.source === 'none') {
     return (
       <Empty width={width} height={height} message="These frames are not a scorecard">
-        The queries returned {describeFrames(data.series)}, but none is a Ballast Scorecard frame or a Prometheus series of a{' '}
-        <code>stability_&lt;kpi&gt;</code> gauge (e.g. <code>{'stability_mttr_seconds{window="ytd"}'}</code>).
+        The queries returned {describeFrames(data.series)}, but none is a Ballast Scorecard frame or a Prometheus series
+        of a <code>stability_&lt;kpi&gt;</code> gauge (e.g. <code>{'stability_mttr_seconds{window="ytd"}'}</code>).
       </Empty>
     );
   }
   if (model.scopes.length === 0) {
     return (
       <Empty width={width} height={height} message="No scopes in the data">
-        The {model.source === 'ballast' ? 'Ballast scorecard' : 'Prometheus'} frames hold no org, business line or team with a KPI value
+        The {model.source === 'ballast' ? 'Ballast scorecard' : 'Prometheus'} frames hold no org, business line or team
+        with a KPI value
         {model.window ? ` for window ${model.window}` : ''}.
       </Empty>
     );
   }
   if (kpis.length === 0) {
-    const missing = options.kpis.filter((k) => !model.kpis.some((m) => m.key === k)).map((k) => KPI_BY_KEY.get(k)?.title ?? k);
+    const missing = options.kpis
+      .filter((k) => !model.kpis.some((m) => m.key === k))
+      .map((k) => KPI_BY_KEY.get(k)?.title ?? k);
     return (
       <Empty width={width} height={height} message="None of the chosen KPIs is in the data">
         Chosen in the panel options: {missing.join(', ')}. The data has: {model.kpis.map((k) => k.title).join(', ')}.
@@ -134,7 +153,15 @@ function ScorecardBody({ data, width, height, options, replaceVariables }: Panel
   );
 }
 
-function TimelineBody({ data, width, height, options, timeRange, timeZone, onChangeTimeRange }: PanelProps<ScorecardOptions>) {
+function TimelineBody({
+  data,
+  width,
+  height,
+  options,
+  timeRange,
+  timeZone,
+  onChangeTimeRange,
+}: PanelProps<ScorecardOptions>) {
   const timeline = useMemo(() => parseTimeline(data.series), [data.series]);
   const from = timeRange.from.valueOf();
   const to = timeRange.to.valueOf();

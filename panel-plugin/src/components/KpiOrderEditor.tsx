@@ -20,14 +20,25 @@ export function KpiOrderEditor({ value, onChange }: StandardEditorProps<string[]
   };
   return (
     <div className={styles.list} data-testid="kpi-order-editor">
-      {chosen.length === 0 && <div className={styles.hint}>Showing every KPI the data has. Tick KPIs to choose and order them.</div>}
+      {chosen.length === 0 && (
+        <div className={styles.hint}>Showing every KPI the data has. Tick KPIs to choose and order them.</div>
+      )}
       {chosen.map((key, i) => {
         const info = KPI_CATALOG.find((k) => k.key === key);
         return (
           <div key={key} className={styles.item}>
-            <Checkbox value={true} label={info?.title ?? key} onChange={() => onChange(chosen.filter((k) => k !== key))} />
+            <Checkbox
+              value={true}
+              label={info?.title ?? key}
+              onChange={() => onChange(chosen.filter((k) => k !== key))}
+            />
             <span className={styles.buttons}>
-              <IconButton name="arrow-up" aria-label={`Move ${info?.title ?? key} up`} disabled={i === 0} onClick={() => move(i, -1)} />
+              <IconButton
+                name="arrow-up"
+                aria-label={`Move ${info?.title ?? key} up`}
+                disabled={i === 0}
+                onClick={() => move(i, -1)}
+              />
               <IconButton
                 name="arrow-down"
                 aria-label={`Move ${info?.title ?? key} down`}

@@ -49,10 +49,23 @@ export function statusColor(theme: GrafanaTheme2, status: Status): string {
 }
 
 const ownerLabel = (scope: ScopeRow) =>
-  scope.owner ? `${scope.level === 'team' ? 'Manager' : scope.level === 'business_line' ? 'Owner' : 'Owner'}: ${scope.owner}` : null;
+  scope.owner
+    ? `${scope.level === 'team' ? 'Manager' : scope.level === 'business_line' ? 'Owner' : 'Owner'}: ${scope.owner}`
+    : null;
 
 export function ScorecardView(props: ScorecardViewProps) {
-  const { model, kpis, width, height, showScore, showTargets, collapsedByDefault, scopeLink, cellLink, replaceVariables } = props;
+  const {
+    model,
+    kpis,
+    width,
+    height,
+    showScore,
+    showTargets,
+    collapsedByDefault,
+    scopeLink,
+    cellLink,
+    replaceVariables,
+  } = props;
   const styles = useStyles2(getStyles);
   const theme = useTheme2();
   const [sort, setSort] = useState<SortState | null>(null);
@@ -148,8 +161,17 @@ export function ScorecardView(props: ScorecardViewProps) {
       data-testid="ballast-scorecard"
     >
       <div style={{ width: totalWidth, height: HEADER_HEIGHT + virtualizer.getTotalSize(), position: 'relative' }}>
-        <div role="row" aria-rowindex={1} className={styles.header} style={{ gridTemplateColumns: columns, width: totalWidth }}>
-          <div role="columnheader" aria-sort={ariaSort('name')} className={cx(styles.headCell, styles.stickyLeft, styles.headName)}>
+        <div
+          role="row"
+          aria-rowindex={1}
+          className={styles.header}
+          style={{ gridTemplateColumns: columns, width: totalWidth }}
+        >
+          <div
+            role="columnheader"
+            aria-sort={ariaSort('name')}
+            className={cx(styles.headCell, styles.stickyLeft, styles.headName)}
+          >
             <button type="button" className={styles.sortButton} onClick={() => onSort('name')}>
               Scope {sortIcon('name')}
             </button>
@@ -157,17 +179,30 @@ export function ScorecardView(props: ScorecardViewProps) {
           </div>
           {showScore && (
             <div role="columnheader" aria-sort={ariaSort('score')} className={styles.headCell}>
-              <button type="button" className={styles.sortButton} onClick={() => onSort('score')} title="Weighted overall score (0–100)">
+              <button
+                type="button"
+                className={styles.sortButton}
+                onClick={() => onSort('score')}
+                title="Weighted overall score (0–100)"
+              >
                 Score {sortIcon('score')}
               </button>
             </div>
           )}
           {kpis.map((k) => (
-            <div role="columnheader" key={k.key} aria-sort={ariaSort(k.key)} className={styles.headCell} title={`${k.title} (${k.key})`}>
+            <div
+              role="columnheader"
+              key={k.key}
+              aria-sort={ariaSort(k.key)}
+              className={styles.headCell}
+              title={`${k.title} (${k.key})`}
+            >
               <button type="button" className={styles.sortButton} onClick={() => onSort(k.key)}>
                 <span className={styles.ellipsis}>{k.title}</span> {sortIcon(k.key)}
               </button>
-              <span className={styles.secondary}>{k.direction === 'lower' ? '↓ lower is better' : '↑ higher is better'}</span>
+              <span className={styles.secondary}>
+                {k.direction === 'lower' ? '↓ lower is better' : '↑ higher is better'}
+              </span>
             </div>
           ))}
         </div>
@@ -184,9 +219,17 @@ export function ScorecardView(props: ScorecardViewProps) {
               aria-level={row.depth + 1}
               aria-expanded={row.children > 0 ? row.expanded : undefined}
               className={row.depth < 2 ? styles.groupRow : styles.row}
-              style={{ gridTemplateColumns: columns, width: totalWidth, transform: `translateY(${HEADER_HEIGHT + v.start}px)` }}
+              style={{
+                gridTemplateColumns: columns,
+                width: totalWidth,
+                transform: `translateY(${HEADER_HEIGHT + v.start}px)`,
+              }}
             >
-              <div role="rowheader" className={styles.nameCell} style={{ paddingLeft: theme.spacing(0.5 + row.depth * 2) }}>
+              <div
+                role="rowheader"
+                className={styles.nameCell}
+                style={{ paddingLeft: theme.spacing(0.5 + row.depth * 2) }}
+              >
                 {row.children > 0 ? (
                   <IconButton
                     name={row.expanded ? 'angle-down' : 'angle-right'}
@@ -300,7 +343,12 @@ const getStyles = (theme: GrafanaTheme2) => {
     height: ROW_HEIGHT,
     borderBottom: `1px solid ${theme.colors.border.weak}`,
   } as const;
-  const scopeName = { overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap', color: theme.colors.text.primary } as const;
+  const scopeName = {
+    overflow: 'hidden',
+    textOverflow: 'ellipsis',
+    whiteSpace: 'nowrap',
+    color: theme.colors.text.primary,
+  } as const;
   const cellInner = {
     display: 'flex',
     flexDirection: 'column',

@@ -13,7 +13,15 @@ import type { TimeZone } from '@grafana/schema';
 import { Portal, useStyles2, useTheme2, VizTooltipContainer } from '@grafana/ui';
 import { Change, freezeCovers, Incident, laneOf, priorityColorName, TimelineData } from '../data/timeline';
 import { changeAt, changesByLane, clampToPlot, zoomRange } from '../data/timelineHitTest';
-import { axisTicks, changePaths, freezeSpan, incidentBar, LANE_LABEL_WIDTH, timelineGeometry, timelineModel } from '../data/timelineLayout';
+import {
+  axisTicks,
+  changePaths,
+  freezeSpan,
+  incidentBar,
+  LANE_LABEL_WIDTH,
+  timelineGeometry,
+  timelineModel,
+} from '../data/timelineLayout';
 import { LaneBy } from '../types';
 import { ChangeTooltip, IncidentTooltip } from './TimelineTooltips';
 
@@ -31,10 +39,25 @@ export interface TimelineViewProps {
   showFreezes: boolean;
 }
 
-type Hover = { kind: 'incident'; item: Incident; x: number; y: number } | { kind: 'change'; item: Change; x: number; y: number } | null;
+type Hover =
+  | { kind: 'incident'; item: Incident; x: number; y: number }
+  | { kind: 'change'; item: Change; x: number; y: number }
+  | null;
 
 export function TimelineView(props: TimelineViewProps) {
-  const { data, width, height, from, to, timeZone, onChangeTimeRange, laneBy, suspectMinutes, showChanges, showFreezes } = props;
+  const {
+    data,
+    width,
+    height,
+    from,
+    to,
+    timeZone,
+    onChangeTimeRange,
+    laneBy,
+    suspectMinutes,
+    showChanges,
+    showFreezes,
+  } = props;
   const styles = useStyles2(getStyles);
   const theme = useTheme2();
   const [hover, setHover] = useState<Hover>(null);
@@ -45,14 +68,18 @@ export function TimelineView(props: TimelineViewProps) {
     () => timelineModel(data, { from, to, laneBy, suspectMinutes, showChanges, showFreezes }),
     [data, from, to, laneBy, suspectMinutes, showChanges, showFreezes]
   );
-  const g = useMemo(() => timelineGeometry(width, height, from, to, model.lanes.length), [width, height, from, to, model.lanes.length]);
+  const g = useMemo(
+    () => timelineGeometry(width, height, from, to, model.lanes.length),
+    [width, height, from, to, model.lanes.length]
+  );
   const { plotTop, plotWidth, laneHeight, svgHeight, xOf } = g;
   const laneY = (lane: string) => g.laneTop(model.laneIndex.get(lane) ?? 0);
   const ticks = useMemo(() => axisTicks(from, to, plotWidth, timeZone), [from, to, plotWidth, timeZone]);
   const paths = useMemo(() => changePaths(model, g, laneBy), [model, g, laneBy]);
   const byLane = useMemo(() => changesByLane(model.changes, laneBy), [model, laneBy]);
 
-  const hoveredSuspects = hover?.kind === 'incident' ? new Set((model.suspects.get(hover.item.id) ?? []).map((c) => c.id)) : null;
+  const hoveredSuspects =
+    hover?.kind === 'incident' ? new Set((model.suspects.get(hover.item.id) ?? []).map((c) => c.id)) : null;
 
   const localX = (e: React.MouseEvent) => clampToPlot(e.clientX - svgRef.current!.getBoundingClientRect().left, g);
   const onMouseMove = (e: React.MouseEvent<SVGSVGElement>) => {
@@ -114,41 +141,49 @@ export function TimelineView(props: TimelineViewProps) {
         className={styles.svg}
       >
         <defs>
-          <pattern id="ballast-freeze-hatch" width="8" height="8" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
+          <pattern
+            id="ballast-freeze-hatch"
+            width="8"
+            height="8"
+            patternUnits="userSpaceOnUse"
+            patternTransform="rotate(45)"
+          >
             <rect width="8" height="8" fill={colorManipulator.alpha(freezeColor, 0.1)} />
             <line x1="0" y1="0" x2="0" y2="8" stroke={colorManipulator.alpha(freezeColor, 0.35)} strokeWidth="2" />
           </pattern>
         </defs>
         {/* Legend */}
         <g className={styles.legend} transform={`translate(${LANE_LABEL_WIDTH}, 14)`}>
-          {[
-            ['P0–P1', theme.visualization.getColorByName('red'), 'bar'],
-            ['P2', theme.visualization.getColorByName('orange'), 'bar'],
-            ['P3', theme.visualization.getColorByName('yellow'), 'bar'],
-            ['other', theme.visualization.getColorByName('blue'), 'bar'],
-            ['change', tickColor, 'tick'],
-            [`suspect (≤ ${suspectMinutes} min before)`, suspectColor, 'tick'],
-            ['freeze violation', red, 'violation'],
-            ['freeze window', 'url(#ballast-freeze-hatch)', 'band'],
-          ].reduce<{ x: number; nodes: React.ReactNode[] }>(
-            (acc, [label, color, shape]) => {
-              const w = 18 + label.length * 6.2 + 14;
-              acc.nodes.push(
-                <g key={label} transform={`translate(${acc.x}, 0)`}>
-                  {shape === 'bar' && <rect x={0} y={-8} width={14} height={8} rx={2} fill={color} />}
-                  {shape === 'tick' && <rect x={6} y={-10} width={2} height={12} fill={color} />}
-                  {shape === 'violation' && <path d="M7 -11 L11 -5 L7 1 L3 -5 Z" fill={color} />}
-                  {shape === 'band' && <rect x={0} y={-10} width={14} height={12} fill={color} />}
-                  <text x={18} y={0}>
-                    {label}
-                  </text>
-                </g>
-              );
-              acc.x += w;
-              return acc;
-            },
-            { x: 0, nodes: [] }
-          ).nodes}
+          {
+            [
+              ['P0–P1', theme.visualization.getColorByName('red'), 'bar'],
+              ['P2', theme.visualization.getColorByName('orange'), 'bar'],
+              ['P3', theme.visualization.getColorByName('yellow'), 'bar'],
+              ['other', theme.visualization.getColorByName('blue'), 'bar'],
+              ['change', tickColor, 'tick'],
+              [`suspect (≤ ${suspectMinutes} min before)`, suspectColor, 'tick'],
+              ['freeze violation', red, 'violation'],
+              ['freeze window', 'url(#ballast-freeze-hatch)', 'band'],
+            ].reduce<{ x: number; nodes: React.ReactNode[] }>(
+              (acc, [label, color, shape]) => {
+                const w = 18 + label.length * 6.2 + 14;
+                acc.nodes.push(
+                  <g key={label} transform={`translate(${acc.x}, 0)`}>
+                    {shape === 'bar' && <rect x={0} y={-8} width={14} height={8} rx={2} fill={color} />}
+                    {shape === 'tick' && <rect x={6} y={-10} width={2} height={12} fill={color} />}
+                    {shape === 'violation' && <path d="M7 -11 L11 -5 L7 1 L3 -5 Z" fill={color} />}
+                    {shape === 'band' && <rect x={0} y={-10} width={14} height={12} fill={color} />}
+                    <text x={18} y={0}>
+                      {label}
+                    </text>
+                  </g>
+                );
+                acc.x += w;
+                return acc;
+              },
+              { x: 0, nodes: [] }
+            ).nodes
+          }
         </g>
         {/* Axis */}
         <g className={styles.axis}>
@@ -164,7 +199,9 @@ export function TimelineView(props: TimelineViewProps) {
         {/* Lanes */}
         {model.lanes.map((lane, i) => (
           <g key={lane}>
-            {i % 2 === 1 && <rect x={0} y={laneY(lane)} width={width} height={laneHeight} className={styles.laneStripe} />}
+            {i % 2 === 1 && (
+              <rect x={0} y={laneY(lane)} width={width} height={laneHeight} className={styles.laneStripe} />
+            )}
             <text x={6} y={laneY(lane) + laneHeight / 2 + 4} className={styles.laneLabel}>
               {lane.length > 22 ? `${lane.slice(0, 21)}…` : lane}
             </text>
@@ -174,7 +211,9 @@ export function TimelineView(props: TimelineViewProps) {
         <g data-testid="freezes">
           {model.freezes.map((z) => {
             const { x: x0, width: w } = freezeSpan(z, g);
-            const covered = model.lanes.filter((l) => freezeCovers(z, model.laneScope.get(l) ?? { businessLine: null, team: null, service: null }));
+            const covered = model.lanes.filter((l) =>
+              freezeCovers(z, model.laneScope.get(l) ?? { businessLine: null, team: null, service: null })
+            );
             const whole = z.businessLine === null && z.team === null && z.service === null;
             return (
               <g key={z.id} data-freeze={z.id}>
@@ -195,13 +234,33 @@ export function TimelineView(props: TimelineViewProps) {
           {paths.map((p) => (
             <g key={p.lane} data-lane={p.lane}>
               {p.normal.count > 0 && (
-                <path data-changes="normal" data-count={p.normal.count} d={p.normal.d} stroke={tickColor} strokeOpacity={0.75} strokeWidth={2} />
+                <path
+                  data-changes="normal"
+                  data-count={p.normal.count}
+                  d={p.normal.d}
+                  stroke={tickColor}
+                  strokeOpacity={0.75}
+                  strokeWidth={2}
+                />
               )}
               {p.suspect.count > 0 && (
-                <path data-changes="suspect" data-count={p.suspect.count} d={p.suspect.d} stroke={suspectColor} strokeWidth={3} />
+                <path
+                  data-changes="suspect"
+                  data-count={p.suspect.count}
+                  d={p.suspect.d}
+                  stroke={suspectColor}
+                  strokeWidth={3}
+                />
               )}
               {p.violations.count > 0 && (
-                <path data-changes="violation" data-count={p.violations.count} d={p.violations.d} fill={red} stroke={theme.colors.background.primary} strokeWidth={1} />
+                <path
+                  data-changes="violation"
+                  data-count={p.violations.count}
+                  d={p.violations.d}
+                  fill={red}
+                  stroke={theme.colors.background.primary}
+                  strokeWidth={1}
+                />
               )}
             </g>
           ))}
@@ -212,7 +271,10 @@ export function TimelineView(props: TimelineViewProps) {
               pointerEvents="none"
               d={model.changes
                 .filter((c) => hoveredSuspects.has(c.id))
-                .map((c) => `M${xOf(c.time).toFixed(1)} ${laneY(laneOf(c, laneBy)) + 1}V${laneY(laneOf(c, laneBy)) + laneHeight - 1}`)
+                .map(
+                  (c) =>
+                    `M${xOf(c.time).toFixed(1)} ${laneY(laneOf(c, laneBy)) + 1}V${laneY(laneOf(c, laneBy)) + laneHeight - 1}`
+                )
                 .join('')}
               stroke={theme.colors.text.primary}
               strokeWidth={4}
@@ -260,7 +322,12 @@ export function TimelineView(props: TimelineViewProps) {
         <Portal>
           <VizTooltipContainer position={{ x: hover.x, y: hover.y }} offset={{ x: 12, y: 12 }}>
             {hover.kind === 'incident' ? (
-              <IncidentTooltip incident={hover.item} suspects={model.suspects.get(hover.item.id) ?? []} suspectMinutes={suspectMinutes} timeZone={timeZone} />
+              <IncidentTooltip
+                incident={hover.item}
+                suspects={model.suspects.get(hover.item.id) ?? []}
+                suspectMinutes={suspectMinutes}
+                timeZone={timeZone}
+              />
             ) : (
               <ChangeTooltip change={hover.item} timeZone={timeZone} suspect={model.suspectIds.has(hover.item.id)} />
             )}

@@ -15,9 +15,47 @@ function rng(seed: number) {
   };
 }
 
-const LINE_NAMES = ['Payments', 'Retail', 'Logistics', 'Identity', 'Data Platform', 'Core Infra', 'Marketplace', 'Ads', 'Search', 'Mobile'];
-const PEOPLE = ['A. Moreau', 'B. Okafor', 'C. Lindqvist', 'D. Tanaka', 'E. Rossi', 'F. Haddad', 'G. Novak', 'H. Silva', 'I. Kowalski', 'J. Mensah'];
-const TEAM_WORDS = ['checkout', 'billing', 'ledger', 'catalog', 'pricing', 'routing', 'auth', 'profile', 'ingest', 'storage', 'network', 'edge', 'orders', 'feeds', 'ranking'];
+const LINE_NAMES = [
+  'Payments',
+  'Retail',
+  'Logistics',
+  'Identity',
+  'Data Platform',
+  'Core Infra',
+  'Marketplace',
+  'Ads',
+  'Search',
+  'Mobile',
+];
+const PEOPLE = [
+  'A. Moreau',
+  'B. Okafor',
+  'C. Lindqvist',
+  'D. Tanaka',
+  'E. Rossi',
+  'F. Haddad',
+  'G. Novak',
+  'H. Silva',
+  'I. Kowalski',
+  'J. Mensah',
+];
+const TEAM_WORDS = [
+  'checkout',
+  'billing',
+  'ledger',
+  'catalog',
+  'pricing',
+  'routing',
+  'auth',
+  'profile',
+  'ingest',
+  'storage',
+  'network',
+  'edge',
+  'orders',
+  'feeds',
+  'ranking',
+];
 
 export interface DemoScope {
   level: 'org' | 'business_line' | 'team';
@@ -32,10 +70,22 @@ export function demoOrg(lines: number, teamsPerLine: number): DemoScope[] {
   for (let b = 0; b < lines; b++) {
     const id = `bl-${b + 1}`;
     const base = LINE_NAMES[b % LINE_NAMES.length];
-    scopes.push({ level: 'business_line', id, name: b < LINE_NAMES.length ? base : `${base} ${Math.floor(b / LINE_NAMES.length) + 1}`, owner: PEOPLE[b % PEOPLE.length], businessLine: id });
+    scopes.push({
+      level: 'business_line',
+      id,
+      name: b < LINE_NAMES.length ? base : `${base} ${Math.floor(b / LINE_NAMES.length) + 1}`,
+      owner: PEOPLE[b % PEOPLE.length],
+      businessLine: id,
+    });
     for (let t = 0; t < teamsPerLine; t++) {
       const word = TEAM_WORDS[(b * 7 + t) % TEAM_WORDS.length];
-      scopes.push({ level: 'team', id: `${id}-${word}-${t + 1}`, name: `${word[0].toUpperCase()}${word.slice(1)} ${t + 1}`, owner: PEOPLE[(b + t + 3) % PEOPLE.length], businessLine: id });
+      scopes.push({
+        level: 'team',
+        id: `${id}-${word}-${t + 1}`,
+        name: `${word[0].toUpperCase()}${word.slice(1)} ${t + 1}`,
+        owner: PEOPLE[(b + t + 3) % PEOPLE.length],
+        businessLine: id,
+      });
     }
   }
   return scopes;
@@ -52,7 +102,10 @@ function valueOf(kpi: string, r: () => number, scale: number): { value: number |
       return { value: noData ? null : v, target };
     }
     case 'seconds':
-      return { value: noData ? null : (kpi === 'mttd_seconds' ? 120 : 1800) * (0.5 + r() * 1.2), target: kpi === 'mttd_seconds' ? 180 : 2700 };
+      return {
+        value: noData ? null : (kpi === 'mttd_seconds' ? 120 : 1800) * (0.5 + r() * 1.2),
+        target: kpi === 'mttd_seconds' ? 180 : 2700,
+      };
     case 'count':
       return { value: Math.round(r() * 6 * scale), target: Math.max(1, Math.round(4 * scale)) };
     case 'per_day':
@@ -86,7 +139,12 @@ function demoCells(scopes: DemoScope[], kpis: readonly string[], seed: number): 
 }
 
 /** The Ballast data source's Scorecard frame: a row per scope × KPI (long format). */
-export function ballastScorecardFrame(lines = 4, teamsPerLine = 4, kpis: readonly string[] = DEFAULT_KPIS, seed = 7): DataFrame {
+export function ballastScorecardFrame(
+  lines = 4,
+  teamsPerLine = 4,
+  kpis: readonly string[] = DEFAULT_KPIS,
+  seed = 7
+): DataFrame {
   const scopes = demoOrg(lines, teamsPerLine);
   const cells = demoCells(scopes, kpis, seed);
   const score = new Map<string, number>();
@@ -117,20 +175,32 @@ export function ballastScorecardFrame(lines = 4, teamsPerLine = 4, kpis: readonl
 }
 
 const labelsOf = (s: DemoScope): Record<string, string> =>
-  s.level === 'org' ? {} : s.level === 'business_line' ? { business_line: s.id } : { business_line: s.businessLine!, team: s.id };
+  s.level === 'org'
+    ? {}
+    : s.level === 'business_line'
+      ? { business_line: s.id }
+      : { business_line: s.businessLine!, team: s.id };
 
 /**
  * Prometheus frames as Grafana's Prometheus data source returns an instant query in time-series
  * format: one frame per series, a Time and a Value field, the labels (with __name__) on the value.
  * refId A: the KPIs, B: stability_kpi_window_target, `previous`: the KPIs one window earlier (offset).
  */
-export function prometheusFrames(lines = 4, teamsPerLine = 4, kpis: readonly string[] = DEFAULT_KPIS, seed = 7, at = Date.UTC(2026, 5, 30)): DataFrame[] {
+export function prometheusFrames(
+  lines = 4,
+  teamsPerLine = 4,
+  kpis: readonly string[] = DEFAULT_KPIS,
+  seed = 7,
+  at = Date.UTC(2026, 5, 30)
+): DataFrame[] {
   const cells = demoCells(demoOrg(lines, teamsPerLine), kpis, seed);
   const frames: DataFrame[] = [];
   const series = (refId: string, metric: string, labels: Record<string, string>, value: number) =>
     toDataFrame({
       refId,
-      name: `${metric}{${Object.entries(labels).map(([k, v]) => `${k}="${v}"`).join(', ')}}`,
+      name: `${metric}{${Object.entries(labels)
+        .map(([k, v]) => `${k}="${v}"`)
+        .join(', ')}}`,
       fields: [
         { name: 'Time', type: FieldType.time, values: [at] },
         { name: 'Value', type: FieldType.number, values: [value], labels: { __name__: metric, ...labels } },
@@ -155,16 +225,34 @@ export interface TimelineDemo {
 }
 
 /** The demo's stand-in for the exporter's judgement: no exemption, started inside a window whose scope covers it. */
-function demoViolation(c: { startedAt: string; team: string; exemption: string | null }, freezes: Array<{ startsAt: string; endsAt: string; team: string | null }>) {
+function demoViolation(
+  c: { startedAt: string; team: string; exemption: string | null },
+  freezes: Array<{ startsAt: string; endsAt: string; team: string | null }>
+) {
   const t = Date.parse(c.startedAt);
-  return c.exemption === null && freezes.some((z) => Date.parse(z.startsAt) <= t && t < Date.parse(z.endsAt) && scopeApplies({ team: z.team }, { team: c.team }));
+  return (
+    c.exemption === null &&
+    freezes.some(
+      (z) => Date.parse(z.startsAt) <= t && t < Date.parse(z.endsAt) && scopeApplies({ team: z.team }, { team: c.team })
+    )
+  );
 }
 
 /** Incidents, changes and freeze windows as the data source's table frames; `items` in total. */
-export function timelineFrames(items = 300, teams = 8, to = Date.UTC(2026, 5, 30, 12), days = 7, seed = 11): TimelineDemo {
+export function timelineFrames(
+  items = 300,
+  teams = 8,
+  to = Date.UTC(2026, 5, 30, 12),
+  days = 7,
+  seed = 11
+): TimelineDemo {
   const r = rng(seed);
   const from = to - days * 86400e3;
-  const teamIds = Array.from({ length: teams }, (_, i) => `${TEAM_WORDS[i % TEAM_WORDS.length]}${i >= TEAM_WORDS.length ? `-${Math.floor(i / TEAM_WORDS.length)}` : ''}`);
+  const teamIds = Array.from(
+    { length: teams },
+    (_, i) =>
+      `${TEAM_WORDS[i % TEAM_WORDS.length]}${i >= TEAM_WORDS.length ? `-${Math.floor(i / TEAM_WORDS.length)}` : ''}`
+  );
   const serviceOf = (team: string, k: number) => `${team}-${['api', 'worker', 'db'][k % 3]}`;
   const nIncidents = Math.max(3, Math.round(items * 0.04));
   const nFreezes = Math.max(2, Math.round(items * 0.004));
@@ -221,7 +309,11 @@ export function timelineFrames(items = 300, teams = 8, to = Date.UTC(2026, 5, 30
     };
   });
   const s = (name: string, values: unknown[]) => ({ name, type: FieldType.string, values });
-  const tm = (name: string, values: Array<string | null>) => ({ name, type: FieldType.time, values: values.map((v) => (v ? Date.parse(v) : null)) });
+  const tm = (name: string, values: Array<string | null>) => ({
+    name,
+    type: FieldType.time,
+    values: values.map((v) => (v ? Date.parse(v) : null)),
+  });
   return {
     from,
     to,
@@ -230,28 +322,76 @@ export function timelineFrames(items = 300, teams = 8, to = Date.UTC(2026, 5, 30
         name: 'incidents',
         refId: 'I',
         fields: [
-          s('id', incidents.map((x) => x.id)),
-          s('title', incidents.map((x) => x.title)),
-          s('priority', incidents.map((x) => x.priority)),
-          s('service', incidents.map((x) => x.service)),
-          s('team', incidents.map((x) => x.team)),
-          tm('startedAt', incidents.map((x) => x.startedAt)),
-          tm('recoveredAt', incidents.map((x) => x.recoveredAt)),
+          s(
+            'id',
+            incidents.map((x) => x.id)
+          ),
+          s(
+            'title',
+            incidents.map((x) => x.title)
+          ),
+          s(
+            'priority',
+            incidents.map((x) => x.priority)
+          ),
+          s(
+            'service',
+            incidents.map((x) => x.service)
+          ),
+          s(
+            'team',
+            incidents.map((x) => x.team)
+          ),
+          tm(
+            'startedAt',
+            incidents.map((x) => x.startedAt)
+          ),
+          tm(
+            'recoveredAt',
+            incidents.map((x) => x.recoveredAt)
+          ),
         ],
       }),
       toDataFrame({
         name: 'changes',
         refId: 'C',
         fields: [
-          s('id', changes.map((x) => x.id)),
-          s('title', changes.map((x) => x.title)),
-          s('system', changes.map((x) => x.system)),
-          s('service', changes.map((x) => x.service)),
-          s('team', changes.map((x) => x.team)),
-          s('businessLine', changes.map((x) => x.businessLine)),
-          tm('startedAt', changes.map((x) => x.startedAt)),
-          s('result', changes.map((x) => x.result)),
-          s('exemption', changes.map((x) => x.exemption)),
+          s(
+            'id',
+            changes.map((x) => x.id)
+          ),
+          s(
+            'title',
+            changes.map((x) => x.title)
+          ),
+          s(
+            'system',
+            changes.map((x) => x.system)
+          ),
+          s(
+            'service',
+            changes.map((x) => x.service)
+          ),
+          s(
+            'team',
+            changes.map((x) => x.team)
+          ),
+          s(
+            'businessLine',
+            changes.map((x) => x.businessLine)
+          ),
+          tm(
+            'startedAt',
+            changes.map((x) => x.startedAt)
+          ),
+          s(
+            'result',
+            changes.map((x) => x.result)
+          ),
+          s(
+            'exemption',
+            changes.map((x) => x.exemption)
+          ),
           // What the data source writes from the exporter's violatedFreezes; the demo plays the exporter.
           { name: 'freezeViolation', type: FieldType.boolean, values: changes.map((x) => demoViolation(x, freezes)) },
         ],
@@ -260,11 +400,26 @@ export function timelineFrames(items = 300, teams = 8, to = Date.UTC(2026, 5, 30
         name: 'freezes',
         refId: 'F',
         fields: [
-          s('id', freezes.map((x) => x.id)),
-          s('name', freezes.map((x) => x.name)),
-          tm('startsAt', freezes.map((x) => x.startsAt)),
-          tm('endsAt', freezes.map((x) => x.endsAt)),
-          s('team', freezes.map((x) => x.team)),
+          s(
+            'id',
+            freezes.map((x) => x.id)
+          ),
+          s(
+            'name',
+            freezes.map((x) => x.name)
+          ),
+          tm(
+            'startsAt',
+            freezes.map((x) => x.startsAt)
+          ),
+          tm(
+            'endsAt',
+            freezes.map((x) => x.endsAt)
+          ),
+          s(
+            'team',
+            freezes.map((x) => x.team)
+          ),
         ],
       }),
     ],

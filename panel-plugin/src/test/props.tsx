@@ -7,7 +7,11 @@ import { vi } from 'vitest';
 import { BallastPanel } from '../components/BallastPanel';
 import { DEFAULT_OPTIONS, ScorecardOptions } from '../types';
 
-export function panelProps(series: DataFrame[], options: Partial<ScorecardOptions> = {}, extra: Partial<PanelProps<ScorecardOptions>> = {}) {
+export function panelProps(
+  series: DataFrame[],
+  options: Partial<ScorecardOptions> = {},
+  extra: Partial<PanelProps<ScorecardOptions>> = {}
+) {
   const timeRange = extra.timeRange ?? getDefaultTimeRange();
   return {
     id: 1,

@@ -17,7 +17,11 @@ export const KPI_REGISTRY = [
     windowBy: 'incident.startedAt',
     sources: ['incidents'],
     tally: {
-      incidents: { source: 'incidents', family: null, help: 'High-priority production incidents (policy.highPriorities; drills left out), by startedAt.' },
+      incidents: {
+        source: 'incidents',
+        family: null,
+        help: 'High-priority production incidents (policy.highPriorities; drills left out), by startedAt.',
+      },
     },
     formula: (t) => count(t.count('incidents')),
     weight: 3,
@@ -404,7 +408,8 @@ export const KPI_REGISTRY = [
     title: 'Deployment frequency',
     unit: 'per_day',
     direction: 'higher',
-    description: 'Changes of kind deploy with result success ÷ days in the window (days elapsed for ytd), by startedAt.',
+    description:
+      'Changes of kind deploy with result success ÷ days in the window (days elapsed for ytd), by startedAt.',
     windowBy: 'change.startedAt',
     sources: ['deploys'],
     tally: {
@@ -478,7 +483,7 @@ export const KPI_REGISTRY = [
     unit: 'seconds',
     direction: 'lower',
     description:
-      'Mean recoveredAt − startedAt of the high-priority production incidents that name a causedByChange, recovered before the window end, by the incident\'s startedAt.',
+      "Mean recoveredAt − startedAt of the high-priority production incidents that name a causedByChange, recovered before the window end, by the incident's startedAt.",
     windowBy: 'incident.startedAt',
     sources: ['incidents'],
     tally: {

@@ -141,7 +141,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     await db.schema.createIndex(`${name}_${column}_idx`).on(name).column(column).execute();
     await db.schema.createIndex(`${name}_team_${column}_idx`).on(name).columns(['team', column]).execute();
   }
-  await db.schema.createIndex('alerts_severity_starts_at_idx').on('alerts').columns(['severity', 'starts_at']).execute();
+  await db.schema
+    .createIndex('alerts_severity_starts_at_idx')
+    .on('alerts')
+    .columns(['severity', 'starts_at'])
+    .execute();
   await db.schema.createIndex('alerts_service_idx').on('alerts').column('service').execute();
   await db.schema.createIndex('incidents_service_idx').on('incidents').column('service').execute();
   await db.schema.createIndex('findings_service_idx').on('findings').column('service').execute();

@@ -40,7 +40,11 @@ export async function migrate(db: Kysely<Database>, kind: StoreKind, migrations 
   for (const migration of migrations) {
     await db.transaction().execute(async (trx) => {
       if (kind === 'postgres') await sql`select pg_advisory_xact_lock(${LOCK_KEY})`.execute(trx);
-      const done = await trx.selectFrom('ballast_migrations').select('name').where('name', '=', migration.name).executeTakeFirst();
+      const done = await trx
+        .selectFrom('ballast_migrations')
+        .select('name')
+        .where('name', '=', migration.name)
+        .executeTakeFirst();
       if (done) return;
       await migration.up(trx as unknown as Kysely<unknown>);
       await trx.insertInto('ballast_migrations').values({ name: migration.name, applied_at: Date.now() }).execute();
