@@ -88,7 +88,7 @@ export async function loadAmdModule(file: string, moduleUri: string) {
     captured = Array.isArray(deps) ? { deps, factory: factory! } : { deps: [], factory: deps };
   };
   (define as unknown as { amd: object }).amd = {};
-   
+
   new Function('define', code)(define);
   if (!captured) {
     throw new Error(`${file} did not call define(): not an AMD module`);

@@ -82,7 +82,7 @@ class WorkerDriver implements Driver {
       async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
         return { rows: (await run(query)) as R[] };
       },
-       
+
       async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
         throw new Error('the SQLite reader does not stream');
       },
