@@ -10,7 +10,11 @@ const words = process.argv.slice(2);
 const exporterWords = words.filter((w) => w !== 'panel');
 const runs = [];
 if (words.length === 0 || exporterWords.length > 0) {
-  runs.push(['run', 'build', '-w', 'exporter'], ['run', 'bench', '-w', 'exporter', '--', ...exporterWords]);
+  // by package name: `-w exporter` is a folder and would select exporter/contract as well
+  runs.push(
+    ['run', 'build', '-w', '@ballast/exporter'],
+    ['run', 'bench', '-w', '@ballast/exporter', '--', ...exporterWords]
+  );
 }
 if (words.length === 0 || words.includes('panel')) runs.push(['run', 'bench', '-w', 'panel-plugin']);
 
