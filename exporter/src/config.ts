@@ -1,5 +1,6 @@
 /** The exporter's settings, from the environment (and CLI flags, which win). Documented in README. */
 import { parseTokens, type TokenEntry } from './api/auth.js';
+import { webhookSecretsFromEnv, type IngestSource } from './ingest/receivers.js';
 
 export interface Config {
   host: string;
@@ -8,8 +9,8 @@ export interface Config {
   databaseUrl?: string;
   configFile?: string;
   tokens: TokenEntry[];
-  /** BALLAST_GITHUB_WEBHOOK_SECRET: verifies X-Hub-Signature-256 on /api/v1/ingest/github. Never logged. */
-  githubWebhookSecret?: string;
+  /** BALLAST_<SOURCE>_WEBHOOK_SECRET of each signing receiver (e.g. GitHub's X-Hub-Signature-256). Never logged. */
+  webhookSecrets: Partial<Record<IngestSource, string>>;
   bodyLimit: number;
   metricsPublic: boolean;
   logLevel: string;
@@ -38,7 +39,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv, overrides: Partial<Config>
     databaseUrl: env.DATABASE_URL || undefined,
     configFile: env.BALLAST_CONFIG || undefined,
     tokens: parseTokens(env.BALLAST_TOKENS),
-    githubWebhookSecret: env.BALLAST_GITHUB_WEBHOOK_SECRET || undefined,
+    webhookSecrets: webhookSecretsFromEnv(env),
     bodyLimit: positiveInt('BALLAST_BODY_LIMIT', env.BALLAST_BODY_LIMIT, DEFAULT_BODY_LIMIT),
     metricsPublic: env.BALLAST_METRICS_PUBLIC === 'true',
     logLevel: env.BALLAST_LOG_LEVEL || 'info',

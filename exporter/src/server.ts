@@ -87,7 +87,7 @@ export async function startServer(config: Config, logger: Logger, services: Serv
     reviews: new ReviewService(store, orgs, kpis, records),
     tokens: config.tokens,
     registry,
-    githubSecret: config.githubWebhookSecret,
+    webhookSecrets: config.webhookSecrets,
     bodyLimit: config.bodyLimit,
     logger,
     metricsPublic: config.metricsPublic,

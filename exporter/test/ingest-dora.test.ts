@@ -50,7 +50,7 @@ describe.each(STORE_TARGETS)('committedAt through the receivers on $kind', (targ
   beforeAll(async () => {
     server = await startTestServer(await target.fresh(), {
       configFile: await writeConfigFile(),
-      githubWebhookSecret: GITHUB_SECRET,
+      webhookSecrets: { github: GITHUB_SECRET },
     });
     kpis = new KpiService(server.services.store, server.services.orgs);
   });

@@ -41,7 +41,7 @@ describe.each(STORE_TARGETS)('ingestion on $kind', (target) => {
   beforeAll(async () => {
     server = await startTestServer(await target.fresh(), {
       configFile: await writeConfigFile(),
-      githubWebhookSecret: GITHUB_SECRET,
+      webhookSecrets: { github: GITHUB_SECRET },
     });
     kpis = new KpiService(server.services.store, server.services.orgs);
   });

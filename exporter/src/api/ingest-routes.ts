@@ -6,7 +6,6 @@
  * the write checks against it.
  */
 import { Router, type Request, type RequestHandler } from 'express';
-import { validSignature } from '../ingest/github.js';
 import { defaultIngestion } from '../ingest/mapping.js';
 import { writeItems, type Adapted } from '../ingest/pipeline.js';
 import { INGEST_SOURCES, RECEIVERS, type IngestSource } from '../ingest/receivers.js';
@@ -41,7 +40,13 @@ export function ingestRoutes(deps: ApiDeps): RouteModule {
           { body: req.body, header: (name) => req.header(name) },
           { config, org, now: Date.now() }
         );
-        const summary = await writeItems(deps.records, receiver.collection, adapted, receiver.merge, org);
+        const summary = await writeItems(
+          deps.records,
+          adapted.collection ?? receiver.collection,
+          adapted,
+          adapted.merge ?? receiver.merge,
+          org
+        );
         metrics.received.inc(labels, summary.received);
         metrics.written.inc(labels, summary.created + summary.updated);
         metrics.deduplicated.inc(labels, summary.deduplicated);
@@ -57,21 +62,21 @@ export function ingestRoutes(deps: ApiDeps): RouteModule {
       }
     };
 
-  /** GitHub cannot send a bearer token: with a secret set, the signature is the authentication. */
-  const githubAuth: RequestHandler = deps.githubSecret
-    ? (req: RawRequest, _res, next) => {
-        if (validSignature(deps.githubSecret!, req.rawBody ?? Buffer.alloc(0), req.header('x-hub-signature-256')))
-          return next();
-        metrics.received.inc({ source: 'github' });
-        metrics.rejected.inc({ source: 'github' });
-        next(
-          new AuthError(401, 'X-Hub-Signature-256 is missing or does not match the body (check the webhook secret)')
-        );
-      }
-    : ingest;
+  /** A signing tool cannot send a bearer token: with its secret set, the signature is the authentication. */
+  const authFor = (source: IngestSource): RequestHandler => {
+    const signature = RECEIVERS[source].signature;
+    const secret = deps.webhookSecrets?.[source];
+    if (!signature || !secret) return ingest;
+    return (req: RawRequest, _res, next) => {
+      const delivery = { body: undefined, header: (name: string) => req.header(name) };
+      if (signature.verify(secret, req.rawBody ?? Buffer.alloc(0), delivery, Date.now())) return next();
+      metrics.received.inc({ source });
+      metrics.rejected.inc({ source });
+      next(new AuthError(401, `${signature.header} is missing or does not match the body (check the webhook secret)`));
+    };
+  };
 
-  for (const source of INGEST_SOURCES)
-    router.post(`/ingest/${source}`, source === 'github' ? githubAuth : ingest, receive(source));
+  for (const source of INGEST_SOURCES) router.post(`/ingest/${source}`, authFor(source), receive(source));
   return { router, paths: PATHS };
 }
 
@@ -92,7 +97,11 @@ const PATHS: OpenApiPaths = Object.fromEntries(
     {
       post: {
         summary: `${RECEIVERS[source].summary}; body limit ${RECEIVERS[source].bodyLimit} bytes`,
-        ...(source === 'github' ? { security: [] } : {}),
+        ...(RECEIVERS[source].signature
+          ? {
+              description: `Signed with ${RECEIVERS[source].signature!.header} when ${RECEIVERS[source].signature!.env} is set (then no bearer token is needed).`,
+            }
+          : {}),
         requestBody: { required: true, content: { 'application/json': { schema: { type: 'object' } } } },
         responses: {
           200: { description: '{source, received, created, updated, deduplicated, ignored, unassigned}' },

@@ -5,6 +5,7 @@
 import type { Router } from 'express';
 import type { Registry } from 'prom-client';
 import type { IngestionConfig } from '../ingest/mapping.js';
+import type { IngestSource } from '../ingest/receivers.js';
 import type { AggregateService } from '../service/aggregates.js';
 import type { FreezeService } from '../service/freezes.js';
 import type { GateService } from '../service/gate.js';
@@ -32,8 +33,8 @@ export interface ApiDeps {
   registry: Registry;
   /** The config file's `ingestion` section (defaults when absent). */
   ingestion?: IngestionConfig;
-  /** BALLAST_GITHUB_WEBHOOK_SECRET; when unset the GitHub receiver takes an ingest token instead. */
-  githubSecret?: string;
+  /** Secrets of the signing receivers (ingest/receivers.ts `signature.env`); a receiver without one takes an ingest token. */
+  webhookSecrets?: Partial<Record<IngestSource, string>>;
   /** BALLAST_BODY_LIMIT in bytes: no request body is read beyond it. */
   bodyLimit: number;
 }

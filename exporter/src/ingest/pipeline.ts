@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Issue, OrgIndex } from '../domain/org.js';
-import { RECORD_ID_PATTERN } from '../domain/records.js';
+import { RECORD_ID_PATTERN, type Collection } from '../domain/records.js';
 import { toIso } from '../domain/time.js';
 import type { ZodError } from 'zod';
 import { ValidationError, zodIssues } from '../service/errors.js';
@@ -28,6 +28,10 @@ export interface Item {
 
 export interface Adapted {
   items: Item[];
+  /** A receiver that writes several collections (a Jira issue: incident or action) names this delivery's. */
+  collection?: Exclude<Collection, 'freezes'>;
+  /** The merge for that collection, when it is not the receiver's. */
+  merge?: Merge;
   /** Events in the body that are no stability record (counted, not written). */
   ignored: number;
   /** Alerts kept under the unassigned team. */
@@ -49,7 +53,7 @@ export interface WriteSummary {
 /** Writes what an adapter made; `org` is the one it resolved owners with (read once per request). */
 export async function writeItems(
   records: RecordService,
-  collection: 'alerts' | 'changes',
+  collection: Exclude<Collection, 'freezes'>,
   adapted: Adapted,
   merge: Merge,
   org: OrgIndex

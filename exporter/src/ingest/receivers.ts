@@ -6,8 +6,9 @@
 import { adaptAlertmanager, mergeAlert } from './alertmanager.js';
 import { adaptArgoCd } from './argocd.js';
 import { adaptCloudEvents } from './cloudevents.js';
-import { adaptGithub } from './github.js';
+import { adaptGithub, validSignature } from './github.js';
 import { adaptPagerDuty } from './pagerduty.js';
+import type { Collection } from '../domain/records.js';
 import { mergeChange, type AdaptContext, type Adapted, type Merge } from './pipeline.js';
 
 export const INGEST_SOURCES = ['alertmanager', 'github', 'argocd', 'pagerduty', 'cloudevents'] as const;
@@ -19,10 +20,28 @@ export interface Delivery {
   header(name: string): string | undefined;
 }
 
+/** Records a receiver may write (freeze windows are the committee's, never a tool's). */
+export type IngestCollection = Exclude<Collection, 'freezes'>;
+
+/**
+ * Tools that sign their deliveries instead of sending a bearer token. With the secret set (from
+ * the environment variable `env`), the signature is the authentication; without it the receiver
+ * takes an ingest token like the others.
+ */
+export interface Signature {
+  env: string;
+  /** Named in the 401 answer, so the sender's admin knows what to check. */
+  header: string;
+  /** Must compare in constant time (crypto.timingSafeEqual). */
+  verify(secret: string, rawBody: Buffer, delivery: Delivery, now: number): boolean;
+}
+
 export interface Receiver {
-  collection: 'alerts' | 'changes';
+  /** The collection written, unless the adapter names another one for this delivery. */
+  collection: IngestCollection;
   adapt(delivery: Delivery, ctx: AdaptContext): Adapted;
   merge: Merge;
+  signature?: Signature;
   /** Bytes; a notification group can hold many alerts, a change event is small. */
   bodyLimit: number;
   /** The OpenAPI summary. */
@@ -44,6 +63,11 @@ export const RECEIVERS: Record<IngestSource, Receiver> = {
     collection: 'changes',
     adapt: (d, ctx) => adaptGithub(d.header('x-github-event'), d.body, ctx),
     merge: mergeChange,
+    signature: {
+      env: 'BALLAST_GITHUB_WEBHOOK_SECRET',
+      header: 'X-Hub-Signature-256',
+      verify: (secret, raw, d) => validSignature(secret, raw, d.header('x-hub-signature-256')),
+    },
     bodyLimit: 1 * MiB,
     summary: 'GitHub deployment_status webhook (X-Hub-Signature-256) → change records',
   },
@@ -75,3 +99,14 @@ export const BODY_LIMITS = Object.fromEntries(INGEST_SOURCES.map((s) => [s, RECE
   IngestSource,
   number
 >;
+
+/** The webhook secrets of the signing receivers, from the environment; never logged. */
+export function webhookSecretsFromEnv(env: NodeJS.ProcessEnv): Partial<Record<IngestSource, string>> {
+  const secrets: Partial<Record<IngestSource, string>> = {};
+  for (const source of INGEST_SOURCES) {
+    const name = RECEIVERS[source].signature?.env;
+    const value = name ? env[name] : undefined;
+    if (value) secrets[source] = value;
+  }
+  return secrets;
+}
