@@ -1,6 +1,8 @@
 // A real Prometheus rule fires, a real Alertmanager (Debian's prometheus-alertmanager) delivers its
 // webhook to a real exporter on loopback: one alert record, owned via the configured label; an
 // Alertmanager restart that re-sends changes nothing; resolving sets endsAt on the same record.
+// And issue 15's case: an alert added with amtool, then again with --end, which Alertmanager merges
+// to the earlier, second-precision startsAt: one record (one episode of the fingerprint), counted once.
 import { writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -161,7 +163,7 @@ it('fire, Alertmanager restart with re-sends, resolve: one record, endsAt set, n
   // Alertmanager's dedup stage does not notify an all-resolved group twice, so the retry of a
   // resolved notification is re-delivered here, byte for byte as Alertmanager sent it: accepted,
   // counted as received, and still one record, unchanged (updatedAt too), counted once.
-  const last = deliveries.findLast((d) => (JSON.parse(d.body) as { status: string }).status === 'resolved');
+  const last = [...deliveries].reverse().find((d) => (JSON.parse(d.body) as { status: string }).status === 'resolved');
   expect(last, 'Alertmanager delivered the resolved notification').toBeDefined();
   expect(JSON.parse(last!.body)).toMatchObject({
     status: 'resolved',
@@ -183,3 +185,47 @@ it('fire, Alertmanager restart with re-sends, resolve: one record, endsAt set, n
   });
   expect(values.find((v) => v.kpi === 'high_priority_alerts_per_day')).toMatchObject({ numerator: 1 });
 }, 150_000);
+
+it('amtool alert add, then the same alert with --end in the same second: Alertmanager moves startsAt, still one record', async () => {
+  const kpi = async () =>
+    (await new KpiService(exporter.services.store, exporter.services.orgs).values('7d', { level: 'org' })).values.find(
+      (v) => v.kpi === 'high_priority_alerts_per_day'
+    )?.numerator ?? 0;
+  const moved = async (): Promise<AlertRecord[]> =>
+    (await (await exporter.call('GET', '/api/v1/alerts?name=BallastMovedStart', { role: 'read' })).json()).items;
+  const labels = { alertname: 'BallastMovedStart', severity: 'critical', app: 'checkout-api' };
+  const before = await kpi();
+  // Early in a second, so the end given below (that second, as amtool takes it: RFC 3339 seconds)
+  // lies before the start Alertmanager stamps on the first add (its clock, nanoseconds).
+  while (Date.now() % 1000 > 300) await new Promise((r) => setTimeout(r, 10));
+  const end = new Date(Math.floor(Date.now() / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+  await alertmanager.addAlert(labels);
+  const [fired] = await until('the amtool alert in the exporter', async () => {
+    const items = await moved();
+    return items.length > 0 && items;
+  });
+  expect(fired!.endsAt).toBeUndefined();
+  expect(Date.parse(fired!.startsAt)).toBeGreaterThan(Date.parse(end));
+
+  await alertmanager.addAlert(labels, { end });
+  const [resolved] = await until('the resolved amtool alert', async () => {
+    const items = await moved();
+    return items.some((a) => a.endsAt !== undefined) && items;
+  });
+  // What Alertmanager really sent: the resolve carries the merged, earlier, second-precision start.
+  const sent = deliveries
+    .map(
+      (d) => JSON.parse(d.body) as { alerts: { status: string; startsAt: string; labels: Record<string, string> }[] }
+    )
+    .flatMap((b) => b.alerts)
+    .filter((a) => a.labels.alertname === 'BallastMovedStart');
+  const firingStart = sent.find((a) => a.status === 'firing')!.startsAt;
+  const resolvedStart = sent.find((a) => a.status === 'resolved')!.startsAt;
+  expect(Date.parse(resolvedStart)).toBeLessThan(Date.parse(firingStart));
+  expect(resolvedStart).toBe(end);
+
+  expect(await moved()).toEqual([resolved]);
+  expect(resolved).toMatchObject({ id: fired!.id, startsAt: new Date(Date.parse(end)).toISOString() });
+  expect(resolved!.endsAt).toBe(new Date(Date.parse(end)).toISOString());
+  expect((await kpi()) - before).toBe(1);
+}, 60_000);

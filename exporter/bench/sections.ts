@@ -6,6 +6,7 @@ import type { BenchSection } from './context.js';
 import { alertmanagerWebhookSection } from './sections/alertmanager-webhook.js';
 import { batchIngestSection } from './sections/batch-ingest.js';
 import { demoSeedSection } from './sections/demo-seed.js';
+import { fuzzApiSection } from './sections/fuzz-api.js';
 import { kpiLatencySection } from './sections/kpi-latency.js';
 
 export const SECTIONS: BenchSection[] = [
@@ -13,4 +14,5 @@ export const SECTIONS: BenchSection[] = [
   batchIngestSection,
   kpiLatencySection,
   alertmanagerWebhookSection,
+  fuzzApiSection,
 ];

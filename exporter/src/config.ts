@@ -1,6 +1,7 @@
 /** The exporter's settings, from the environment (and CLI flags, which win). Documented in README. */
 import { parseTokens, type TokenEntry } from './api/auth.js';
 import { webhookSecretsFromEnv, type IngestSource } from './ingest/receivers.js';
+import { DEFAULT_DB_TIMEOUTS, type DbTimeouts } from './store/connect.js';
 
 export interface Config {
   host: string;
@@ -16,10 +17,17 @@ export interface Config {
   logLevel: string;
   /** How often /metrics values are recomputed when the data changed (ms). */
   refreshIntervalMs: number;
+  /** A request (headers and body) must have arrived within this (ms), so a trickled body cannot hold a connection. */
+  requestTimeoutMs: number;
+  /** PostgreSQL statement, connection and idle-in-transaction bounds (docs/deploy.md). */
+  dbTimeouts: DbTimeouts;
+  /** A handler that has not answered after this long (ms) is answered 503: no request hangs on the store. */
+  responseTimeoutMs: number;
 }
 
 export const DEFAULT_PORT = 9464;
 export const DEFAULT_BODY_LIMIT = 10 * 1024 * 1024;
+export const DEFAULT_RESPONSE_TIMEOUT_MS = 15_000;
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 export const isLoopback = (host: string) => LOOPBACK.has(host) || host.startsWith('127.');
@@ -28,6 +36,12 @@ function positiveInt(name: string, raw: string | undefined, fallback: number): n
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a whole number, got "${raw}"`);
+  return n;
+}
+
+function timeoutMs(name: string, raw: string | undefined, fallback: number): number {
+  const n = positiveInt(name, raw, fallback);
+  if (n === 0) throw new Error(`${name} must be at least 1 (ms)`);
   return n;
 }
 
@@ -44,6 +58,25 @@ export function configFromEnv(env: NodeJS.ProcessEnv, overrides: Partial<Config>
     metricsPublic: env.BALLAST_METRICS_PUBLIC === 'true',
     logLevel: env.BALLAST_LOG_LEVEL || 'info',
     refreshIntervalMs: positiveInt('BALLAST_REFRESH_INTERVAL_MS', env.BALLAST_REFRESH_INTERVAL_MS, 2000),
+    requestTimeoutMs: positiveInt('BALLAST_REQUEST_TIMEOUT_MS', env.BALLAST_REQUEST_TIMEOUT_MS, 30_000),
+    dbTimeouts: {
+      queryMs: timeoutMs('BALLAST_DB_QUERY_TIMEOUT_MS', env.BALLAST_DB_QUERY_TIMEOUT_MS, DEFAULT_DB_TIMEOUTS.queryMs),
+      connectMs: timeoutMs(
+        'BALLAST_DB_CONNECT_TIMEOUT_MS',
+        env.BALLAST_DB_CONNECT_TIMEOUT_MS,
+        DEFAULT_DB_TIMEOUTS.connectMs
+      ),
+      idleInTransactionMs: timeoutMs(
+        'BALLAST_DB_IDLE_IN_TRANSACTION_TIMEOUT_MS',
+        env.BALLAST_DB_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+        DEFAULT_DB_TIMEOUTS.idleInTransactionMs
+      ),
+    },
+    responseTimeoutMs: timeoutMs(
+      'BALLAST_RESPONSE_TIMEOUT_MS',
+      env.BALLAST_RESPONSE_TIMEOUT_MS,
+      DEFAULT_RESPONSE_TIMEOUT_MS
+    ),
   };
   return { ...config, ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) };
 }

@@ -16,7 +16,7 @@ import { AggregateService } from './service/aggregates.js';
 import { FreezeService } from './service/freezes.js';
 import { GateService } from './service/gate.js';
 import { KpiService } from './service/kpis.js';
-import { OrgService } from './service/org.js';
+import { OrgService, StaleRevisionError } from './service/org.js';
 import { RecordService } from './service/records.js';
 import { ReviewService } from './service/reviews.js';
 import { readerFor } from './store/sqlite-reader.js';
@@ -40,10 +40,14 @@ export interface RunningServer {
 
 /** Opens the store and builds the services; applies the org config file when one is set. */
 export async function openServices(
-  config: Pick<Config, 'dataDir' | 'databaseUrl' | 'configFile'>,
+  config: Pick<Config, 'dataDir' | 'databaseUrl' | 'configFile'> & Partial<Pick<Config, 'dbTimeouts'>>,
   logger: Logger
 ): Promise<Services> {
-  const store = await Store.open({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+  const store = await Store.open({
+    dataDir: config.dataDir,
+    databaseUrl: config.databaseUrl,
+    timeouts: config.dbTimeouts,
+  });
   const orgs = new OrgService(store);
   const freezes = new FreezeService(store, orgs);
   const records = new RecordService(store, orgs, freezes);
@@ -62,11 +66,18 @@ export async function openServices(
   return { store, orgs, freezes, records, ingestion };
 }
 
+/** A compare-and-set, so exporters starting together with one config file replace the org once. */
 async function applyOrgIfChanged(orgs: OrgService, document: unknown): Promise<number> {
   const wanted = OrgService.parse(document);
-  const { org, revision } = await orgs.current();
-  if (JSON.stringify(org) === JSON.stringify(wanted)) return revision;
-  return orgs.replace(wanted);
+  for (let attempt = 1; ; attempt++) {
+    const { org, revision } = await orgs.current();
+    if (JSON.stringify(org) === JSON.stringify(wanted)) return revision;
+    try {
+      return await orgs.replace(wanted, revision);
+    } catch (error) {
+      if (!(error instanceof StaleRevisionError) || attempt >= 3) throw error;
+    }
+  }
 }
 
 /** Builds the API's services over the opened ones, mounts the routes (api/app.ts) and listens. */
@@ -91,9 +102,11 @@ export async function startServer(config: Config, logger: Logger, services: Serv
     bodyLimit: config.bodyLimit,
     logger,
     metricsPublic: config.metricsPublic,
+    responseTimeoutMs: config.responseTimeoutMs,
     metrics: (req, res) => kpiExport.respond(req, res),
+    host: config.host,
   });
-  const server: Server = createServer(app);
+  const server: Server = createServer(requestTimeouts(config.requestTimeoutMs), app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
@@ -115,4 +128,16 @@ export async function startServer(config: Config, logger: Logger, services: Serv
       await services.store.close();
     })());
   return { url, services, close };
+}
+
+/**
+ * Node's defaults let a client hold a connection 300 s by trickling its body: the whole request
+ * must arrive within `ms` (0 turns the limit off), its headers within 10 s of that, checked each second.
+ */
+function requestTimeouts(ms: number) {
+  return {
+    requestTimeout: ms,
+    headersTimeout: ms === 0 ? 60_000 : Math.min(ms, 10_000),
+    connectionsCheckingInterval: Math.min(1000, ms || 1000),
+  };
 }

@@ -361,7 +361,7 @@ describe.each(STORE_TARGETS)('aggregates on $kind', (target) => {
     });
 
     it('refuses a missing range and an unknown service with 400', async () => {
-      expect((await get('changes-by-system?from=2026-03-01')).body.issues).toEqual([
+      expect((await get('changes-by-system?from=2026-03-01T00:00:00Z')).body.issues).toEqual([
         { path: 'to', message: 'is required' },
       ]);
       expect((await get(`changes-by-system?${range}&service=nope`)).body.issues).toEqual([

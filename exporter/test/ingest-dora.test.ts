@@ -102,7 +102,10 @@ describe.each(STORE_TARGETS)('committedAt through the receivers on $kind', (targ
       );
       expect(res.status).toBe(400);
       expect((await res.json()).issues).toEqual([
-        { path: 'deployment.payload.committedAt', message: 'must be a date-time (ISO 8601)' },
+        {
+          path: 'deployment.payload.committedAt',
+          message: 'must be an ISO 8601 date-time with an offset, e.g. 2026-03-01T12:00:00Z',
+        },
       ]);
       const number = await github(
         githubDeploymentStatus({

@@ -3,7 +3,7 @@
  * deployment_status, PagerDuty Change Events v2, CloudEvents 1.0), and a config file with an
  * `ingestion` section over the small test org.
  */
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -124,7 +124,8 @@ export function githubDeploymentStatus(options: {
 export function githubHeaders(body: string, secret = GITHUB_SECRET): Record<string, string> {
   return {
     'x-github-event': 'deployment_status',
-    'x-github-delivery': '72d3162e-cc78-11e3-81ab-4c9367dc0958',
+    // GitHub gives each delivery its own GUID (a redelivery keeps it): one per distinct body here.
+    'x-github-delivery': createHash('sha256').update(body).digest('hex').slice(0, 36),
     'x-hub-signature-256': `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`,
   };
 }

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startPostgres, type PostgresServer } from '../../test/support/postgres.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 import { amNotification, writeConfigFile } from './ingest-fixtures.js';
+import { pagerDutyEvent } from './ingest-incident-fixtures.js';
 
 let postgres: PostgresServer;
 let server: TestServer;
@@ -46,4 +47,12 @@ it('answers 200 while PostgreSQL is up and 503 once it is stopped', async () => 
   }
   const health = await server.call('GET', '/api/v1/health', { role: null });
   expect(health.status).toBe(503);
+});
+
+it('answers 503 to the incident receivers too while PostgreSQL is down', async () => {
+  const at = new Date().toISOString();
+  const event = pagerDutyEvent({ type: 'incident.triggered', at, createdAt: at, service: 'checkout-api' });
+  const res = await server.call('POST', '/api/v1/ingest/pagerduty-incidents', { role: 'ingest', body: event });
+  expect(res.status).toBe(503);
+  expect((await res.json()).message).toMatch(/retry/);
 });

@@ -2,7 +2,9 @@
 // `alertmanager`) on 127.0.0.1:<free port>, data in a fresh temp dir, clustering disabled
 // (an empty --cluster.listen-address, so it does not bind 9094).
 
+import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { promisify } from 'node:util';
 import path from 'node:path';
 import { requireBinary } from './binaries.js';
 import { makeTempDir } from './cleanup.js';
@@ -37,6 +39,11 @@ export interface AlertmanagerServer {
   restart(): Promise<void>;
   /** POST /-/reload, e.g. after rewriting configFile. */
   reload(): Promise<void>;
+  /**
+   * `amtool alert add <labels> [--end=…]` against this server, as an operator would: without a
+   * start, Alertmanager stamps the alert with its own clock (nanoseconds).
+   */
+  addAlert(labels: Record<string, string>, options?: { end?: string }): Promise<void>;
   logTail(lines?: number): string;
   /** Stops the server and removes its temp dir. Idempotent. */
   stop(): Promise<void>;
@@ -124,6 +131,11 @@ export async function startAlertmanager(opts: AlertmanagerOptions = {}): Promise
       const res = await fetch(`${url}/-/reload`, { method: 'POST', signal: AbortSignal.timeout(10_000) });
       const text = await res.text();
       if (!res.ok) throw new Error(`alertmanager reload failed: HTTP ${res.status}: ${text}\n${current.logTail(20)}`);
+    },
+    async addAlert(labels, options = {}) {
+      const args = ['alert', 'add', ...Object.entries(labels).map(([k, v]) => `${k}=${v}`)];
+      if (options.end) args.push(`--end=${options.end}`);
+      await promisify(execFile)(requireBinary('amtool'), [...args, `--alertmanager.url=${url}`], { timeout: 10_000 });
     },
     logTail: (n) => current.logTail(n),
     stop: () =>

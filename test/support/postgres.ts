@@ -5,7 +5,17 @@
 
 import { execFile, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chownSync, existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chownSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -38,8 +48,16 @@ export interface PostgresServer {
   /** The temp dir holding data/ and the unix socket dir sock/. */
   readonly dir: string;
   readonly socketDir: string;
-  /** pid of the postmaster (e.g. to simulate a crash). */
+  /** pid of the postmaster (e.g. to simulate a crash); a new one after restart(). */
   readonly pid: number;
+  /** SIGSTOP of the postmaster and every backend: a hung server, its sockets open. Linux (/proc). */
+  freeze(): void;
+  /** SIGCONT of the same: the frozen server carries on where it stopped. */
+  thaw(): void;
+  /** `pg_ctl stop -m immediate`: SIGQUIT to the postmaster, backends quit without a checkpoint. */
+  crash(): Promise<void>;
+  /** Starts the server again on the same data dir and port (after crash()). */
+  restart(): Promise<void>;
   /** Creates another empty database and returns its URL. */
   createDatabase(name: string): Promise<string>;
   logTail(lines?: number): string;
@@ -168,6 +186,32 @@ async function templateDataDir(
   return cached;
 }
 
+/**
+ * The postmaster and its children: each backend calls setsid() (InitPostmasterChild), so they
+ * are not in the postmaster's process group and must be found by parent pid.
+ */
+function signalServer(pid: number, signal: NodeJS.Signals): void {
+  const children = readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((entry) => {
+      try {
+        // /proc/<pid>/stat: "pid (comm) state ppid …"; comm may hold spaces, so split after ')'
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid;
+      } catch {
+        return false; // exited meanwhile
+      }
+    })
+    .map(Number);
+  for (const target of [pid, ...children]) {
+    try {
+      process.kill(target, signal);
+    } catch {
+      // already gone
+    }
+  }
+}
+
 export async function startPostgres(opts: PostgresOptions = {}): Promise<PostgresServer> {
   const database = opts.database ?? 'ballast';
   const user = opts.user ?? 'ballast';
@@ -201,11 +245,8 @@ export async function startPostgres(opts: PostgresOptions = {}): Promise<Postgre
     };
     const settingArgs = Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${String(v)}`]);
 
-    let proc: ManagedProcess | undefined;
-    let port = 0;
-    for (let attempt = 1; ; attempt++) {
-      port = await freePort();
-      proc = startProcess(
+    const launch = async (port: number): Promise<ManagedProcess> => {
+      const proc = startProcess(
         'postgres',
         path.join(binDir, 'postgres'),
         ['-D', dataDir, '-p', String(port), ...settingArgs],
@@ -225,14 +266,23 @@ export async function startPostgres(opts: PostgresOptions = {}): Promise<Postgre
           timeoutMs: opts.timeoutMs ?? 30_000,
           intervalMs: 50,
         });
-        break;
+        return proc;
       } catch (err) {
         await proc.stop({ timeoutMs: 2_000 });
-        if (attempt < 3 && addressInUse(proc)) continue;
+        throw Object.assign(err as Error, { portTaken: addressInUse(proc) });
+      }
+    };
+    let server: ManagedProcess | undefined;
+    let port = 0;
+    for (let attempt = 1; !server; attempt++) {
+      port = await freePort();
+      try {
+        server = await launch(port);
+      } catch (err) {
+        if (attempt < 3 && (err as { portTaken?: boolean }).portTaken) continue;
         throw err;
       }
     }
-    const server = proc;
 
     const createDatabase = async (name: string): Promise<string> => {
       await withClient(buildUrl(user, password, port, 'postgres'), (c) =>
@@ -249,6 +299,7 @@ export async function startPostgres(opts: PostgresOptions = {}): Promise<Postgre
       }
     }
 
+    let current: ManagedProcess = server;
     let stopping: Promise<void> | undefined;
     return {
       url: buildUrl(user, password, port, database),
@@ -259,13 +310,26 @@ export async function startPostgres(opts: PostgresOptions = {}): Promise<Postgre
       password,
       dir: tmp.path,
       socketDir,
-      pid: server.pid,
+      get pid() {
+        return current.pid;
+      },
       createDatabase,
-      logTail: (n) => server.logTail(n),
+      logTail: (n) => current.logTail(n),
+      freeze: () => signalServer(current.pid, 'SIGSTOP'),
+      thaw: () => signalServer(current.pid, 'SIGCONT'),
+      async crash() {
+        process.kill(current.pid, 'SIGQUIT');
+        await current.exited;
+        await current.stop(); // reaps backends still in the group
+      },
+      async restart() {
+        current = await launch(port);
+      },
       stop: () =>
         (stopping ??= (async () => {
           try {
-            await server.stop({ timeoutMs: 10_000 });
+            signalServer(current.pid, 'SIGCONT'); // a frozen server cannot shut down
+            await current.stop({ timeoutMs: 10_000 });
           } finally {
             tmp.remove();
           }

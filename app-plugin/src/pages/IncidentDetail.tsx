@@ -25,6 +25,48 @@ export const STEP_TITLES: Record<string, string> = {
   postmortem: 'Post-mortem',
 };
 
+/** The tools incidents come from (their receivers' `source`), by display name; others show as sent. */
+export const SOURCE_NAMES: Record<string, string> = {
+  pagerduty: 'PagerDuty',
+  opsgenie: 'Opsgenie',
+  'grafana-oncall': 'Grafana OnCall',
+  'grafana-incident': 'Grafana Incident',
+  'incident.io': 'incident.io',
+  jira: 'Jira',
+};
+
+/**
+ * A URL from a record as a link target, or undefined: only http(s). A record's URL is data from a
+ * tool or a person, and a `javascript:` one must never become a link in Grafana's origin.
+ */
+export function safeHref(url: string | null | undefined): string | undefined {
+  if (!url) {
+    return undefined;
+  }
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed.toString() : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Where the incident came from, linked back to it in its tool when the record has an http(s) URL. */
+export function IncidentSource({ incident }: { incident: Incident }) {
+  if (!incident.source) {
+    return <>entered in Ballast</>;
+  }
+  const name = SOURCE_NAMES[incident.source] ?? incident.source;
+  const href = safeHref(incident.sourceUrl);
+  return href ? (
+    <TextLink href={href} external>
+      {name}
+    </TextLink>
+  ) : (
+    <>{name}</>
+  );
+}
+
 /** Suspect changes are those of the incident's service (or team) in this window before it started. */
 export const SUSPECT_WINDOW_MS = 24 * 3600 * 1000;
 
@@ -106,9 +148,9 @@ export function IncidentDetailPage({ id, filters }: { id: string; filters: Filte
                 </>
               }
               actions={
-                incident.postmortemUrl ? (
+                safeHref(incident.postmortemUrl) ? (
                   <LinkButton
-                    href={incident.postmortemUrl}
+                    href={safeHref(incident.postmortemUrl)}
                     target="_blank"
                     icon="external-link-alt"
                     variant="secondary"
@@ -117,7 +159,10 @@ export function IncidentDetailPage({ id, filters }: { id: string; filters: Filte
                     Post-mortem
                   </LinkButton>
                 ) : (
-                  <Badge color="orange" text="no post-mortem link" />
+                  <Badge
+                    color="orange"
+                    text={incident.postmortemUrl ? 'post-mortem link is not http(s)' : 'no post-mortem link'}
+                  />
                 )
               }
             >
@@ -135,6 +180,9 @@ export function IncidentDetailPage({ id, filters }: { id: string; filters: Filte
                     : 'not yet'}
                 </span>
                 <span>Cause: {incident.cause.replace(/_/g, ' ')}</span>
+                <span data-testid="incident-source">
+                  Source: <IncidentSource incident={incident} />
+                </span>
               </div>
             </Section>
             <Section title="Incident process" testId="incident-timeline">
@@ -234,9 +282,9 @@ export function IncidentDetailPage({ id, filters }: { id: string; filters: Filte
                   ]}
                 />
               )}
-              {incident.postmortemUrl && (
+              {safeHref(incident.postmortemUrl) && (
                 <p>
-                  <TextLink href={incident.postmortemUrl} external>
+                  <TextLink href={safeHref(incident.postmortemUrl)!} external>
                     Post-mortem document
                   </TextLink>
                 </p>

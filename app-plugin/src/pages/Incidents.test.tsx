@@ -2,7 +2,7 @@ import { screen, within } from '@testing-library/react';
 import { list, mockBackend, PENDING, setRole } from '../testing/mockBackend';
 import { action, alert, change, incident, org } from '../testing/fixtures';
 import { renderApp } from '../testing/render';
-import { timeline } from './IncidentDetail';
+import { safeHref, timeline } from './IncidentDetail';
 
 const base = [{ path: '/org', answer: org }];
 beforeEach(() => setRole('Viewer'));
@@ -39,6 +39,65 @@ describe('Incidents list', () => {
     expect(q.get('highPriority')).toBe('true');
     expect(q.get('team')).toBe('pay-checkout');
     expect(q.get('drill')).toBe('false');
+  });
+});
+
+describe('Incident source (where it came from, linked back)', () => {
+  const fromPagerDuty = {
+    ...incident,
+    source: 'pagerduty',
+    sourceUrl: 'https://acme.pagerduty.com/incidents/PGR0VU2',
+  };
+  test('the list names the tool and links to the incident in it', async () => {
+    const hostile = { ...incident, id: 'inc-2', title: 'Other', source: 'opsgenie', sourceUrl: 'javascript:alert(1)' };
+    mockBackend([
+      ...base,
+      { path: '/incidents', answer: list([fromPagerDuty, hostile, { ...incident, id: 'inc-3' }]) },
+    ]);
+    renderApp('incidents');
+    const table = await screen.findByTestId('incidents-table');
+    expect(within(table).getByText('PagerDuty').closest('a')).toHaveAttribute(
+      'href',
+      'https://acme.pagerduty.com/incidents/PGR0VU2'
+    );
+    // A javascript: URL is shown as the tool's name only, never as a link.
+    expect(within(table).getByText('Opsgenie').closest('a')).toBeNull();
+    expect(within(table).getByText('entered in Ballast')).toBeInTheDocument();
+    expect(table.querySelector('a[href^="javascript:"]')).toBeNull();
+  });
+  test('the detail page links back, and a javascript: post-mortem URL never becomes a link (issue 17, defect 11)', async () => {
+    mockBackend([
+      ...base,
+      {
+        path: '/incidents/inc-1',
+        answer: { ...fromPagerDuty, postmortemUrl: 'javascript:fetch("/api/admin")' },
+      },
+      { path: /^\/(alerts|actions|changes)$/, answer: list([]) },
+    ]);
+    renderApp('incidents/inc-1');
+    const source = await screen.findByTestId('incident-source');
+    expect(within(source).getByText('PagerDuty').closest('a')).toHaveAttribute(
+      'href',
+      'https://acme.pagerduty.com/incidents/PGR0VU2'
+    );
+    expect(screen.getByText('post-mortem link is not http(s)')).toBeInTheDocument();
+    expect(screen.queryByText('Post-mortem document')).toBeNull();
+    expect(document.querySelector('a[href^="javascript:"]')).toBeNull();
+  });
+  test('safeHref() keeps http(s) only', () => {
+    expect(safeHref('https://wiki.example/pm/1')).toBe('https://wiki.example/pm/1');
+    expect(safeHref('http://wiki.example/pm/1')).toBe('http://wiki.example/pm/1');
+    for (const bad of [
+      'javascript:alert(1)',
+      ' JavaScript:alert(1)',
+      'data:text/html,x',
+      '/relative',
+      '',
+      null,
+      undefined,
+    ]) {
+      expect(safeHref(bad)).toBeUndefined();
+    }
   });
 });
 

@@ -12,6 +12,7 @@ import { Section } from '../components/Section';
 import { Table } from '../components/Table';
 import { Filters, filtersKey, listParams, setQuery } from '../components/urlState';
 import { Incident } from '../types';
+import { IncidentSource } from './IncidentDetail';
 
 /** Incidents in the filters' scope and time range; open / high-priority / drills toggles kept in the URL. */
 export function IncidentsPage({ filters, query = {} }: { filters: Filters; query?: Record<string, string> }) {
@@ -98,6 +99,7 @@ export function IncidentsPage({ filters, query = {} }: { filters: Filters; query
                       ),
                   },
                   { id: 'cause', header: 'Cause', cell: (i) => i.cause.replace(/_/g, ' ') },
+                  { id: 'source', header: 'Source', cell: (i) => <IncidentSource incident={i} /> },
                   { id: 'steps', header: 'Steps', cell: (i) => String(i.steps?.length ?? 0) },
                 ]}
               />

@@ -7,5 +7,6 @@ export * from './enums.js';
 export * from './kpis/index.js';
 export * from './aggregates.js';
 export * from './freezes.js';
+export * from './time.js';
 export * from './api/client.js';
 export type * from './api/types.js';

@@ -19,9 +19,11 @@ import {
   VERDICTS,
   type Collection,
 } from './enums.js';
+import { recordTimeProblem } from './time.js';
 
 // The enums travel with the schemas: one import for the exporter's domain.
 export * from './enums.js';
+export * from './time.js';
 
 export const RECORD_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,199}$/;
 export const recordId = z
@@ -31,15 +33,37 @@ export const recordId = z
     'must be 1-200 characters of letters, digits and . _ : @ - (starting with a letter or digit)'
   );
 
-/** ISO 8601 date-time with an explicit offset (`Z` or `+02:00`). */
-export const timestamp = z.iso.datetime({
-  offset: true,
-  message: 'must be an ISO 8601 date-time with an offset, e.g. 2026-03-01T12:00:00Z',
-});
+/** ISO 8601 date-time with an explicit offset (`Z` or `+02:00`), read by the one parser (time.ts), in the record range. */
+export const timestamp = z
+  .string()
+  .superRefine((value, ctx) => {
+    const problem = recordTimeProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  })
+  .meta({ format: 'date-time' });
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Why a text cannot be stored as sent (null when it can). PostgreSQL refuses NUL and both stores
+ * would rewrite a lone surrogate to U+FFFD, so an identical re-send would read as a change: both
+ * are refused, on both stores.
+ */
+export function unsafeTextProblem(value: string): string | null {
+  if (value.includes('\u0000')) return 'must not contain NUL (\\u0000)';
+  if (LONE_SURROGATE.test(value)) return 'must be valid Unicode (no lone surrogate)';
+  return null;
+}
+
+const safeText = (value: string, ctx: z.RefinementCtx) => {
+  const problem = unsafeTextProblem(value);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+};
 
 const text = (max: number) =>
-  z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
-const url = z.url({ message: 'must be an absolute URL' }).max(2000);
+  z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`).superRefine(safeText);
+/** Links are rendered: only http(s), never javascript: or data:. */
+const url = z.url({ protocol: /^https?$/, message: 'must be an absolute http(s) URL' }).max(2000);
 
 /** Every record names the service it concerns, or the team when no single service applies. */
 const ownership = {
@@ -68,6 +92,15 @@ export const incidentSchema = z.object({
   causedByChange: recordId.optional(),
   postmortemUrl: url.optional(),
   drill: z.boolean().default(false),
+  source: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9._-]{0,49}$/, 'must be a tool name: lower-case letters, digits and . _ - (e.g. pagerduty)')
+    .optional()
+    .describe('The tool the incident came from (e.g. pagerduty, opsgenie, incident.io); its receiver sets it.'),
+  sourceUrl: url.optional().describe('The incident in its tool (http or https), shown as a link back.'),
+  sourceUpdatedAt: timestamp
+    .optional()
+    .describe("Time of the tool's latest event applied: a receiver keeps the newest title, priority and owner."),
   steps: z
     .array(incidentStepSchema)
     .max(200)
@@ -91,6 +124,13 @@ export const alertSchema = z.object({
   endsAt: timestamp.optional(),
   verdict: z.enum(VERDICTS).nullable().default(null),
   incident: recordId.optional(),
+  fingerprint: z
+    .string()
+    .regex(/^[0-9a-f]{1,64}$/, 'must be the lowercase hexadecimal Alertmanager fingerprint')
+    .optional()
+    .describe(
+      "Alertmanager's fingerprint of the alert's labels (the Alertmanager receiver sets it): while an alert with it is open, a notification of it updates that record."
+    ),
 });
 
 export const findingSchema = z.object({
@@ -101,6 +141,9 @@ export const findingSchema = z.object({
   foundAt: timestamp,
   dueAt: timestamp.optional(),
   closedAt: timestamp.optional(),
+  fingerprint: alertSchema.shape.fingerprint.describe(
+    "Alertmanager's fingerprint of the inspection alert (the findings receiver sets it): while a finding with it is open, a notification of it updates that finding."
+  ),
 });
 
 export const changeSchema = z.object({

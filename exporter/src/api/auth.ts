@@ -52,21 +52,35 @@ export class AuthError extends Error {
   }
 }
 
+/**
+ * The refusal for a request without a known bearer token (null when it has one), setting
+ * WWW-Authenticate as RFC 6750 asks. Tokens configured: no token, no request.
+ */
+export function authenticated(tokens: TokenEntry[], req: Request, res: Response): AuthError | null {
+  const granted = tokenRole(tokens, req, res);
+  return granted instanceof AuthError ? granted : null;
+}
+
+function tokenRole(tokens: TokenEntry[], req: Request, res: Response): Role | AuthError {
+  const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
+  if (!match) {
+    res.setHeader('WWW-Authenticate', 'Bearer realm="ballast"');
+    return new AuthError(401, 'missing bearer token (Authorization: Bearer <token>)');
+  }
+  const granted = roleOf(tokens, match[1]!);
+  if (!granted) {
+    res.setHeader('WWW-Authenticate', 'Bearer realm="ballast", error="invalid_token"');
+    return new AuthError(401, 'unknown token');
+  }
+  return granted;
+}
+
 /** Middleware factory: requires at least `role`; with no tokens configured everything is allowed. */
 export function requireRole(tokens: TokenEntry[], role: Role) {
   return (req: Request, res: Response, next: NextFunction) => {
     if (tokens.length === 0) return next();
-    const header = req.headers.authorization ?? '';
-    const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match) {
-      res.setHeader('WWW-Authenticate', 'Bearer realm="ballast"');
-      return next(new AuthError(401, 'missing bearer token (Authorization: Bearer <token>)'));
-    }
-    const granted = roleOf(tokens, match[1]!);
-    if (!granted) {
-      res.setHeader('WWW-Authenticate', 'Bearer realm="ballast", error="invalid_token"');
-      return next(new AuthError(401, 'unknown token'));
-    }
+    const granted = tokenRole(tokens, req, res);
+    if (granted instanceof AuthError) return next(granted);
     if (RANK[granted] < RANK[role])
       return next(new AuthError(403, `this needs the ${role} role; the token has ${granted}`));
     next();

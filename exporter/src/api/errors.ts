@@ -3,6 +3,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import type { Issue } from '../domain/org.js';
 import { ConflictError, NotFoundError, ValidationError } from '../service/errors.js';
+import { classifyStoreError, retryAfterSeconds } from '../store/errors.js';
 import { AuthError } from './auth.js';
 
 export class HttpError extends Error {
@@ -23,6 +24,7 @@ const TITLES: Record<number, string> = {
   409: 'Conflict',
   413: 'Payload Too Large',
   415: 'Unsupported Media Type',
+  421: 'Misdirected Request',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };
@@ -53,28 +55,49 @@ export function errorHandler(logger: Logger) {
     if (bodyError.type === 'encoding.unsupported' || bodyError.type === 'charset.unsupported') {
       return sendError(res, 415, bodyError.message);
     }
-    logger.error({ err: error, method: req.method, path: req.path }, 'request failed');
-    if (isStoreUnavailable(error)) return sendError(res, 503, 'the store is unavailable; retry later');
-    return sendError(res, 500, 'internal error; see the exporter log');
+    const failure = classifyStoreError(error);
+    const cause = (error as { cause?: unknown }).cause;
+    logger.error(
+      { err: error, ...(cause ? { cause } : {}), method: req.method, path: req.path, failure },
+      'request failed'
+    );
+    if (failure === 'bug') return sendError(res, 500, 'internal error; see the exporter log');
+    res.setHeader('Retry-After', String(retryAfterSeconds(failure)));
+    return sendError(
+      res,
+      503,
+      failure === 'conflict'
+        ? 'the write kept conflicting with concurrent writes; retry later'
+        : 'the store is unavailable; retry later'
+    );
   };
 }
 
-/** Connection-level database failures: the sender should retry. */
-function isStoreUnavailable(error: unknown): boolean {
-  const code = (error as { code?: string })?.code ?? '';
-  return (
-    [
-      'ECONNREFUSED',
-      'ECONNRESET',
-      'ETIMEDOUT',
-      'SQLITE_BUSY',
-      'SQLITE_FULL',
-      'SQLITE_IOERR',
-      'SQLITE_READONLY',
-      '57P01',
-      '57P03',
-    ].includes(code) ||
-    code.startsWith('08') ||
-    code.startsWith('53')
-  );
+/**
+ * The overall bound on an answer: a handler still waiting after `ms` (a store that answers too
+ * slowly for its own timeouts to fire, several slow statements in a row) is answered 503 with
+ * Retry-After, and whatever it sends later is dropped.
+ */
+export function responseDeadline(ms: number | undefined) {
+  return (_req: Request, res: Response, next: NextFunction) => {
+    if (!ms) return next();
+    const timer = setTimeout(() => {
+      if (res.headersSent) return;
+      res.setHeader('Retry-After', String(retryAfterSeconds('unavailable')));
+      sendError(res, 503, `no answer within ${ms} ms (BALLAST_RESPONSE_TIMEOUT_MS); retry later`);
+      const dropped = (() => res) as never;
+      Object.assign(res, {
+        status: dropped,
+        json: dropped,
+        send: dropped,
+        setHeader: dropped,
+        writeHead: dropped,
+        end: dropped,
+      });
+    }, ms);
+    const clear = () => clearTimeout(timer);
+    res.once('finish', clear);
+    res.once('close', clear);
+    next();
+  };
 }

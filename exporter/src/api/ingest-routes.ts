@@ -7,6 +7,7 @@
  */
 import { Router, type Request, type RequestHandler } from 'express';
 import { defaultIngestion } from '../ingest/mapping.js';
+import { DeliveryLog } from '../ingest/deliveries.js';
 import { writeItems, type Adapted } from '../ingest/pipeline.js';
 import { INGEST_SOURCES, RECEIVERS, type IngestSource } from '../ingest/receivers.js';
 import { createIngestMetrics } from '../metrics/ingest-metrics.js';
@@ -23,6 +24,7 @@ export function ingestRoutes(deps: ApiDeps): RouteModule {
   const metrics = createIngestMetrics(deps.registry);
   const router = Router();
   const ingest = requireRole(deps.tokens, 'ingest');
+  const deliveries = new DeliveryLog();
 
   const receive =
     (source: IngestSource): RequestHandler =>
@@ -35,6 +37,13 @@ export function ingestRoutes(deps: ApiDeps): RouteModule {
         const limit = Math.min(receiver.bodyLimit, deps.bodyLimit);
         if (size > limit)
           throw new HttpError(413, `the body is ${size} bytes; the ${source} receiver takes at most ${limit}`);
+        const deliveryId = receiver.deliveryId?.({ body: req.body, header: (name) => req.header(name) });
+        if (deliveryId !== undefined && deliveries.has(`${source}:${deliveryId}`)) {
+          metrics.received.inc(labels);
+          metrics.deduplicated.inc(labels);
+          res.json({ source, received: 1, created: 0, updated: 0, deduplicated: 1, ignored: 0, unassigned: 0 });
+          return;
+        }
         const org = await deps.orgs.index();
         adapted = receiver.adapt(
           { body: req.body, header: (name) => req.header(name) },
@@ -52,6 +61,7 @@ export function ingestRoutes(deps: ApiDeps): RouteModule {
         metrics.deduplicated.inc(labels, summary.deduplicated);
         metrics.ignored.inc(labels, summary.ignored);
         metrics.unassigned.inc(labels, summary.unassigned);
+        if (deliveryId !== undefined) deliveries.add(`${source}:${deliveryId}`);
         res.json({ source, ...summary });
       } catch (error) {
         // Counted per item when the body could be read, else as one.

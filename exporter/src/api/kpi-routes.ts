@@ -3,7 +3,7 @@ import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { KPI_DEFINITIONS } from '../domain/kpis.js';
 import { KPI_KEYS, KPI_WINDOWS, LEVELS, type KpiKey } from '../domain/kpi-keys.js';
-import { DAY_MS } from '../domain/time.js';
+import { DAY_MS, parseQueryTime } from '../domain/time.js';
 import { parseStep } from '../domain/windows.js';
 import { ValidationError, zodIssues } from '../service/errors.js';
 import type { KpiService, ScopeFilter } from '../service/kpis.js';
@@ -20,12 +20,12 @@ const once = <T extends z.ZodType>(schema: T) =>
 const single = once(z.string({ message: 'must be given once' }).min(1, 'must not be empty'));
 /** A moment: ISO 8601 with an offset, or epoch milliseconds (as Grafana sends). */
 const moment = single.transform((v, ctx) => {
-  const ms = /^\d+$/.test(v) ? Number(v) : Date.parse(v);
-  if (!Number.isFinite(ms) || (!/^\d+$/.test(v) && !/(Z|[+-]\d\d:?\d\d)$/i.test(v))) {
-    ctx.addIssue({ code: 'custom', message: 'must be an ISO 8601 date-time with an offset or epoch milliseconds' });
+  const parsed = parseQueryTime(v);
+  if ('problem' in parsed) {
+    ctx.addIssue({ code: 'custom', message: parsed.problem });
     return z.NEVER;
   }
-  return ms;
+  return parsed.ms;
 });
 const windowParam = once(z.enum(KPI_WINDOWS, { message: `must be one of ${KPI_WINDOWS.join(', ')}` }));
 const scopeParams = {

@@ -4,7 +4,8 @@
  * collected so one answer lists them all.
  */
 import type { Issue } from '../domain/org.js';
-import { VERDICT_FILTERS, type Collection } from '@ballast/contract';
+import { unsafeTextProblem, VERDICT_FILTERS, type Collection } from '../domain/records.js';
+import { parseQueryTime } from '../domain/time.js';
 import { SPECS } from '../store/collections.js';
 import { ValidationError } from '../service/errors.js';
 import {
@@ -19,8 +20,21 @@ import {
   type VerdictFilter,
 } from '../service/record-query.js';
 
-/** A request's query as express parses it (`query parser: extended`). */
+/** A request's query as express parses it (`query parser: simple`: a name's values are a string or strings). */
 export type QueryParams = Record<string, unknown>;
+
+/** Most values one list parameter takes (a Grafana multi-value variable sends each selected value). */
+export const MAX_LIST_VALUES = 100;
+
+/**
+ * Names shaped like `team[x]` or `from[]` (the bracket syntax of qs): this API takes plain
+ * `name=value` pairs only, so such a name is refused rather than silently ignored.
+ */
+export function bracketedParams(params: QueryParams): Issue[] {
+  return Object.keys(params)
+    .filter((name) => /[[\]]/.test(name))
+    .map((name) => ({ path: name, message: 'query parameters are plain name=value pairs (no [brackets])' }));
+}
 
 /** Reads parameters, collecting issues; `done()` throws them together. */
 export class ParamReader {
@@ -36,10 +50,20 @@ export class ParamReader {
       this.issues.push({ path: name, message: 'must be text (give it as name=value)' });
       return [];
     }
-    return (parts as string[])
+    const values = (parts as string[])
       .flatMap((v) => v.split(','))
       .map((v) => v.trim())
       .filter(Boolean);
+    if (values.length > MAX_LIST_VALUES) {
+      this.issues.push({ path: name, message: `takes at most ${MAX_LIST_VALUES} values` });
+      return [];
+    }
+    const unsafe = values.map(unsafeTextProblem).find((p) => p !== null);
+    if (unsafe) {
+      this.issues.push({ path: name, message: unsafe });
+      return [];
+    }
+    return values;
   }
 
   bool(name: string): boolean | undefined {
@@ -51,26 +75,26 @@ export class ParamReader {
   }
 
   int(name: string, fallback: number, min: number, max: number): number {
-    const [v] = this.list(name);
-    if (v === undefined) return fallback;
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < min || n > max) {
+    const values = this.list(name);
+    if (values.length === 0) return fallback;
+    const n = /^\d{1,16}$/.test(values[0]!) ? Number(values[0]) : NaN;
+    if (values.length > 1 || !Number.isInteger(n) || n < min || n > max) {
       this.issues.push({ path: name, message: `must be a whole number from ${min} to ${max}` });
       return fallback;
     }
     return n;
   }
 
-  /** ISO 8601 or epoch milliseconds (as Grafana sends). */
+  /** ISO 8601 with an offset or epoch milliseconds (as Grafana sends), given once. */
   time(name: string): number | undefined {
-    const [v] = this.list(name);
-    if (v === undefined) return undefined;
-    const ms = /^\d+$/.test(v) ? Number(v) : Date.parse(v);
-    if (Number.isNaN(ms)) {
-      this.issues.push({ path: name, message: 'must be an ISO 8601 date-time or epoch milliseconds' });
+    const values = this.list(name);
+    if (values.length === 0) return undefined;
+    const parsed = parseQueryTime(values[0]!);
+    if (values.length > 1 || 'problem' in parsed) {
+      this.issues.push({ path: name, message: 'problem' in parsed ? parsed.problem : 'must be given once' });
       return undefined;
     }
-    return ms;
+    return parsed.ms;
   }
 
   /** One of `allowed`, or undefined when absent. */

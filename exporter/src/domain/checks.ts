@@ -5,14 +5,15 @@
 import { UNASSIGNED_TEAM, type Issue, type OrgIndex } from './org.js';
 import type { Collection, RecordInput } from './records.js';
 import { cronProblem } from './freezes.js';
-import { isTimezone } from './time.js';
+import { isTimezone, parseIsoTimestamp } from './time.js';
 
-const ms = (iso: string | undefined) => (iso === undefined ? undefined : Date.parse(iso));
+const ms = (iso: string | undefined) => (iso === undefined ? undefined : (parseIsoTimestamp(iso) ?? undefined));
 
 function notBefore(issues: Issue[], record: Record<string, unknown>, end: string, start: string) {
   const e = ms(record[end] as string | undefined);
   const s = ms(record[start] as string | undefined);
-  if (e !== undefined && s !== undefined && e < s) issues.push({ path: end, message: `must not be before ${start}` });
+  if (e !== undefined && s !== undefined && e < s && !issues.some((i) => i.path === end))
+    issues.push({ path: end, message: `must not be before ${start}` });
 }
 
 function checkOwnership(
@@ -55,8 +56,12 @@ export function checkRecord<C extends Collection>(collection: C, input: RecordIn
   switch (collection) {
     case 'incidents':
       checkOwnership(issues, record, ctx.org);
+      // Process order: a KPI is an interval between two of these (MTTD = detected − started).
+      notBefore(issues, record, 'detectedAt', 'startedAt');
+      notBefore(issues, record, 'acknowledgedAt', 'startedAt');
       notBefore(issues, record, 'recoveredAt', 'startedAt');
       notBefore(issues, record, 'resolvedAt', 'startedAt');
+      notBefore(issues, record, 'resolvedAt', 'recoveredAt');
       break;
     case 'alerts':
       // Only alerts may stay unowned (UNASSIGNED_TEAM): the alert exists whether or not we know its owner.

@@ -4,7 +4,7 @@
  * plus a duration), like GitLab deploy freezes. Recurring starts are computed in the window's
  * timezone, so "18:00 every Friday in Europe/Berlin" stays 18:00 local across DST changes.
  */
-import { scopeApplies } from '@ballast/contract';
+import { EARLIEST_RECORD_TIME, scopeApplies } from '@ballast/contract';
 import { Cron } from 'croner';
 
 export interface FreezeWindowSpec {
@@ -70,12 +70,15 @@ export function occurrencesBetween(window: FreezeWindowSpec, from: number, to: n
   const duration = durationMinutes * 60_000;
   const job = new Cron(cron, { timezone, paused: true });
   const result: OpenWindow[] = [];
+  // No record predates EARLIEST_RECORD_TIME, so no earlier occurrence can matter (and a range
+  // "from the beginning of time" starts there instead of at an invalid Date).
+  const start = Math.max(from, EARLIEST_RECORD_TIME);
   // From before any DST jump that could hide a start (see openOccurrence).
-  let cursor: Date | null = new Date(from - duration - DST_LOOKBACK_MS);
+  let cursor: Date | null = new Date(start - duration - DST_LOOKBACK_MS);
   while (result.length < limit) {
     cursor = job.nextRun(cursor);
     if (!cursor || cursor.getTime() >= to) break;
-    if (cursor.getTime() + duration > from)
+    if (cursor.getTime() + duration > start)
       result.push({ ...base, startsAt: cursor.getTime(), endsAt: cursor.getTime() + duration });
   }
   return result;
@@ -109,21 +112,34 @@ export interface ChangeMoment {
  */
 export function violatedFreezes(windows: readonly FreezeWindowSpec[], changes: readonly ChangeMoment[]): string[][] {
   if (changes.length === 0 || windows.length === 0) return changes.map(() => []);
+  const calendars = windows.map((w) => ({ window: w, isOpen: openTest(w, changes) }));
+  return changes.map((change) => {
+    if (change.exemption) return [];
+    return calendars
+      .filter(({ window, isOpen }) => scopeApplies(window.scope, change) && isOpen(change.startedAt))
+      .map(({ window }) => window.id);
+  });
+}
+
+/**
+ * Whether a window is open at a change's start, for a set of changes. Changes close together
+ * (a page, a KPI window) share one expansion of the schedule over their span, searched by
+ * bisection; when that span holds more starts than the changes justify (one change dated far
+ * from the others), each change is judged on its own (openOccurrence: a start or two each). Either
+ * way the work is bounded by the number of changes, never by how far apart their times are.
+ */
+function openTest(window: FreezeWindowSpec, changes: readonly ChangeMoment[]): (at: number) => boolean {
+  if (!window.schedule) return (at) => openOccurrence(window, at) !== null;
   let from = Infinity;
   let to = -Infinity;
   for (const c of changes) {
     from = Math.min(from, c.startedAt);
     to = Math.max(to, c.startedAt + 1);
   }
-  const calendars = windows.map((w) => ({ window: w, occurrences: occurrencesBetween(w, from, to, 1_000_000) }));
-  return changes.map((change) => {
-    if (change.exemption) return [];
-    return calendars
-      .filter(
-        ({ window, occurrences }) => scopeApplies(window.scope, change) && openAmong(occurrences, change.startedAt)
-      )
-      .map(({ window }) => window.id);
-  });
+  const budget = 2 * changes.length + 50;
+  const occurrences = occurrencesBetween(window, from, to, budget + 1);
+  if (occurrences.length <= budget) return (at) => openAmong(occurrences, at);
+  return (at) => openOccurrence(window, at) !== null;
 }
 
 /**

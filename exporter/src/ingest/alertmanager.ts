@@ -1,7 +1,10 @@
 /**
- * Prometheus Alertmanager webhook (payload version 4). Each alert is one alert record keyed by
- * fingerprint and startsAt (`am-<fingerprint>-<startsAt ms>`): a later `resolved` notification sets
- * endsAt on the same record, and a re-sent notification writes the same record again (unchanged).
+ * Prometheus Alertmanager webhook (payload version 4). An alert is one record per firing episode of
+ * its fingerprint: the first notification of an episode names it `am-<fingerprint>-<startsAt ms>`;
+ * while it is open, a notification of that fingerprint updates it, also when Alertmanager moved
+ * its startsAt (it merges an alert to the earlier, second-precision start); a `resolved` one sets
+ * endsAt; a re-send changes nothing; only a firing after the resolve starts a new record. The
+ * service finds the episode (records.ts, `episode` of the alerts in store/collections.ts).
  */
 import { z } from 'zod';
 import { UNASSIGNED_TEAM } from '../domain/org.js';
@@ -43,14 +46,21 @@ export function adaptAlertmanager(body: unknown, ctx: AdaptContext): Adapted {
     );
     if (owner.team === UNASSIGNED_TEAM) unassigned++;
     // Firing alerts carry a provisional endsAt (when Alertmanager would time them out): not an end.
-    const endsAt = alert.status === 'resolved' ? isoTime(alert.endsAt, `${origin}.endsAt`) : undefined;
+    // Go's zero time (0001-01-01T00:00:00Z, what an unset endsAt marshals to) is no end either: a
+    // resolve without a real end leaves the record's end as it is (Alertmanager always sets one).
+    const endsAt =
+      alert.status === 'resolved' && !isGoZeroTime(alert.endsAt)
+        ? isoTime(alert.endsAt, `${origin}.endsAt`)
+        : undefined;
+    const fingerprint = alert.fingerprint.toLowerCase();
     return {
-      id: recordIdOf('am', alert.fingerprint.toLowerCase(), Date.parse(startsAt)),
+      id: recordIdOf('am', fingerprint, Date.parse(startsAt)),
       origin,
       input: {
         name: clip(label(names.name) ?? 'unnamed', 300),
         severity: clip(label(names.severity) ?? defaultSeverity, 50),
         ...owner,
+        fingerprint,
         startsAt,
         // Clock skew between Prometheus servers can put endsAt a hair before startsAt.
         ...(endsAt !== undefined ? { endsAt: endsAt < startsAt ? startsAt : endsAt } : {}),
@@ -60,9 +70,13 @@ export function adaptAlertmanager(body: unknown, ctx: AdaptContext): Adapted {
   return { items, ignored: 0, unassigned };
 }
 
+const GO_ZERO_TIME = Date.parse('0001-01-01T00:00:00Z');
+const isGoZeroTime = (value: string | undefined) => value !== undefined && Date.parse(value) === GO_ZERO_TIME;
+
 /**
  * An alert already stored keeps what people added (verdict, incident, an owner given by hand) and
- * its end: a stale "firing" re-send does not reopen a resolved alert.
+ * its end: a stale "firing" re-send does not reopen a resolved alert, nor move its start. An open
+ * one takes the notification's start (Alertmanager moved it).
  */
 export const mergeAlert: Merge = (incoming, stored) => {
   const ownedByHand = incoming.team === UNASSIGNED_TEAM && stored.team !== UNASSIGNED_TEAM;
@@ -71,6 +85,7 @@ export const mergeAlert: Merge = (incoming, stored) => {
   return {
     ...(ownedByHand ? rest : incoming),
     ...owner,
+    startsAt: stored.endsAt !== undefined && incoming.endsAt === undefined ? stored.startsAt : incoming.startsAt,
     endsAt: incoming.endsAt ?? stored.endsAt,
     verdict: stored.verdict ?? null,
     incident: stored.incident,

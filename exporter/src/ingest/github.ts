@@ -2,12 +2,25 @@
  * GitHub `deployment_status` webhooks. One change record per deployment (`gh-<deployment id>`): its
  * statuses move it from started to success / failed. The body is authenticated by
  * `X-Hub-Signature-256` (HMAC-SHA256 of the raw body with the webhook secret), compared in constant time.
+ * GitHub does not promise delivery order and lets anyone with a delivery redeliver it: the status
+ * created last decides the result (mergeGithubChange), and a delivery id already written is answered
+ * as a duplicate (api/ingest-routes.ts, `Receiver.deliveryId`).
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { committedAtOf } from './commit-time.js';
 import { resolveService } from './mapping.js';
-import { clip, isoTime, parseBody, present, recordIdOf, type AdaptContext, type Adapted } from './pipeline.js';
+import {
+  clip,
+  isoTime,
+  mergeChange,
+  parseBody,
+  present,
+  recordIdOf,
+  type AdaptContext,
+  type Adapted,
+  type Merge,
+} from './pipeline.js';
 import { ValidationError } from '../service/errors.js';
 
 export function validSignature(secret: string, rawBody: Buffer, header: string | undefined): boolean {
@@ -122,3 +135,24 @@ function payloadFields(payload: unknown): {
     committedAt: o.committedAt,
   };
 }
+
+const at = (iso: unknown) => (typeof iso === 'string' ? Date.parse(iso) : undefined);
+
+/**
+ * A status older than the stored result (by its created_at, the finishedAt it set) arrived late:
+ * it does not undo the result; a status of the same second keeps the first one written.
+ */
+export const mergeGithubChange: Merge = (incoming, stored) => {
+  const merged = mergeChange(incoming, stored);
+  const storedAt = at(stored.finishedAt);
+  const incomingAt = at(incoming.finishedAt);
+  if (stored.result === undefined || storedAt === undefined || incomingAt === undefined || incomingAt > storedAt)
+    return merged;
+  return { ...merged, result: stored.result, finishedAt: stored.finishedAt };
+};
+
+/** GitHub's id of one delivery (`X-GitHub-Delivery`, a GUID); a redelivery carries the same one. */
+export const githubDeliveryId = (header: (name: string) => string | undefined): string | undefined => {
+  const id = header('x-github-delivery')?.trim();
+  return id && /^[0-9A-Za-z-]{1,100}$/.test(id) ? id : undefined;
+};

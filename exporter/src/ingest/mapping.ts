@@ -5,8 +5,9 @@
  */
 import { z } from 'zod';
 import { UNASSIGNED_TEAM, type OrgIndex } from '../domain/org.js';
-import { recordId } from '../domain/records.js';
+import { DETECTION_SOURCES, recordId, TARGET_TYPES } from '../domain/records.js';
 import { ValidationError, zodIssues } from '../service/errors.js';
+import { incidentIngestionSchema } from './incident-mapping.js';
 
 const labelName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a Prometheus label name');
 /** A value, or a glob where `*` stands for any run of characters. */
@@ -23,6 +24,70 @@ export const mappingRuleSchema = z
   .refine((r) => r.repository !== undefined || r.application !== undefined || r.labels !== undefined, {
     message: 'a rule needs repository, application or labels',
   });
+
+const names = z.array(z.string().min(1).max(200)).max(100);
+const days = z.number().positive().max(3660);
+
+/** Jira issues: which become incidents, which improvement actions, and how their fields read. */
+const jiraSchema = z
+  .object({
+    incidents: z
+      .object({
+        issueTypes: names.default(['Incident']).describe('Issue types that are incidents.'),
+        labels: names.default(['incident']).describe('Labels that make any issue an incident.'),
+      })
+      .strict()
+      .prefault({}),
+    actions: z
+      .object({
+        issueTypes: names.default([]).describe('Issue types that are improvement actions.'),
+        labels: names.default(['postmortem-action']).describe('Labels that make any issue an improvement action.'),
+      })
+      .strict()
+      .prefault({}),
+    fields: z
+      .object({
+        incident: z
+          .string()
+          .min(1)
+          .max(100)
+          .optional()
+          .describe('Custom field (e.g. customfield_10050) holding the Ballast incident id of an action.'),
+        startedAt: z.string().min(1).max(100).optional().describe('Custom field holding when impact started.'),
+        recoveredAt: z.string().min(1).max(100).optional().describe('Custom field holding when service recovered.'),
+      })
+      .strict()
+      .prefault({}),
+    detectionSource: z.enum(DETECTION_SOURCES).default('other'),
+    actionDueDays: days.default(30).describe('Due date of an action without one: created + this many days.'),
+  })
+  .strict();
+
+/** Inspection findings from Alertmanager (the ownership and severity labels are `alertmanager.labels`). */
+const findingsSchema = z
+  .object({
+    targetTypeLabel: labelName.default('target_type'),
+    defaultTargetType: z.enum(TARGET_TYPES).default('other'),
+    /** Severity → days from foundAt to dueAt. */
+    dueDays: z.record(z.string().min(1).max(50), days).default({ critical: 7, warning: 30, info: 90 }),
+    defaultDueDays: days.default(30),
+  })
+  .strict();
+
+/** Chaos drills (LitmusChaos, Chaos Mesh): owner labels and the Chaos Mesh score rule. */
+const chaosSchema = z
+  .object({
+    labels: z
+      .object({
+        service: z.string().min(1).max(300).default('service'),
+        team: z.string().min(1).max(300).default('team'),
+      })
+      .strict()
+      .prefault({}),
+    detectedAtAnnotation: z.string().min(1).max(300).default('ballast.io/detected-at'),
+    detectionTargetMinutes: z.number().positive().max(10_080).default(5),
+  })
+  .strict();
 
 export const ingestionSchema = z
   .object({
@@ -66,6 +131,10 @@ export const ingestionSchema = z
       })
       .strict()
       .prefault({}),
+    jira: jiraSchema.prefault({}),
+    findings: findingsSchema.prefault({}),
+    chaos: chaosSchema.prefault({}),
+    incidents: incidentIngestionSchema.prefault({}),
     /** First matching rule wins. */
     services: z.array(mappingRuleSchema).default([]),
   })

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { Issue, OrgIndex } from '../domain/org.js';
 import { RECORD_ID_PATTERN, type Collection } from '../domain/records.js';
-import { toIso } from '../domain/time.js';
+import { parseIsoTimestamp, recordTimeProblem, toIso } from '../domain/time.js';
 import type { ZodError } from 'zod';
 import { ValidationError, zodIssues } from '../service/errors.js';
 import type { ApiRecord, Merge, RecordService } from '../service/records.js';
@@ -110,11 +110,11 @@ export function digest(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex').slice(0, 32);
 }
 
-/** A timestamp from a sender, as the API's ISO form; throws a ValidationError naming `path`. */
+/** A timestamp from a sender, as the API's ISO form (the API's one parser); throws a ValidationError naming `path`. */
 export function isoTime(value: unknown, path: string): string {
-  const ms = typeof value === 'string' ? Date.parse(value) : NaN;
-  if (Number.isNaN(ms)) throw new ValidationError([{ path, message: 'must be a date-time (ISO 8601)' }]);
-  return toIso(ms);
+  const problem = recordTimeProblem(value);
+  if (problem) throw new ValidationError([{ path, message: problem }]);
+  return toIso(parseIsoTimestamp(value as string)!);
 }
 
 /** Template engines print missing values as "" or "<no value>" (Go templates): both mean absent. */

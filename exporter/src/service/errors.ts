@@ -3,8 +3,11 @@ import type { z } from 'zod';
 import type { Issue } from '../domain/org.js';
 
 export class ValidationError extends Error {
-  constructor(readonly issues: Issue[]) {
-    super(issues.map((i) => `${i.path || '(body)'}: ${i.message}`).join('; '));
+  readonly issues: Issue[];
+  constructor(issues: Issue[]) {
+    super(issues.map((i) => `${i.path || 'body'}: ${i.message}`).join('; '));
+    // Every issue names a field; one about the whole body names it "body".
+    this.issues = issues.map((i) => (i.path ? i : { ...i, path: 'body' }));
   }
 }
 
@@ -21,18 +24,16 @@ export class ConflictError extends Error {
 
 /** `records[3].startedAt`-style paths from a zod error, under an optional prefix. */
 export function zodIssues(error: z.ZodError, prefix = ''): Issue[] {
-  return error.issues.map((issue) => {
-    const path = issue.path.reduce<string>(
-      (p, key) => (typeof key === 'number' ? `${p}[${key}]` : p ? `${p}.${String(key)}` : String(key)),
-      prefix
-    );
+  const join = (p: string, key: PropertyKey) =>
+    typeof key === 'number' ? `${p}[${key}]` : p ? `${p}.${String(key)}` : String(key);
+  return error.issues.flatMap((issue) => {
+    const path = issue.path.reduce<string>(join, prefix);
+    // An unknown field is named by its own path, so a client sees which one to drop.
+    if (issue.code === 'unrecognized_keys')
+      return issue.keys.map((key) => ({ path: join(path, key), message: 'unknown field' }));
     const message =
-      issue.code === 'unrecognized_keys'
-        ? `unknown field(s): ${issue.keys.join(', ')}`
-        : issue.code === 'invalid_type' && issue.message.endsWith('received undefined')
-          ? 'is required'
-          : issue.message;
-    return { path, message };
+      issue.code === 'invalid_type' && issue.message.endsWith('received undefined') ? 'is required' : issue.message;
+    return [{ path, message }];
   });
 }
 

@@ -8,6 +8,9 @@ import { effectiveControlled } from '../store/collections.js';
 import type { Store } from '../store/store.js';
 import { ConflictError, ValidationError, zodIssues } from './errors.js';
 
+/** A replace based on a revision that is no longer the stored one (409). */
+export class StaleRevisionError extends ConflictError {}
+
 const OWNED_TABLES = ['incidents', 'alerts', 'findings', 'changes', 'drills'] as const;
 
 export class OrgService {
@@ -42,21 +45,36 @@ export class OrgService {
     return (await this.current()).index;
   }
 
-  /** Replaces the org; returns the new revision. */
-  async replace(document: unknown): Promise<number> {
+  /**
+   * Replaces the org; returns the new revision. With `expectedRevision` (the revision the caller
+   * read) it is a compare-and-set: if another writer replaced the org since, nothing changes and
+   * a ConflictError names the stored revision. Each replace gets a revision of its own, so every
+   * process's cache (keyed by revision) notices it.
+   */
+  async replace(document: unknown, expectedRevision?: number): Promise<number> {
     const org = OrgService.parse(document);
     const index = new OrgIndex(org);
     return this.store.write(async (trx) => {
-      await this.refuseOrphans(trx, index);
-      const current = await trx.selectFrom('org').select('revision').where('id', '=', 1).executeTakeFirst();
-      const revision = (current?.revision ?? 0) + 1;
-      const values = { id: 1, document: JSON.stringify(org), revision, updated_at: Date.now() };
+      // The row exists from here on, so concurrent replaces all read and lock this one row.
       await trx
         .insertInto('org')
-        .values(values)
-        .onConflict((oc) =>
-          oc.column('id').doUpdateSet({ document: values.document, revision, updated_at: values.updated_at })
-        )
+        .values({ id: 1, document: JSON.stringify(orgSchema.parse({})), revision: 0, updated_at: Date.now() })
+        .onConflict((oc) => oc.column('id').doNothing())
+        .execute();
+      const read = trx.selectFrom('org').select('revision').where('id', '=', 1);
+      const { revision: stored } = await (this.store.locksRows ? read.forUpdate() : read).executeTakeFirstOrThrow();
+      if (expectedRevision !== undefined && expectedRevision !== stored) {
+        throw new StaleRevisionError(
+          `the org was replaced meanwhile: it is at revision ${stored}, not ${expectedRevision}; read it again and re-apply the change`,
+          [{ path: 'revision', message: `is ${stored}, not ${expectedRevision}` }]
+        );
+      }
+      await this.refuseOrphans(trx, index);
+      const revision = stored + 1;
+      await trx
+        .updateTable('org')
+        .set({ document: JSON.stringify(org), revision, updated_at: Date.now() })
+        .where('id', '=', 1)
         .execute();
       await this.reresolve(trx, index);
       return revision;

@@ -3,6 +3,7 @@
  * all-or-nothing batches, merges with what is stored (ingestion), list reads. The API and the
  * ingestion adapters both write through here. Freeze windows are FreezeService's (freezes.ts).
  */
+import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { checkRecord } from '../domain/checks.js';
 import { violatedFreezes } from '../domain/freezes.js';
@@ -48,6 +49,20 @@ interface Parsed {
   id: string;
   input: ApiRecord;
 }
+
+/** A record on its way to the store, with its index in the request (for outcomes and error paths). */
+interface Pending extends Parsed {
+  index: number;
+}
+
+/** Rows a write transaction already read (locked), and ids it knows are not stored. */
+interface Known {
+  rows: Map<unknown, Row>;
+  absent: Set<string>;
+}
+
+// Fingerprints per episode lookup: with their ids and starts, well under the bound parameters.
+const EPISODE_CHUNK = 500;
 
 /** How a write is done: with the org already read for this request, and/or merged with the stored rows. */
 interface WriteOptions {
@@ -133,6 +148,12 @@ export class RecordService {
   /**
    * Checks every record against the org and writes them in one transaction; nothing is written
    * when any record is refused. `positions` are the records' indexes in the request.
+   *
+   * Rows are locked and written in id order, so concurrent batches of the same ids in another
+   * order wait for each other instead of deadlocking. A record is "created" only when this
+   * transaction inserted its row: one that another transaction inserted after our read is read
+   * again (locked now) and decided on what that one committed, so concurrent identical writes
+   * answer created once and the ingest counters count it once.
    */
   private async writeAll(
     collection: Collection,
@@ -144,59 +165,225 @@ export class RecordService {
     const spec = SPECS[collection];
     const org = options.org ?? (await this.orgs.index());
     const at = (i: number) => (prefix ? `${prefix}[${positions?.[i] ?? i}]` : '');
+    const { merge } = options;
+    // An alert storm re-sends what is stored: settled by one read, without a write transaction
+    // (nothing changes, not even the data revision, so caches stay warm).
+    if (merge && (await this.allUnchanged(spec, records, merge, org))) return records.map(() => 'unchanged');
     return this.store.write(async (trx) => {
-      const stored = await this.store.rowsById(
-        trx,
-        spec.table,
-        records.map((r) => r.id),
-        { lock: true }
-      );
-      const existing = new Map(stored.map((r) => [r.id, r]));
-      if (options.merge) records = mergeWithStored(spec, records, existing, options.merge, at);
-      const incidents = collection === 'actions' ? await this.incidentOwners(trx, records) : undefined;
-      const issues: Issue[] = [];
-      records.forEach(({ input }, i) => {
-        const found = checkRecord(collection, input as never, {
-          org,
-          incidentExists: incidents ? (id) => incidents.has(id) : undefined,
-        });
-        issues.push(...(at(i) ? prefixed(found, at(i)) : found));
-      });
-      if (issues.length > 0) throw new ValidationError(issues);
-
-      const now = Date.now();
-      const writes: Row[] = [];
-      const outcomes: WriteOutcome[] = [];
-      const stepsBefore =
-        collection === 'incidents'
-          ? await this.stepsOf(
-              trx,
-              records.map((r) => r.id)
-            )
-          : undefined;
-      const stepWrites: { id: string; steps: IncidentStepInput[] }[] = [];
-      for (const { id, input } of records) {
-        const row = toRow(spec, id, input, { org, incidentOwner: (i) => incidents?.get(i) });
-        const before = existing.get(id);
-        let changed = !before || !sameRow(row, before);
-        const steps = input.steps as IncidentStepInput[] | undefined;
-        if (steps && stepsBefore && !sameSteps(steps, stepsBefore.get(id) ?? [])) {
-          stepWrites.push({ id, steps });
-          changed = true;
-        }
-        if (changed) writes.push({ ...row, updated_at: now });
-        outcomes.push(!before ? 'created' : changed ? 'updated' : 'unchanged');
+      const outcomes: WriteOutcome[] = new Array<WriteOutcome>(records.length);
+      let pending: Pending[] = records.map((r, index) => ({ ...r, index }));
+      let known: Known | undefined;
+      if (merge && spec.episode) {
+        // The episode read is the row read (locked) of every record with a fingerprint.
+        const episodes = await this.episodes(trx, spec, pending, { lock: true });
+        pending = sameEpisodeOnce(episodes.records, merge, outcomes);
+        known = {
+          rows: new Map(episodes.matched.flatMap((row) => (row ? [[row.id, row]] : []))),
+          absent: new Set(
+            episodes.records.filter((_, i) => episodes.keyed[i] && !episodes.matched[i]).map((r) => r.id)
+          ),
+        };
       }
-      await this.store.upsertRows(trx, spec.table, writes);
-      for (const { id, steps } of stepWrites) {
-        await trx.deleteFrom('incident_steps').where('incident_id', '=', id).execute();
-        await trx
-          .insertInto('incident_steps')
-          .values(dedupeSteps(steps).map((s) => stepRow(id, s)))
-          .execute();
+      for (let round = 1; pending.length > 0; round++) {
+        // Each round leaves only records created concurrently after its read; they exist from then on.
+        if (round > 3) throw new Error(`${collection}: records kept being created concurrently; try again`);
+        pending = await this.writeRound(trx, spec, pending, outcomes, { org, merge, at, known });
+        known = undefined;
       }
       return outcomes;
     });
+  }
+
+  /** One read-merge-check-write pass; returns the records another transaction created meanwhile. */
+  private async writeRound(
+    trx: Executor,
+    spec: CollectionSpec,
+    batch: Pending[],
+    outcomes: WriteOutcome[],
+    ctx: { org: OrgIndex; merge?: Merge; at: (i: number) => string; known?: Known }
+  ): Promise<Pending[]> {
+    const { collection } = spec;
+    const { org } = ctx;
+    const ids = batch.map((r) => r.id);
+    const existing = new Map(ctx.known?.rows);
+    // A row the episode read missed but that exists under the id anyway (written through the API)
+    // makes its insert conflict: the next round reads it.
+    const unread = ids.filter((id) => !existing.has(id) && !ctx.known?.absent.has(id));
+    for (const row of await this.store.rowsById(trx, spec.table, unread, { lock: true })) existing.set(row.id, row);
+    const stepsBefore = collection === 'incidents' ? await this.stepsOf(trx, ids) : undefined;
+    const records = ctx.merge
+      ? mergeWithStored(spec, batch, existing, ctx.merge, (i) => ctx.at(batch[i]!.index), stepsBefore)
+      : batch;
+    const incidents = collection === 'actions' ? await this.incidentOwners(trx, records) : undefined;
+    const issues: Issue[] = [];
+    for (const { input, index } of records) {
+      const found = checkRecord(collection, input as never, {
+        org,
+        incidentExists: incidents ? (id) => incidents.has(id) : undefined,
+      });
+      issues.push(...(ctx.at(index) ? prefixed(found, ctx.at(index)) : found));
+    }
+    if (issues.length > 0) throw new ValidationError(issues);
+
+    const now = Date.now();
+    const creates: Row[] = [];
+    const updates: Row[] = [];
+    const decided: { record: Pending; outcome: WriteOutcome; steps?: IncidentStepInput[] }[] = [];
+    for (const record of records) {
+      const { id, input } = record;
+      const row = toRow(spec, id, input, { org, incidentOwner: (i) => incidents?.get(i) });
+      const before = existing.get(id);
+      let changed = !before || !sameRow(row, before);
+      const steps = input.steps as IncidentStepInput[] | undefined;
+      const writeSteps = steps && stepsBefore && !sameSteps(steps, stepsBefore.get(id) ?? []);
+      if (writeSteps) changed = true;
+      if (!before) creates.push({ ...row, updated_at: now });
+      else if (changed) updates.push({ ...row, updated_at: now });
+      decided.push({
+        record,
+        outcome: !before ? 'created' : changed ? 'updated' : 'unchanged',
+        ...(writeSteps ? { steps } : {}),
+      });
+    }
+    await this.store.upsertRows(trx, spec.table, updates.sort(byId));
+    const inserted = await this.store.insertNewRows(trx, spec.table, creates.sort(byId));
+    const again: Pending[] = [];
+    for (const { record, outcome, steps } of decided.sort((a, b) => compareIds(a.record.id, b.record.id))) {
+      if (outcome === 'created' && !inserted.has(record.id)) {
+        again.push(batch.find((b) => b.index === record.index)!);
+        continue;
+      }
+      outcomes[record.index] = outcome;
+      if (steps) {
+        await trx.deleteFrom('incident_steps').where('incident_id', '=', record.id).execute();
+        await trx
+          .insertInto('incident_steps')
+          .values(dedupeSteps(steps).map((s) => stepRow(record.id, s)))
+          .execute();
+      }
+    }
+    return again;
+  }
+
+  /**
+   * Whether every record, merged with its stored row, is what is stored already: read without a
+   * lock, which is safe as nothing is written (a write committed meanwhile simply came after).
+   * Not for incidents (steps) and actions (owner from the incident): they take the full path.
+   */
+  private async allUnchanged(spec: CollectionSpec, records: Parsed[], merge: Merge, org: OrgIndex): Promise<boolean> {
+    if (spec.collection === 'incidents' || spec.collection === 'actions' || records.length === 0) return false;
+    const stored = new Map(
+      (
+        await this.store.rowsById(
+          this.store.db,
+          spec.table,
+          records.map((r) => r.id)
+        )
+      ).map((r) => [r.id, r])
+    );
+    const episode = spec.episode;
+    return records.every(({ id, input }) => {
+      const before = stored.get(id);
+      // A record of another episode, or one whose start moved, takes the full path (episodes()).
+      if (!before || (episode && input[episode.field] !== undefined && before[episode.column] !== input[episode.field]))
+        return false;
+      return sameRow(toRow(spec, id, merge(input, fromRow(spec, before)), { org }), before);
+    });
+  }
+
+  /**
+   * Records keyed by an episode (Alertmanager's fingerprint) take the id of the stored record of
+   * that episode: the one of the same id or start or end, else the open one (its start moved),
+   * else they start a new record under their own id. `matched` is the stored row each record
+   * took (by position), undefined for a new one.
+   */
+  private async episodes(
+    ex: Executor,
+    spec: CollectionSpec,
+    batch: Pending[],
+    options: { lock?: boolean } = {}
+  ): Promise<{ records: Pending[]; matched: (Row | undefined)[]; keyed: boolean[] }> {
+    const episode = spec.episode!;
+    const endField = spec.fields.find((f) => f.column === episode.end)!.field;
+    const keys = batch.map((r) => {
+      const key = r.input[episode.field];
+      if (typeof key !== 'string') return undefined;
+      const end = r.input[endField];
+      return {
+        key,
+        start: toMs(r.input[episode.start.field] as string),
+        end: typeof end === 'string' ? toMs(end) : undefined,
+      };
+    });
+    // A storm's re-sends and resolves name their record's own id: found by primary key, which
+    // every planner uses (a fresh table without statistics would scan for the fingerprints).
+    const own = new Map(
+      (
+        await this.store.rowsById(
+          ex,
+          spec.table,
+          batch.filter((_, i) => keys[i]).map((r) => r.id),
+          options
+        )
+      ).map((row) => [row.id, row])
+    );
+    const ownRow = (record: Pending, key: string) => {
+      const row = own.get(record.id);
+      return row && row[episode.column] === key ? row : undefined;
+    };
+    // By fingerprint, which is by id for the receiver's ids (`am-<fingerprint>-…`): locks taken in id order.
+    const keyed = batch
+      .flatMap((r, i) => (keys[i] && !ownRow(r, keys[i].key) ? [{ id: r.id, ...keys[i] }] : []))
+      .sort((a, b) => compareIds(a.key, b.key));
+    const lock = options.lock === true && this.store.locksRows;
+    const byKey = new Map<string, Row[]>();
+    for (let i = 0; i < keyed.length; i += EPISODE_CHUNK) {
+      const chunk = keyed.slice(i, i + EPISODE_CHUNK);
+      const ends = [...new Set(chunk.flatMap((k) => (k.end === undefined ? [] : [k.end])))];
+      const query = (ex as Kysely<any>) // eslint-disable-line @typescript-eslint/no-explicit-any -- table named at run time
+        .selectFrom(spec.table)
+        .selectAll()
+        .where(episode.column, 'in', [...new Set(chunk.map((k) => k.key))])
+        .where((eb) =>
+          eb.or([
+            eb(episode.end, 'is', null),
+            eb(episode.start.column, 'in', [...new Set(chunk.map((k) => k.start))]),
+            ...(ends.length > 0 ? [eb(episode.end, 'in', ends)] : []),
+          ])
+        );
+      const rows = (await (lock ? query.orderBy('id').forUpdate() : query).execute()) as Row[];
+      for (const row of rows) {
+        const key = row[episode.column] as string;
+        const list = byKey.get(key);
+        if (list) list.push(row);
+        else byKey.set(key, [row]);
+      }
+    }
+    const matched = batch.map((record, i) => {
+      const k = keys[i];
+      const candidates = k && byKey.get(k.key);
+      const mine = k && ownRow(record, k.key);
+      if (mine) return mine;
+      if (!candidates) return undefined;
+      let open: Row | undefined;
+      for (const c of candidates) {
+        if (
+          c[episode.end] === null &&
+          (!open || (c[episode.start.column] as number) > (open[episode.start.column] as number))
+        )
+          open = c;
+      }
+      return (
+        candidates.find((c) => c[episode.start.column] === k!.start) ??
+        (k.end !== undefined ? candidates.find((c) => c[episode.end] === k.end) : undefined) ??
+        open
+      );
+    });
+    return {
+      records: batch.map((record, i) => (matched[i] ? { ...record, id: matched[i].id as string } : record)),
+      matched,
+      keyed: keys.map((k) => k !== undefined),
+    };
   }
 
   private async incidentOwners(ex: Executor, records: Parsed[]) {
@@ -321,17 +508,28 @@ export class RecordService {
         this.store.db,
         rows.map((r) => r.id as string)
       );
-      for (const record of records) {
-        record.steps = (steps.get(record.id as string) ?? []).map((s) => ({
-          step: s.step,
-          at: toIso(s.at),
-          owner: s.owner,
-          ...(s.note !== null ? { note: s.note } : {}),
-        }));
-      }
+      for (const record of records) record.steps = stepsOut(steps.get(record.id as string));
     }
     return records;
   }
+}
+
+/** Ids compare by code unit, the same order as the database's `order by id` on our id alphabet. */
+const compareIds = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const byId = (a: Row, b: Row) => compareIds(a.id as string, b.id as string);
+
+/**
+ * Two notifications of one episode in one body (its start moved between them) become one write,
+ * the later one read as incoming, as repeats of one id do in ingest/pipeline.ts.
+ */
+function sameEpisodeOnce(batch: Pending[], merge: Merge, outcomes: WriteOutcome[]): Pending[] {
+  const byTarget = new Map<string, Pending>();
+  for (const record of batch) {
+    const earlier = byTarget.get(record.id);
+    if (earlier) outcomes[earlier.index] = 'unchanged';
+    byTarget.set(record.id, earlier ? { ...record, input: merge(record.input, earlier.input) } : record);
+  }
+  return [...byTarget.values()];
 }
 
 function summary(outcomes: WriteOutcome[]): BatchResult {
@@ -342,24 +540,28 @@ function summary(outcomes: WriteOutcome[]): BatchResult {
   };
 }
 
-/** Each record merged with its stored row (as the API shows it), then validated like any write. */
-function mergeWithStored(
+/** Each record merged with its stored row (as the API shows it, an incident with its steps), then validated like any write. */
+function mergeWithStored<T extends Parsed>(
   spec: CollectionSpec,
-  records: Parsed[],
+  records: T[],
   existing: Map<unknown, Row>,
   merge: Merge,
-  at: (i: number) => string
-): Parsed[] {
+  at: (i: number) => string,
+  steps?: Map<string, IncidentStepRow[]>
+): T[] {
   const issues: Issue[] = [];
-  const merged = records.map(({ id, input }, i) => {
+  const merged = records.map((record, i) => {
+    const { id, input } = record;
     const before = existing.get(id);
-    const value = before ? merge(input, fromRow(spec, before)) : input;
+    const stored = before && fromRow(spec, before);
+    if (stored && steps) stored.steps = stepsOut(steps.get(id));
+    const value = stored ? merge(input, stored) : input;
     try {
-      return { id, input: parseRecord(spec.collection, { ...value, id }, at(i)) };
+      return { ...record, input: parseRecord(spec.collection, { ...value, id }, at(i)) };
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
       issues.push(...error.issues);
-      return { id, input: value };
+      return { ...record, input: value };
     }
   });
   if (issues.length > 0) throw new ValidationError(issues);
@@ -379,6 +581,15 @@ function parseRecord(collection: Collection, body: unknown, prefix: string): Api
   const parsed = writeSchemas[collection].safeParse(body);
   if (!parsed.success) throw new ValidationError(zodIssues(parsed.error, prefix));
   return parsed.data;
+}
+
+function stepsOut(rows: IncidentStepRow[] = []): IncidentStepInput[] {
+  return rows.map((s) => ({
+    step: s.step as IncidentStepInput['step'],
+    at: toIso(s.at),
+    owner: s.owner,
+    ...(s.note !== null ? { note: s.note } : {}),
+  }));
 }
 
 function stepRow(incidentId: string, s: IncidentStepInput): IncidentStepRow {

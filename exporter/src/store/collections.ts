@@ -39,6 +39,11 @@ export interface CollectionSpec {
   present?: (row: Row) => ApiRecord;
   /** Enum and other exact-match filters: query parameter → column. */
   filters: Record<string, string>;
+  /**
+   * Records a sender keys by something other than our id (Alertmanager's fingerprint): while a
+   * record of that key is open (`end` null), the sender's next notification of it is that record.
+   */
+  episode?: { field: string; column: string; start: FieldSpec; end: string };
 }
 
 const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
@@ -57,20 +62,30 @@ export const SPECS: Record<Collection, CollectionSpec> = {
     timeColumn: 'started_at',
     owned: true,
     fields: [
-      ...texts('title', 'priority', 'detectionSource', 'cause', 'causedByChange', 'postmortemUrl'),
-      ...times('startedAt', 'detectedAt', 'acknowledgedAt', 'recoveredAt', 'resolvedAt'),
+      ...texts(
+        'title',
+        'priority',
+        'detectionSource',
+        'cause',
+        'causedByChange',
+        'postmortemUrl',
+        'source',
+        'sourceUrl'
+      ),
+      ...times('startedAt', 'detectedAt', 'acknowledgedAt', 'recoveredAt', 'resolvedAt', 'sourceUpdatedAt'),
       field('drill', 'flag'),
     ],
-    filters: { priority: 'priority', detectionSource: 'detection_source', cause: 'cause' },
+    filters: { priority: 'priority', detectionSource: 'detection_source', cause: 'cause', source: 'source' },
   },
   alerts: {
     collection: 'alerts',
     table: 'alerts',
     timeColumn: 'starts_at',
     owned: true,
-    fields: [...texts('name', 'severity', 'incident'), ...times('startsAt', 'endsAt'), field('verdict')],
+    fields: [...texts('name', 'severity', 'incident', 'fingerprint'), ...times('startsAt', 'endsAt'), field('verdict')],
     present: (row) => ({ verdict: row.verdict ?? null }),
     filters: { name: 'name', severity: 'severity', incident: 'incident' },
+    episode: { field: 'fingerprint', column: 'fingerprint', start: field('startsAt', 'time'), end: 'ends_at' },
   },
   findings: {
     collection: 'findings',
@@ -79,10 +94,11 @@ export const SPECS: Record<Collection, CollectionSpec> = {
     owned: true,
     fields: [
       field('check', 'text', 'check_name'),
-      ...texts('targetType', 'severity'),
+      ...texts('targetType', 'severity', 'fingerprint'),
       ...times('foundAt', 'dueAt', 'closedAt'),
     ],
     filters: { check: 'check_name', targetType: 'target_type', severity: 'severity' },
+    episode: { field: 'fingerprint', column: 'fingerprint', start: field('foundAt', 'time'), end: 'closed_at' },
   },
   changes: {
     collection: 'changes',

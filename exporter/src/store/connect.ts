@@ -15,7 +15,24 @@ export interface StoreConfig {
   /** `postgres://…` selects PostgreSQL; otherwise the embedded SQLite file under dataDir. */
   databaseUrl?: string;
   dataDir: string;
+  /** PostgreSQL time bounds (defaults: DEFAULT_DB_TIMEOUTS); see docs/deploy.md. */
+  timeouts?: Partial<DbTimeouts>;
 }
+
+/** How long a PostgreSQL operation may take before the store gives up on it (ms). */
+export interface DbTimeouts {
+  /** A statement: the server cancels it (statement_timeout); the client gives up 500 ms later. */
+  queryMs: number;
+  /** Waiting for a pooled connection, including opening a new one (connectionTimeoutMillis). */
+  connectMs: number;
+  /** A transaction left idle by the exporter: the server ends the session, releasing its locks. */
+  idleInTransactionMs: number;
+}
+
+export const DEFAULT_DB_TIMEOUTS: DbTimeouts = { queryMs: 4_000, connectMs: 4_000, idleInTransactionMs: 10_000 };
+
+/** The client-side bound beyond the server's statement_timeout, so a live server's cancel wins. */
+const CLIENT_GRACE_MS = 500;
 
 export interface Connection {
   kind: StoreKind;
@@ -30,7 +47,9 @@ export interface Connection {
 }
 
 export function connect(config: StoreConfig): Connection {
-  if (config.databaseUrl && /^postgres(ql)?:\/\//.test(config.databaseUrl)) return connectPostgres(config.databaseUrl);
+  if (config.databaseUrl && /^postgres(ql)?:\/\//.test(config.databaseUrl)) {
+    return connectPostgres(config.databaseUrl, { ...DEFAULT_DB_TIMEOUTS, ...config.timeouts });
+  }
   if (config.databaseUrl)
     throw new Error('DATABASE_URL must start with postgres:// (leave it unset for the embedded store)');
   return connectSqlite(config.dataDir);
@@ -57,14 +76,43 @@ function connectSqlite(dataDir: string): Connection {
 const INT8_OID = 20;
 const NUMERIC_OID = 1700;
 
-function connectPostgres(url: string): Connection {
+/**
+ * A client that drops its connection when a query outlives query_timeout: node-postgres fails
+ * the query but keeps waiting on the socket, so without this the next query on that pooled
+ * client would queue behind the lost one (a frozen server would hang every request in turn).
+ * Dropped, it is not queryable, and the pool discards it on release.
+ */
+class BoundedClient extends pg.Client {
+  override query(...args: unknown[]): never {
+    const result = (super.query as (...a: unknown[]) => unknown)(...args);
+    if (result instanceof Promise) {
+      result.catch((error: unknown) => {
+        if (error instanceof Error && error.message === 'Query read timeout') {
+          (this as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
+        }
+      });
+    }
+    return result as never;
+  }
+}
+
+function connectPostgres(url: string, timeouts: DbTimeouts): Connection {
   const types = {
     getTypeParser: (oid: number, format?: string) =>
       oid === INT8_OID || oid === NUMERIC_OID
         ? (value: string) => Number(value)
         : pg.types.getTypeParser(oid, format as 'text'),
   };
-  const pool = new pg.Pool({ connectionString: url, max: 10, types: types as pg.CustomTypesConfig });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 10,
+    types: types as pg.CustomTypesConfig,
+    Client: BoundedClient,
+    connectionTimeoutMillis: timeouts.connectMs,
+    statement_timeout: timeouts.queryMs,
+    query_timeout: timeouts.queryMs + CLIENT_GRACE_MS,
+    idle_in_transaction_session_timeout: timeouts.idleInTransactionMs,
+  });
   // A client losing its server (restart, failover) emits 'error': on the pool when idle, on the
   // client itself while checked out between queries. Unhandled, either ends the process. The pool
   // drops such a client on release; the next query reconnects or fails with a connection error (→ 503).

@@ -27,6 +27,9 @@ export interface IncidentRow extends Owned {
   caused_by_change: string | null;
   postmortem_url: string | null;
   drill: Flag;
+  source: string | null;
+  source_url: string | null;
+  source_updated_at: Ms | null;
   updated_at: Ms;
 }
 
@@ -58,6 +61,8 @@ export interface AlertRow extends Owned {
   ends_at: Ms | null;
   verdict: string | null;
   incident: string | null;
+  /** Alertmanager's fingerprint (migration 009): the open episode is found by it. */
+  fingerprint: string | null;
   updated_at: Ms;
 }
 
@@ -69,6 +74,8 @@ export interface FindingRow extends Owned {
   found_at: Ms;
   due_at: Ms | null;
   closed_at: Ms | null;
+  /** Alertmanager's fingerprint of an inspection alert (migration 008): the open finding is found by it. */
+  fingerprint: string | null;
   updated_at: Ms;
 }
 

@@ -5,6 +5,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- generic row I/O over tables named at run time, which Kysely's typed schema cannot express */
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { connect, type StoreConfig, type StoreKind } from './connect.js';
+import { classifyStoreError, StoreUnavailableError } from './errors.js';
 import { appliedMigrations, migrate } from './migrations/index.js';
 import type { Database } from './schema.js';
 import type { Row } from './collections.js';
@@ -37,12 +38,23 @@ export interface ScanQuery {
 const MAX_PARAMS = 30_000;
 const ID_CHUNK = 500;
 
+// A deadlocked or serialization-failed transaction is run this many times at most. SQLite's
+// busy handler has already waited (busy_timeout, blocking the event loop) before it says busy,
+// so it gets few: those are for a snapshot that went stale between the read and the write.
+const WRITE_ATTEMPTS: Record<StoreKind, number> = { postgres: 8, sqlite: 3 };
+const RETRY_BASE_MS = 25;
+const WRITE_FAILURE_HOLD_MS = 60_000;
+
 export class Store {
+  /** When a write last failed as the SQLite file could not be written; null after a write succeeds. */
+  private writeFailedAt: number | null = null;
+
   private constructor(
     readonly kind: StoreKind,
     readonly db: Kysely<Database>,
     readonly location: string,
-    private readonly locksRows: boolean
+    /** Whether rows read in a write can be locked (`SELECT … FOR UPDATE`): see connect.ts. */
+    readonly locksRows: boolean
   ) {}
 
   /** Connects and applies pending migrations. */
@@ -70,17 +82,79 @@ export class Store {
     return appliedMigrations(this.db);
   }
 
-  /** Runs `fn` in one transaction; every write transaction bumps the data revision. */
+  /**
+   * Runs `fn` in one transaction; every write transaction bumps the data revision. A deadlock or
+   * serialization failure (PostgreSQL 40P01/40001, SQLite busy) runs the whole of `fn` again (up
+   * to WRITE_ATTEMPTS times in all, after a short random wait), so `fn` must act only through
+   * `trx`; a conflict that persists, or an unavailable database, is classified (errors.ts) for a 503.
+   */
   async write<T>(fn: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
-    return this.db.transaction().execute(async (trx) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const result = await this.transaction(async (trx) => {
+          const value = await fn(trx);
+          await trx
+            .updateTable('data_revision')
+            .set((eb) => ({ revision: eb('revision', '+', 1) }))
+            .where('id', '=', 1)
+            .execute();
+          return value;
+        });
+        this.writeFailedAt = null;
+        return result;
+      } catch (error) {
+        const failure = classifyStoreError(error);
+        // A SQLite file that cannot be written (disk full, I/O error) still answers reads, so
+        // health must remember it; a lost PostgreSQL shows in the health query itself.
+        if (failure === 'unavailable' && this.kind === 'sqlite') this.writeFailedAt = Date.now();
+        if (failure !== 'conflict') throw error;
+        if (attempt >= WRITE_ATTEMPTS[this.kind]) {
+          throw new StoreUnavailableError(`the write still conflicted after ${attempt} attempts`, { cause: error });
+        }
+        // Full jitter: writers that collided do not collide again in step.
+        await new Promise((r) => setTimeout(r, Math.random() * RETRY_BASE_MS * 2 ** (attempt - 1)));
+      }
+    }
+  }
+
+  /**
+   * One transaction. If `fn` or the commit fails, the rollback's own failure (SQLite already
+   * rolled back after SQLITE_FULL, the connection is gone) must not replace the error that says
+   * what went wrong; and the rollback must run even after a failed commit, as it is what hands
+   * the connection back (SQLite has one: kept, every later query would wait for it).
+   */
+  private async transaction<T>(fn: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+    const trx = await this.db.startTransaction().execute();
+    try {
       const result = await fn(trx);
-      await trx
-        .updateTable('data_revision')
-        .set((eb) => ({ revision: eb('revision', '+', 1) }))
-        .where('id', '=', 1)
-        .execute();
+      await trx.commit().execute();
       return result;
-    });
+    } catch (error) {
+      if (!trx.isCommitted && !trx.isRolledBack) {
+        await trx
+          .rollback()
+          .execute()
+          .catch(() => {});
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Whether the store serves: it answers a query, and no write failed for want of room or I/O
+   * since the last one that succeeded (for WRITE_FAILURE_HOLD_MS at most, so that a store
+   * nobody writes to does not stay "down" once the disk has room again).
+   */
+  async health(): Promise<{ up: true } | { up: false; reason: string }> {
+    try {
+      await this.ping();
+    } catch {
+      return { up: false, reason: 'the database does not answer' };
+    }
+    if (this.writeFailedAt !== null && Date.now() - this.writeFailedAt < WRITE_FAILURE_HOLD_MS) {
+      return { up: false, reason: 'writes fail (disk full or I/O error); see the exporter log' };
+    }
+    return { up: true };
   }
 
   /** A number that changes whenever any process commits a write. */
@@ -123,6 +197,27 @@ export class Store {
         .onConflict((oc) => oc.column('id').doUpdateSet(updates))
         .execute();
     }
+  }
+
+  /**
+   * Inserts the rows whose id is not stored yet and returns the ids it inserted: a row another
+   * transaction inserted first (after our read) is left as that one committed it, for the caller
+   * to read again and decide on (PostgreSQL waits for that transaction to end).
+   */
+  async insertNewRows(ex: Executor, table: string, rows: Row[]): Promise<Set<string>> {
+    const inserted = new Set<string>();
+    if (rows.length === 0) return inserted;
+    const perStatement = Math.max(1, Math.floor(MAX_PARAMS / Object.keys(rows[0]!).length));
+    for (let i = 0; i < rows.length; i += perStatement) {
+      const done = (await (ex as Kysely<any>)
+        .insertInto(table)
+        .values(rows.slice(i, i + perStatement))
+        .onConflict((oc) => oc.column('id').doNothing())
+        .returning('id')
+        .execute()) as { id: string }[];
+      for (const { id } of done) inserted.add(id);
+    }
+    return inserted;
   }
 
   async deleteRow(ex: Executor, table: string, id: string): Promise<boolean> {

@@ -10,13 +10,35 @@ export const TOKENS = {
   admin: 'admin-token-0123456789',
 };
 
+export interface CallOptions {
+  role?: keyof typeof TOKENS | null;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** Give up (an abort error) after this long (ms); default: wait. */
+  timeoutMs?: number;
+}
+
+/** fetch against the server with the given role's token (default admin; null: none). */
+export type Call = (method: string, path: string, options?: CallOptions) => Promise<Response>;
+
 export interface TestServer extends RunningServer {
-  /** fetch against the server with the given role's token (or none). */
-  call(
-    method: string,
-    path: string,
-    options?: { role?: keyof typeof TOKENS | null; body?: unknown; headers?: Record<string, string> }
-  ): Promise<Response>;
+  call: Call;
+}
+
+/** `call` against an exporter at `url` that has TOKENS (in process, or a process of its own). */
+export function caller(url: string): Call {
+  return (method, path, options = {}) => {
+    const role = options.role === undefined ? 'admin' : options.role;
+    const headers: Record<string, string> = { ...(options.headers ?? {}) };
+    if (role) headers.authorization = `Bearer ${TOKENS[role]}`;
+    let body: string | undefined;
+    if (options.body !== undefined) {
+      body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+      headers['content-type'] ??= 'application/json';
+    }
+    const signal = options.timeoutMs === undefined ? undefined : AbortSignal.timeout(options.timeoutMs);
+    return fetch(`${url}${path}`, { method, headers, body, signal });
+  };
 }
 
 export async function startTestServer(store: StoreConfig, overrides: Partial<Config> = {}): Promise<TestServer> {
@@ -31,18 +53,5 @@ export async function startTestServer(store: StoreConfig, overrides: Partial<Con
   );
   const services = await openServices(config, logger);
   const server = await startServer(config, logger, services);
-  return {
-    ...server,
-    call(method, path, options = {}) {
-      const role = options.role === undefined ? 'admin' : options.role;
-      const headers: Record<string, string> = { ...(options.headers ?? {}) };
-      if (role) headers.authorization = `Bearer ${TOKENS[role]}`;
-      let body: string | undefined;
-      if (options.body !== undefined) {
-        body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
-        headers['content-type'] ??= 'application/json';
-      }
-      return fetch(`${server.url}${path}`, { method, headers, body });
-    },
-  };
+  return { ...server, call: caller(server.url) };
 }

@@ -12,6 +12,9 @@ import * as kpiIndexes from './003-kpi-covering-indexes.js';
 import * as reviews from './004-reviews.js';
 import * as changeCommittedAt from './005-change-committed-at.js';
 import * as aggregateIndexes from './006-aggregate-indexes.js';
+import * as incidentSource from './007-incident-source.js';
+import * as findingFingerprint from './008-finding-fingerprint.js';
+import * as alertFingerprint from './009-alert-fingerprint.js';
 
 export interface Migration {
   name: string;
@@ -25,18 +28,26 @@ export const MIGRATIONS: Migration[] = [
   { name: '004-reviews', up: reviews.up },
   { name: '005-change-committed-at', up: changeCommittedAt.up },
   { name: '006-aggregate-indexes', up: aggregateIndexes.up },
+  { name: '007-incident-source', up: incidentSource.up },
+  { name: '008-finding-fingerprint', up: findingFingerprint.up },
+  { name: '009-alert-fingerprint', up: alertFingerprint.up },
 ];
 
 const LOCK_KEY = 0x62616c6c; // "ball"
 
 export async function migrate(db: Kysely<Database>, kind: StoreKind, migrations = MIGRATIONS): Promise<string[]> {
-  await db.schema
-    .createTable('ballast_migrations')
-    .ifNotExists()
-    .addColumn('name', 'text', (c) => c.primaryKey())
-    .addColumn('applied_at', 'bigint', (c) => c.notNull())
-    .execute();
   const applied: string[] = [];
+  // Under the lock too: two processes' `create table if not exists` on an empty database race in
+  // PostgreSQL's catalog (duplicate key in pg_type), so the loser would exit.
+  await db.transaction().execute(async (trx) => {
+    if (kind === 'postgres') await sql`select pg_advisory_xact_lock(${LOCK_KEY})`.execute(trx);
+    await trx.schema
+      .createTable('ballast_migrations')
+      .ifNotExists()
+      .addColumn('name', 'text', (c) => c.primaryKey())
+      .addColumn('applied_at', 'bigint', (c) => c.notNull())
+      .execute();
+  });
   for (const migration of migrations) {
     await db.transaction().execute(async (trx) => {
       if (kind === 'postgres') await sql`select pg_advisory_xact_lock(${LOCK_KEY})`.execute(trx);
