@@ -296,6 +296,23 @@ describe.each(STORE_TARGETS)('tool receivers on $kind', (target) => {
       expect((await list('alerts')).total).toBe(0);
     });
 
+    it("keeps it open on a resolve whose endsAt is Go's zero time (no end given)", async () => {
+      const zeroEnd = amNotification([
+        {
+          status: 'resolved',
+          labels,
+          startsAt: found,
+          endsAt: '0001-01-01T00:00:00Z',
+          fingerprint: 'f1a2b3c4d5e6f708',
+        },
+      ]);
+      const res = await post('alertmanager-findings', zeroEnd);
+      expect(res.status, await res.clone().text()).toBe(200);
+      expect(await res.json()).toMatchObject({ created: 0, updated: 0, deduplicated: 1 });
+      expect((await (await get('findings', id)).json()).closedAt).toBeUndefined();
+      expect(await orgKpi('inspection_closure_ratio')).toMatchObject({ value: 0, denominator: 1 });
+    });
+
     it('closes it on resolve; re-sends and a stale firing change nothing', async () => {
       const end = ago(2);
       const resolved = amNotification([
@@ -311,7 +328,8 @@ describe.each(STORE_TARGETS)('tool receivers on $kind', (target) => {
       }
       expect(await (await get('findings', id)).json()).toMatchObject({ closedAt: end });
       expect(await orgKpi('inspection_closure_ratio')).toMatchObject({ value: 1, numerator: 1, denominator: 1 });
-      expect(await metric('deduplicated', 'alertmanager-findings')).toBe(2);
+      // The zero-end resolve above and these two re-sends.
+      expect(await metric('deduplicated', 'alertmanager-findings')).toBe(3);
     });
 
     it('closes the open finding when Alertmanager moved its startsAt (one finding per episode)', async () => {

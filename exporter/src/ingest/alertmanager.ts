@@ -71,7 +71,7 @@ export function adaptAlertmanager(body: unknown, ctx: AdaptContext): Adapted {
 }
 
 const GO_ZERO_TIME = Date.parse('0001-01-01T00:00:00Z');
-const isGoZeroTime = (value: string | undefined) => value !== undefined && Date.parse(value) === GO_ZERO_TIME;
+export const isGoZeroTime = (value: string | undefined) => value !== undefined && Date.parse(value) === GO_ZERO_TIME;
 
 /**
  * An alert already stored keeps what people added (verdict, incident, an owner given by hand) and

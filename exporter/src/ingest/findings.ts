@@ -9,7 +9,7 @@
  */
 import { DAY_MS, toIso } from '../domain/time.js';
 import { ValidationError } from '../service/errors.js';
-import { alertmanagerWebhookSchema } from './alertmanager.js';
+import { alertmanagerWebhookSchema, isGoZeroTime } from './alertmanager.js';
 import { resolveService } from './mapping.js';
 import { clip, isoTime, parseBody, recordIdOf, type AdaptContext, type Adapted, type Merge } from './pipeline.js';
 import { TARGET_TYPES, type TargetType } from '../domain/records.js';
@@ -39,7 +39,11 @@ export function adaptFindings(body: unknown, ctx: AdaptContext): Adapted {
     }
     const severity = clip(label(names.severity) ?? defaultSeverity, 50);
     const targetType = label(policy.targetTypeLabel);
-    const closedAt = alert.status === 'resolved' ? isoTime(alert.endsAt, `${origin}.endsAt`) : undefined;
+    // Go's zero time is "no end given" (as for alerts): never a zero-length finding.
+    const closedAt =
+      alert.status === 'resolved' && !isGoZeroTime(alert.endsAt)
+        ? isoTime(alert.endsAt, `${origin}.endsAt`)
+        : undefined;
     const fingerprint = alert.fingerprint.toLowerCase();
     return {
       id: recordIdOf('finding', fingerprint, Date.parse(foundAt)),

@@ -64,12 +64,40 @@ function connectSqlite(dataDir: string): Connection {
   database.pragma('synchronous = NORMAL'); // durable across process crashes in WAL mode
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
+  cacheStatements(database);
   return {
     kind: 'sqlite',
     db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }),
     location: file,
     locksRows: false,
   };
+}
+
+// Statements kept compiled, by SQL text: enough for every shape the service writes and reads.
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * Kysely's SQLite driver prepares (compiles) every statement it runs; a storm runs the same few
+ * shapes thousands of times, so prepared statements are reused, least recently used dropped
+ * first. A statement still being iterated (a stream) is busy: that caller gets a fresh one.
+ */
+function cacheStatements(database: SQLite.Database) {
+  const prepare = database.prepare.bind(database);
+  const cache = new Map<string, SQLite.Statement>();
+  database.prepare = ((source: string) => {
+    const cached = cache.get(source);
+    if (cached && !cached.busy) {
+      cache.delete(source);
+      cache.set(source, cached);
+      return cached;
+    }
+    const statement = prepare(source);
+    if (!cached) {
+      cache.set(source, statement);
+      if (cache.size > STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+    }
+    return statement;
+  }) as typeof database.prepare;
 }
 
 // bigint (epoch ms, counts) and numeric (sums) as JS numbers: all our values fit in 2^53.
