@@ -1,12 +1,14 @@
 /**
- * A receiver answers 503 when the store is down, so the sender (Alertmanager, GitHub…) retries,
- * and the exporter process survives PostgreSQL going away.
+ * Every kind of receiver (alerts, changes' siblings: incidents, findings, drills, Jira's incidents)
+ * answers 503 when the store is down, so the sender retries, and the exporter process survives
+ * PostgreSQL going away.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startPostgres, type PostgresServer } from '../../test/support/postgres.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 import { amNotification, writeConfigFile } from './ingest-fixtures.js';
 import { pagerDutyEvent } from './ingest-incident-fixtures.js';
+import { chaosMeshEvent, chaosResult, jiraIssueEvent, TOOLS_INGESTION } from './ingest-tools-fixtures.js';
 
 let postgres: PostgresServer;
 let server: TestServer;
@@ -15,7 +17,7 @@ beforeAll(async () => {
   postgres = await startPostgres();
   server = await startTestServer(
     { dataDir: '/nonexistent', databaseUrl: postgres.url },
-    { configFile: await writeConfigFile() }
+    { configFile: await writeConfigFile({ ingestion: TOOLS_INGESTION }) }
   );
 });
 afterAll(async () => {
@@ -23,36 +25,65 @@ afterAll(async () => {
   await postgres?.stop();
 });
 
-const notification = (fingerprint: string) =>
-  amNotification([
-    {
-      status: 'firing',
-      labels: { alertname: 'X', app: 'checkout-api' },
-      startsAt: new Date().toISOString(),
-      fingerprint,
+const now = () => new Date().toISOString();
+let n = 0;
+/** A fresh delivery per call (a new record each time, so nothing is settled as unchanged). */
+const deliveries: [string, () => unknown][] = [
+  [
+    'alertmanager',
+    () =>
+      amNotification([
+        {
+          status: 'firing',
+          labels: { alertname: 'X', app: 'checkout-api' },
+          startsAt: now(),
+          fingerprint: `aa0${++n}`,
+        },
+      ]),
+  ],
+  [
+    'pagerduty-incidents',
+    () => {
+      const at = now();
+      return pagerDutyEvent({ type: 'incident.triggered', at, createdAt: at, service: 'checkout-api' });
     },
-  ]);
+  ],
+  [
+    'jira',
+    () =>
+      jiraIssueEvent('jira:issue_created', {
+        id: String(++n),
+        key: `OPS-${n}`,
+        issuetype: 'Incident',
+        summary: 'Down',
+        created: now(),
+        components: ['payments-gateway'],
+      }),
+  ],
+  [
+    'alertmanager-findings',
+    () =>
+      amNotification([
+        { status: 'firing', labels: { alertname: 'X', app: 'ledger-db' }, startsAt: now(), fingerprint: `ab0${++n}` },
+      ]),
+  ],
+  ['litmus', () => chaosResult({ uid: `u-${++n}`, created: now(), verdict: 'Pass' })],
+  ['chaos-mesh', () => chaosMeshEvent({ reason: 'Started', at: now(), uid: `c-${++n}`, name: 'ledger-kill' })],
+];
 
-it('answers 200 while PostgreSQL is up and 503 once it is stopped', async () => {
-  const ok = await server.call('POST', '/api/v1/ingest/alertmanager', { role: 'ingest', body: notification('aa01') });
-  expect(ok.status).toBe(200);
+it('answers 200 while PostgreSQL is up and 503 once it is stopped, for each kind of receiver', async () => {
+  const send = (source: string, body: unknown) =>
+    server.call('POST', `/api/v1/ingest/${source}`, { role: 'ingest', body });
+  for (const [source, body] of deliveries) {
+    const res = await send(source, body());
+    expect(res.status, `${source}: ${await res.clone().text()}`).toBe(200);
+  }
   await postgres.stop();
-  for (const fingerprint of ['aa02', 'aa03']) {
-    const res = await server.call('POST', '/api/v1/ingest/alertmanager', {
-      role: 'ingest',
-      body: notification(fingerprint),
-    });
-    expect(res.status).toBe(503);
+  for (const [source, body] of deliveries) {
+    const res = await send(source, body());
+    expect(res.status, source).toBe(503);
     expect((await res.json()).message).toMatch(/retry/);
   }
   const health = await server.call('GET', '/api/v1/health', { role: null });
   expect(health.status).toBe(503);
-});
-
-it('answers 503 to the incident receivers too while PostgreSQL is down', async () => {
-  const at = new Date().toISOString();
-  const event = pagerDutyEvent({ type: 'incident.triggered', at, createdAt: at, service: 'checkout-api' });
-  const res = await server.call('POST', '/api/v1/ingest/pagerduty-incidents', { role: 'ingest', body: event });
-  expect(res.status).toBe(503);
-  expect((await res.json()).message).toMatch(/retry/);
 });
