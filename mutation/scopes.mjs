@@ -20,6 +20,7 @@ export const SCOPES = [
       'test/kpis-dora.test.ts',
       'test/ingest.test.ts',
       'test/api.test.ts',
+      'test/fuzz-time.test.ts',
     ],
     target: 85,
   },
@@ -43,7 +44,14 @@ export const SCOPES = [
     name: 'exporter-ingest',
     workspace: 'exporter',
     mutate: ['exporter/src/ingest/**/*.ts'],
-    tests: ['test/ingest.test.ts', 'test/ingest-merge.test.ts', 'test/ingest-dora.test.ts'],
+    tests: [
+      'test/ingest.test.ts',
+      'test/ingest-merge.test.ts',
+      'test/ingest-dora.test.ts',
+      'test/ingest-incidents.test.ts',
+      'test/ingest-tools.test.ts',
+      'test/ingest-alert-identity.test.ts',
+    ],
     target: 75,
   },
   {
