@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import YAML from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { parseTokens, roleOf } from '../src/api/auth.js';
+import { INGEST_SOURCES, RECEIVERS, webhookSecretEnv, webhookSecretsFromEnv } from '../src/ingest/receivers.js';
 import { OrgService } from '../src/service/org.js';
 import { ValidationError } from '../src/service/errors.js';
 
@@ -67,5 +68,21 @@ describe('tokens', () => {
     } catch (error) {
       expect(String(error)).not.toContain('short');
     }
+  });
+});
+
+describe('webhook secrets of the signing receivers', () => {
+  const signing = INGEST_SOURCES.filter((s) => RECEIVERS[s].signature);
+
+  it('reads BALLAST_<SOURCE>_WEBHOOK_SECRET for each signing receiver, and nothing for the others', () => {
+    expect(webhookSecretEnv('pagerduty-incidents')).toBe('BALLAST_PAGERDUTY_INCIDENTS_WEBHOOK_SECRET');
+    const env = Object.fromEntries(INGEST_SOURCES.map((s) => [webhookSecretEnv(s), `secret-${s}`]));
+    expect(webhookSecretsFromEnv(env)).toEqual(Object.fromEntries(signing.map((s) => [s, `secret-${s}`])));
+    expect(signing).toEqual(expect.arrayContaining(['github', 'jira', 'pagerduty-incidents', 'incidentio']));
+  });
+
+  it('documents each variable in docs/ingestion.md', async () => {
+    const doc = await readFile(join(import.meta.dirname, '../../docs/ingestion.md'), 'utf8');
+    for (const source of signing) expect(doc, source).toContain(`\`${webhookSecretEnv(source)}\``);
   });
 });

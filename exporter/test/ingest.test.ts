@@ -207,6 +207,7 @@ describe.each(STORE_TARGETS)('ingestion on $kind', (target) => {
       expect(forged.status).toBe(401);
       const unsigned = await send(body, { 'x-github-event': 'deployment_status' });
       expect(unsigned.status).toBe(401);
+      expect((await unsigned.json()).message).toMatch(/^X-Hub-Signature-256 is missing/);
       // Signed, then changed in flight.
       const tampered = await server.call('POST', '/api/v1/ingest/github', {
         role: null,

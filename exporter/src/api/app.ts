@@ -158,7 +158,12 @@ function authenticateBeforeBody({ tokens, webhookSecrets }: AppOptions) {
     const refusal = authenticated(tokens, req, res);
     if (!refusal) return next();
     res.setHeader('Connection', 'close');
-    next(refusal);
+    // A signed receiver's sender forgot the signature, not a token: say which header it needs.
+    next(
+      signature && webhookSecrets?.[source!]
+        ? new AuthError(401, `${signature.header} is missing: this receiver is signed (its webhook secret is set)`)
+        : refusal
+    );
   };
 }
 

@@ -9,7 +9,7 @@ import { Router, type Request, type RequestHandler } from 'express';
 import { defaultIngestion } from '../ingest/mapping.js';
 import { DeliveryLog } from '../ingest/deliveries.js';
 import { writeItems, type Adapted } from '../ingest/pipeline.js';
-import { INGEST_SOURCES, RECEIVERS, type IngestSource } from '../ingest/receivers.js';
+import { INGEST_SOURCES, RECEIVERS, webhookSecretEnv, type IngestSource } from '../ingest/receivers.js';
 import { createIngestMetrics } from '../metrics/ingest-metrics.js';
 import { ValidationError } from '../service/errors.js';
 import { AuthError, requireRole } from './auth.js';
@@ -109,7 +109,7 @@ const PATHS: OpenApiPaths = Object.fromEntries(
         summary: `${RECEIVERS[source].summary}; body limit ${RECEIVERS[source].bodyLimit} bytes`,
         ...(RECEIVERS[source].signature
           ? {
-              description: `Signed with ${RECEIVERS[source].signature!.header} when ${RECEIVERS[source].signature!.env} is set (then no bearer token is needed).`,
+              description: `Signed with ${RECEIVERS[source].signature!.header} when ${webhookSecretEnv(source)} is set (then no bearer token is needed).`,
             }
           : {}),
         requestBody: { required: true, content: { 'application/json': { schema: { type: 'object' } } } },

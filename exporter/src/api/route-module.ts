@@ -33,7 +33,7 @@ export interface ApiDeps {
   registry: Registry;
   /** The config file's `ingestion` section (defaults when absent). */
   ingestion?: IngestionConfig;
-  /** Secrets of the signing receivers (ingest/receivers.ts `signature.env`); a receiver without one takes an ingest token. */
+  /** Secrets of the signing receivers (ingest/receivers.ts `webhookSecretEnv`); a receiver without one takes an ingest token. */
   webhookSecrets?: Partial<Record<IngestSource, string>>;
   /** BALLAST_BODY_LIMIT in bytes: no request body is read beyond it. */
   bodyLimit: number;

@@ -50,11 +50,10 @@ export type IngestCollection = Exclude<Collection, 'freezes'>;
 
 /**
  * Tools that sign their deliveries instead of sending a bearer token. With the secret set (from
- * the environment variable `env`), the signature is the authentication; without it the receiver
+ * `webhookSecretEnv(source)`), the signature is the authentication; without it the receiver
  * takes an ingest token like the others.
  */
 export interface Signature {
-  env: string;
   /** Named in the 401 answer, so the sender's admin knows what to check. */
   header: string;
   /** Must compare in constant time (crypto.timingSafeEqual). */
@@ -100,7 +99,6 @@ export const RECEIVERS: Record<IngestSource, Receiver> = {
     merge: mergeGithubChange,
     deliveryId: (d) => githubDeliveryId(d.header),
     signature: {
-      env: 'BALLAST_GITHUB_WEBHOOK_SECRET',
       header: 'X-Hub-Signature-256',
       verify: (secret, raw, d) => validSignature(secret, raw, d.header('x-hub-signature-256')),
     },
@@ -134,7 +132,6 @@ export const RECEIVERS: Record<IngestSource, Receiver> = {
     adapt: (d, ctx) => adaptJira(d.body, ctx),
     merge: mergeJiraIncident,
     signature: {
-      env: 'BALLAST_JIRA_WEBHOOK_SECRET',
       header: 'X-Hub-Signature',
       verify: (secret, raw, d) => validSignature(secret, raw, d.header('x-hub-signature')),
     },
@@ -168,7 +165,6 @@ export const RECEIVERS: Record<IngestSource, Receiver> = {
   'pagerduty-incidents': incidentReceiver({
     adapt: (d, ctx) => adaptPagerDutyIncident(d.body, ctx),
     signature: {
-      env: 'BALLAST_PAGERDUTY_INCIDENTS_WEBHOOK_SECRET',
       header: 'X-PagerDuty-Signature',
       verify: (secret, raw, d) => validPagerDutySignature(secret, raw, d.header('x-pagerduty-signature')),
     },
@@ -188,7 +184,6 @@ export const RECEIVERS: Record<IngestSource, Receiver> = {
   'grafana-incident': incidentReceiver({
     adapt: (d, ctx) => adaptGrafanaIncident(d.body, ctx),
     signature: {
-      env: 'BALLAST_GRAFANA_INCIDENT_WEBHOOK_SECRET',
       header: 'GI-Signature',
       verify: (secret, raw, d) => validGrafanaIncidentSignature(secret, raw, d.header('gi-signature')),
     },
@@ -198,7 +193,6 @@ export const RECEIVERS: Record<IngestSource, Receiver> = {
   incidentio: incidentReceiver({
     adapt: (d, ctx) => adaptIncidentIo(d.body, ctx),
     signature: {
-      env: 'BALLAST_INCIDENTIO_WEBHOOK_SECRET',
       header: 'webhook-signature',
       verify: (secret, raw, d, now) => validIncidentIoSignature(secret, raw, d, now),
     },
@@ -213,12 +207,15 @@ export const BODY_LIMITS = Object.fromEntries(INGEST_SOURCES.map((s) => [s, RECE
   number
 >;
 
+/** `BALLAST_<SOURCE>_WEBHOOK_SECRET`, e.g. BALLAST_PAGERDUTY_INCIDENTS_WEBHOOK_SECRET: one rule for every signing receiver. */
+export const webhookSecretEnv = (source: IngestSource) =>
+  `BALLAST_${source.toUpperCase().replace(/-/g, '_')}_WEBHOOK_SECRET`;
+
 /** The webhook secrets of the signing receivers, from the environment; never logged. */
 export function webhookSecretsFromEnv(env: NodeJS.ProcessEnv): Partial<Record<IngestSource, string>> {
   const secrets: Partial<Record<IngestSource, string>> = {};
   for (const source of INGEST_SOURCES) {
-    const name = RECEIVERS[source].signature?.env;
-    const value = name ? env[name] : undefined;
+    const value = RECEIVERS[source].signature ? env[webhookSecretEnv(source)] : undefined;
     if (value) secrets[source] = value;
   }
   return secrets;
