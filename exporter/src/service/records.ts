@@ -3,7 +3,6 @@
  * all-or-nothing batches, merges with what is stored (ingestion), list reads. The API and the
  * ingestion adapters both write through here. Freeze windows are FreezeService's (freezes.ts).
  */
-import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { checkRecord } from '../domain/checks.js';
 import { violatedFreezes } from '../domain/freezes.js';
@@ -16,7 +15,16 @@ import {
   type IncidentStepInput,
 } from '../domain/records.js';
 import { toIso, toMs } from '../domain/time.js';
-import { fromRow, sameRow, SPECS, toRow, type ApiRecord, type CollectionSpec, type Row } from '../store/collections.js';
+import {
+  fromRow,
+  rowColumns,
+  sameRow,
+  SPECS,
+  toRow,
+  type ApiRecord,
+  type CollectionSpec,
+  type Row,
+} from '../store/collections.js';
 import type { IncidentStepRow } from '../store/schema.js';
 import type { Condition, Executor, Store } from '../store/store.js';
 import { NotFoundError, prefixed, ValidationError, zodIssues } from './errors.js';
@@ -228,6 +236,8 @@ export class RecordService {
     const now = Date.now();
     const creates: Row[] = [];
     const updates: Row[] = [];
+    // The columns any update changes: the only ones its statement sets (store.upsertRows).
+    const changedColumns = new Set<string>(['updated_at']);
     const decided: { record: Pending; outcome: WriteOutcome; steps?: IncidentStepInput[] }[] = [];
     for (const record of records) {
       const { id, input } = record;
@@ -238,14 +248,18 @@ export class RecordService {
       const writeSteps = steps && stepsBefore && !sameSteps(steps, stepsBefore.get(id) ?? []);
       if (writeSteps) changed = true;
       if (!before) creates.push({ ...row, updated_at: now });
-      else if (changed) updates.push({ ...row, updated_at: now });
+      else if (changed) {
+        updates.push({ ...row, updated_at: now });
+        for (const column of rowColumns(row))
+          if ((row[column] ?? null) !== (before[column] ?? null)) changedColumns.add(column);
+      }
       decided.push({
         record,
         outcome: !before ? 'created' : changed ? 'updated' : 'unchanged',
         ...(writeSteps ? { steps } : {}),
       });
     }
-    await this.store.upsertRows(trx, spec.table, updates.sort(byId));
+    await this.store.upsertRows(trx, spec.table, updates.sort(byId), changedColumns);
     const inserted = await this.store.insertNewRows(trx, spec.table, creates.sort(byId));
     const again: Pending[] = [];
     for (const { record, outcome, steps } of decided.sort((a, b) => compareIds(a.record.id, b.record.id))) {
@@ -315,50 +329,62 @@ export class RecordService {
         end: typeof end === 'string' ? toMs(end) : undefined,
       };
     });
-    // A storm's re-sends and resolves name their record's own id: found by primary key, which
-    // every planner uses (a fresh table without statistics would scan for the fingerprints).
-    const own = new Map(
-      (
-        await this.store.rowsById(
-          ex,
-          spec.table,
-          batch.filter((_, i) => keys[i]).map((r) => r.id),
-          options
-        )
-      ).map((row) => [row.id, row])
-    );
-    const ownRow = (record: Pending, key: string) => {
-      const row = own.get(record.id);
-      return row && row[episode.column] === key ? row : undefined;
-    };
-    // By fingerprint, which is by id for the receiver's ids (`am-<fingerprint>-…`): locks taken in id order.
-    const keyed = batch
-      .flatMap((r, i) => (keys[i] && !ownRow(r, keys[i].key) ? [{ id: r.id, ...keys[i] }] : []))
-      .sort((a, b) => compareIds(a.key, b.key));
-    const lock = options.lock === true && this.store.locksRows;
+    // The records' own rows by id (a storm's re-sends and resolves name their record's own id)
+    // and the rows of their fingerprints that are open or share a start or an end
+    // (store.episodeRows), locked in id order. SQLite reads both in one statement. PostgreSQL
+    // reads by id first: by primary key, which its planner uses even on a fresh table without
+    // statistics (where it would scan for the OR of both), then by fingerprint for the rest.
+    const own = new Map<string, Row>();
     const byKey = new Map<string, Row[]>();
+    let keyed = batch
+      .flatMap((r, i) => (keys[i] ? [{ id: r.id, ...keys[i] }] : []))
+      .sort((a, b) => compareIds(a.id, b.id));
+    const together = this.store.kind === 'sqlite';
+    if (!together) {
+      for (const row of await this.store.rowsById(
+        ex,
+        spec.table,
+        keyed.map((k) => k.id),
+        options
+      ))
+        own.set(row.id as string, row);
+      keyed = keyed.filter((k) => own.get(k.id)?.[episode.column] !== k.key);
+    }
     for (let i = 0; i < keyed.length; i += EPISODE_CHUNK) {
       const chunk = keyed.slice(i, i + EPISODE_CHUNK);
-      const ends = [...new Set(chunk.flatMap((k) => (k.end === undefined ? [] : [k.end])))];
-      const query = (ex as Kysely<any>) // eslint-disable-line @typescript-eslint/no-explicit-any -- table named at run time
-        .selectFrom(spec.table)
-        .selectAll()
-        .where(episode.column, 'in', [...new Set(chunk.map((k) => k.key))])
-        .where((eb) =>
-          eb.or([
-            eb(episode.end, 'is', null),
-            eb(episode.start.column, 'in', [...new Set(chunk.map((k) => k.start))]),
-            ...(ends.length > 0 ? [eb(episode.end, 'in', ends)] : []),
-          ])
-        );
-      const rows = (await (lock ? query.orderBy('id').forUpdate() : query).execute()) as Row[];
+      const ids = new Set(together ? chunk.map((k) => k.id) : []);
+      const starts = new Set(chunk.map((k) => k.start));
+      const ends = new Set(chunk.flatMap((k) => (k.end === undefined ? [] : [k.end])));
+      const rows = await this.store.episodeRows(
+        ex,
+        spec.table,
+        {
+          ids: [...ids],
+          key: episode.column,
+          keys: [...new Set(chunk.map((k) => k.key))],
+          start: episode.start.column,
+          starts: [...starts],
+          end: episode.end,
+          ends: [...ends],
+        },
+        options
+      );
       for (const row of rows) {
+        if (ids.has(row.id as string)) own.set(row.id as string, row);
+        // Only rows the fingerprint term matched are candidates (not a closed row read by id).
+        const open = row[episode.end] === null;
+        if (!open && !starts.has(row[episode.start.column] as number) && !ends.has(row[episode.end] as number))
+          continue;
         const key = row[episode.column] as string;
         const list = byKey.get(key);
         if (list) list.push(row);
         else byKey.set(key, [row]);
       }
     }
+    const ownRow = (record: Pending, key: string) => {
+      const row = own.get(record.id);
+      return row && row[episode.column] === key ? row : undefined;
+    };
     const matched = batch.map((record, i) => {
       const k = keys[i];
       const candidates = k && byKey.get(k.key);

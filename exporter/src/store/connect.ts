@@ -112,7 +112,13 @@ const NUMERIC_OID = 1700;
  */
 class BoundedClient extends pg.Client {
   override query(...args: unknown[]): never {
-    const result = (super.query as (...a: unknown[]) => unknown)(...args);
+    const [text, values] = args;
+    // Only a statement with parameters: one without may be several (simple query protocol).
+    const name =
+      typeof text === 'string' && Array.isArray(values) && values.length > 0 ? statementName(text) : undefined;
+    const result = (super.query as (...a: unknown[]) => unknown)(
+      ...(name ? [{ name, text, values }, ...args.slice(2)] : args)
+    );
     if (result instanceof Promise) {
       result.catch((error: unknown) => {
         if (error instanceof Error && error.message === 'Query read timeout') {
@@ -122,6 +128,32 @@ class BoundedClient extends pg.Client {
     }
     return result as never;
   }
+}
+
+// Named (prepared) statements, shared by the pool's clients; each prepares a name once, on its
+// first use. Bounded: PostgreSQL keeps a session's prepared statements until it ends.
+const MAX_NAMED_STATEMENTS = 200;
+const SIGHTINGS_KEPT = 2_000;
+const statementNames = new Map<string, string>();
+const sightings = new Set<string>();
+
+/**
+ * The name to prepare a parameterised statement under, once its text was seen before: a storm
+ * runs the same few shapes (a read of 100 ids, an insert of 100 rows) thousands of times, each
+ * parsed and planned anew by the server without a name. A text seen once (a one-off) gets none.
+ */
+function statementName(text: string): string | undefined {
+  const name = statementNames.get(text);
+  if (name !== undefined || statementNames.size >= MAX_NAMED_STATEMENTS) return name;
+  if (!sightings.has(text)) {
+    if (sightings.size >= SIGHTINGS_KEPT) sightings.clear();
+    sightings.add(text);
+    return undefined;
+  }
+  sightings.delete(text);
+  const next = `ballast_${statementNames.size + 1}`;
+  statementNames.set(text, next);
+  return next;
 }
 
 function connectPostgres(url: string, timeouts: DbTimeouts): Connection {

@@ -3,7 +3,7 @@
  * record tables. It knows tables and rows, not validation; the record service above it does.
  */
 /* eslint-disable @typescript-eslint/no-explicit-any -- generic row I/O over tables named at run time, which Kysely's typed schema cannot express */
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { CompiledQuery, sql, type Kysely, type Transaction } from 'kysely';
 import { connect, type StoreConfig, type StoreKind } from './connect.js';
 import { classifyStoreError, StoreUnavailableError } from './errors.js';
 import { appliedMigrations, migrate } from './migrations/index.js';
@@ -44,10 +44,13 @@ const ID_CHUNK = 500;
 const WRITE_ATTEMPTS: Record<StoreKind, number> = { postgres: 8, sqlite: 3 };
 const RETRY_BASE_MS = 25;
 const WRITE_FAILURE_HOLD_MS = 60_000;
+/** Every write transaction's last statement: any process's caches see the change. */
+const BUMP_REVISION = 'update data_revision set revision = revision + 1 where id = 1';
 
 export class Store {
   /** When a write last failed as the SQLite file could not be written; null after a write succeeds. */
   private writeFailedAt: number | null = null;
+  private readonly shapes: StatementShapes;
 
   private constructor(
     readonly kind: StoreKind,
@@ -55,7 +58,9 @@ export class Store {
     readonly location: string,
     /** Whether rows read in a write can be locked (`SELECT … FOR UPDATE`): see connect.ts. */
     readonly locksRows: boolean
-  ) {}
+  ) {
+    this.shapes = new StatementShapes(kind);
+  }
 
   /** Connects and applies pending migrations. */
   static async open(config: StoreConfig): Promise<Store> {
@@ -91,15 +96,7 @@ export class Store {
   async write<T>(fn: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        const result = await this.transaction(async (trx) => {
-          const value = await fn(trx);
-          await trx
-            .updateTable('data_revision')
-            .set((eb) => ({ revision: eb('revision', '+', 1) }))
-            .where('id', '=', 1)
-            .execute();
-          return value;
-        });
+        const result = await (this.kind === 'postgres' ? this.pgTransaction(fn) : this.transaction(fn));
         this.writeFailedAt = null;
         return result;
       } catch (error) {
@@ -127,6 +124,7 @@ export class Store {
     const trx = await this.db.startTransaction().execute();
     try {
       const result = await fn(trx);
+      await sql.raw(BUMP_REVISION).execute(trx);
       await trx.commit().execute();
       return result;
     } catch (error) {
@@ -138,6 +136,31 @@ export class Store {
       }
       throw error;
     }
+  }
+
+  /**
+   * The same on PostgreSQL, one round trip shorter: the revision bump and the commit go as one
+   * simple query (two statements, no parameters; an error in the first skips the second and
+   * leaves the transaction aborted, for the rollback). The transaction runs on one pooled
+   * connection, handed back after the commit or the rollback, whichever way they end.
+   */
+  private pgTransaction<T>(fn: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+    return this.db.connection().execute(async (connection) => {
+      await sql.raw('begin').execute(connection);
+      try {
+        // Bound to the one connection, it is the transaction: fn acts through it only.
+        const result = await fn(connection as unknown as Transaction<Database>);
+        await sql.raw(`${BUMP_REVISION}; commit`).execute(connection);
+        return result;
+      } catch (error) {
+        // A failed commit has ended the transaction already; a lost connection cannot roll back.
+        await sql
+          .raw('rollback')
+          .execute(connection)
+          .catch(() => {});
+        throw error;
+      }
+    });
   }
 
   /**
@@ -178,25 +201,61 @@ export class Store {
     const unique = lock ? [...new Set(ids)].sort() : [...new Set(ids)];
     for (let i = 0; i < unique.length; i += ID_CHUNK) {
       const chunk = unique.slice(i, i + ID_CHUNK);
-      const query = (ex as Kysely<any>).selectFrom(table).selectAll().where('id', 'in', chunk);
-      rows.push(...((await (lock ? query.orderBy('id').forUpdate() : query).execute()) as Row[]));
+      const text = this.shapes.text(`rows|${table}|${chunk.length}|${lock}`, (p) =>
+        [
+          `select * from ${quote(table)} where "id" in (${p.list(0, chunk.length)})`,
+          ...(lock ? ['order by "id" for update'] : []),
+        ].join(' ')
+      );
+      rows.push(...((await ex.executeQuery(CompiledQuery.raw(text, chunk))).rows as Row[]));
     }
     return rows;
   }
 
-  /** Inserts rows, or updates them where the id exists. */
-  async upsertRows(ex: Executor, table: string, rows: Row[]): Promise<void> {
+  /**
+   * The rows of one episode lookup (records.ts): those of `ids`, or of `keys` (the episode
+   * column) that are open (`end` null) or start at one of `starts` or end at one of `ends`; in id
+   * order, locked as rowsById locks. One statement: each term of the OR has its index, which
+   * SQLite uses for each (a multi-index OR). PostgreSQL's planner, before the table has
+   * statistics, scans the whole table for it: there `ids` should be read with rowsById first.
+   */
+  async episodeRows(
+    ex: Executor,
+    table: string,
+    q: { ids: string[]; key: string; keys: string[]; start: string; starts: number[]; end: string; ends: number[] },
+    options: { lock?: boolean } = {}
+  ): Promise<Row[]> {
+    const lock = options.lock === true && this.locksRows;
+    const counts = [q.ids.length, q.keys.length, q.starts.length, q.ends.length];
+    const text = this.shapes.text(`episodes|${table}|${q.key}|${q.start}|${q.end}|${counts.join(',')}|${lock}`, (p) => {
+      const [ids, keys, starts, ends] = counts as [number, number, number, number];
+      const inList = (column: string, from: number, count: number) => `${quote(column)} in (${p.list(from, count)})`;
+      const times = [
+        `${quote(q.end)} is null`,
+        inList(q.start, ids + keys, starts),
+        ...(ends > 0 ? [inList(q.end, ids + keys + starts, ends)] : []),
+      ];
+      const byKey = `(${inList(q.key, ids, keys)} and (${times.join(' or ')}))`;
+      return [
+        `select * from ${quote(table)} where`,
+        ids > 0 ? `${inList('id', 0, ids)} or ${byKey}` : byKey,
+        `order by "id"${lock ? ' for update' : ''}`,
+      ].join(' ');
+    });
+    const values = [...q.ids, ...q.keys, ...q.starts, ...q.ends];
+    return (await ex.executeQuery(CompiledQuery.raw(text, values))).rows as Row[];
+  }
+
+  /**
+   * Inserts rows, or updates them where the id exists: all their columns, or only `set` (the
+   * columns the caller knows changed), so an index on none of those is left as it is (SQLite
+   * rewrites the entries of every index on a column an update sets, changed or not).
+   */
+  async upsertRows(ex: Executor, table: string, rows: Row[], set?: Iterable<string>): Promise<void> {
     if (rows.length === 0) return;
-    const columns = Object.keys(rows[0]!);
-    const perStatement = Math.max(1, Math.floor(MAX_PARAMS / columns.length));
-    const updates = Object.fromEntries(columns.filter((c) => c !== 'id').map((c) => [c, sql.ref(`excluded.${c}`)]));
-    for (let i = 0; i < rows.length; i += perStatement) {
-      await (ex as Kysely<any>)
-        .insertInto(table)
-        .values(rows.slice(i, i + perStatement))
-        .onConflict((oc) => oc.column('id').doUpdateSet(updates))
-        .execute();
-    }
+    const updated = [...(set ?? Object.keys(rows[0]!))].filter((c) => c !== 'id');
+    const conflict = `on conflict ("id") do update set ${updated.map((c) => `${quote(c)} = excluded.${quote(c)}`).join(', ')}`;
+    await this.insertRows(ex, table, rows, conflict);
   }
 
   /**
@@ -206,18 +265,33 @@ export class Store {
    */
   async insertNewRows(ex: Executor, table: string, rows: Row[]): Promise<Set<string>> {
     const inserted = new Set<string>();
-    if (rows.length === 0) return inserted;
-    const perStatement = Math.max(1, Math.floor(MAX_PARAMS / Object.keys(rows[0]!).length));
-    for (let i = 0; i < rows.length; i += perStatement) {
-      const done = (await (ex as Kysely<any>)
-        .insertInto(table)
-        .values(rows.slice(i, i + perStatement))
-        .onConflict((oc) => oc.column('id').doNothing())
-        .returning('id')
-        .execute()) as { id: string }[];
-      for (const { id } of done) inserted.add(id);
-    }
+    for (const { id } of await this.insertRows(ex, table, rows, 'on conflict ("id") do nothing returning "id"'))
+      inserted.add(id as string);
     return inserted;
+  }
+
+  /**
+   * Multi-row inserts, as few statements as the parameter bound allows. The SQL text of each
+   * shape (table, columns, row count, conflict clause) is built once (a storm sends the same
+   * shapes over and over), the values bound in column order; a row missing a column binds null.
+   */
+  private async insertRows(ex: Executor, table: string, rows: Row[], conflict: string): Promise<Row[]> {
+    if (rows.length === 0) return [];
+    const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+    const perStatement = Math.max(1, Math.floor(MAX_PARAMS / columns.length));
+    const returned: Row[] = [];
+    for (let i = 0; i < rows.length; i += perStatement) {
+      const chunk = rows.slice(i, i + perStatement);
+      const names = columns.join(',');
+      const text = this.shapes.text(`insert|${table}|${names}|${chunk.length}|${conflict}`, (p) => {
+        const tuples = chunk.map((_, r) => `(${p.list(r * columns.length, columns.length)})`);
+        return `insert into ${quote(table)} (${columns.map(quote).join(', ')}) values ${tuples.join(', ')} ${conflict}`;
+      });
+      const values: (string | number | null)[] = [];
+      for (const row of chunk) for (const c of columns) values.push(row[c] ?? null);
+      returned.push(...((await ex.executeQuery(CompiledQuery.raw(text, values))).rows as Row[]));
+    }
+    return returned;
   }
 
   async deleteRow(ex: Executor, table: string, id: string): Promise<boolean> {
@@ -279,4 +353,36 @@ function applyConditions(query: any, conditions: Condition[]): any {
         return q.where(c.column, c.op, c.value);
     }
   }, query);
+}
+
+/** Identifiers are ours (table and column names in code), never a sender's: quoted, not escaped. */
+const quote = (name: string) => `"${name}"`;
+
+// Shapes kept: every table's reads and writes at the row counts a storm sends, with room to spare.
+const MAX_SHAPES = 1_000;
+
+/**
+ * SQL texts of the store's hot statements, by shape, built once: Kysely's builder would walk
+ * and compile every value of a 1,000-row insert (13,000 parameters) anew each time. Placeholders
+ * are the dialect's (`$1`, `$2`, … or `?`).
+ */
+class StatementShapes {
+  private readonly texts = new Map<string, string>();
+
+  constructor(private readonly kind: StoreKind) {}
+
+  text(shape: string, build: (placeholders: { list(from: number, count: number): string }) => string): string {
+    let text = this.texts.get(shape);
+    if (text === undefined) {
+      text = build({ list: (from, count) => this.list(from, count) });
+      if (this.texts.size >= MAX_SHAPES) this.texts.delete(this.texts.keys().next().value!);
+      this.texts.set(shape, text);
+    }
+    return text;
+  }
+
+  private list(from: number, count: number): string {
+    if (this.kind === 'sqlite') return Array.from({ length: count }, () => '?').join(', ');
+    return Array.from({ length: count }, (_, i) => `$${from + i + 1}`).join(', ');
+  }
 }
