@@ -46,7 +46,7 @@ function strykerConfig(scope) {
     // Later runs re-test only the mutants whose code or tests changed.
     incremental: true,
     incrementalFile: path.relative(ROOT, path.join(dir, 'incremental.json')),
-    ignorePatterns: ['dist', 'reports', 'release', '.stryker-tmp', 'docs/img', '**/*.png', 'provisioning'],
+    ignorePatterns: ['dist', '/reports', 'release', '.stryker-tmp', 'docs/img', '**/*.png', 'provisioning'],
     coverageAnalysis: 'perTest',
     concurrency,
     timeoutMS: 30_000,
