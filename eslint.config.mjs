@@ -31,8 +31,9 @@ const MAY_IMPORT = {
   api: ['domain', 'store', 'service', 'ingest', 'metrics'],
   metrics: ['domain', 'service'],
   demo: ['domain', 'service'],
+  delivery: ['domain', 'service'],
 };
-const LAYERS = ['domain', 'store', 'service', 'ingest', 'api', 'metrics', 'cli', 'demo'];
+const LAYERS = ['domain', 'store', 'service', 'ingest', 'api', 'metrics', 'cli', 'demo', 'delivery'];
 const TOP_LEVEL = ['server.ts', 'config.ts', 'logger.ts', 'version.ts'];
 const zones = Object.entries(MAY_IMPORT).map(([layer, allowed]) => ({
   target: `./${EXPORTER_SRC}/${layer}`,

@@ -16,6 +16,7 @@ export enum ROUTES {
   Actions = 'actions',
   Drills = 'drills',
   Committee = 'committee',
+  Reports = 'reports',
 }
 
 export const PAGES: Array<{ route: ROUTES; title: string; icon: string }> = [
@@ -26,6 +27,7 @@ export const PAGES: Array<{ route: ROUTES; title: string; icon: string }> = [
   { route: ROUTES.Actions, title: 'Inspections and actions', icon: 'check-square' },
   { route: ROUTES.Drills, title: 'Drills', icon: 'bolt' },
   { route: ROUTES.Committee, title: 'Committee review', icon: 'users-alt' },
+  { route: ROUTES.Reports, title: 'Reports', icon: 'envelope' },
 ];
 
 export { INCIDENT_STEPS, type IncidentStep } from '@ballast/contract';

@@ -51,6 +51,8 @@ const CALLS: Array<{ method: Method; path: string; needs: keyof typeof TOKEN_OF 
   { method: 'GET', path: '/reviews', needs: 'read' },
   { method: 'GET', path: '/reviews/draft', needs: 'read' },
   { method: 'GET', path: '/reviews/:id', needs: 'read' },
+  { method: 'GET', path: '/reports', needs: 'read' },
+  { method: 'GET', path: '/reports/:id', needs: 'read' },
   { method: 'PUT', path: '/alerts/:id', needs: 'ingest' },
   { method: 'PUT', path: '/freezes/:id', needs: 'admin' },
   { method: 'DELETE', path: '/freezes/:id', needs: 'admin' },

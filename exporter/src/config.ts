@@ -23,6 +23,17 @@ export interface Config {
   dbTimeouts: DbTimeouts;
   /** A handler that has not answered after this long (ms) is answered 503: no request hangs on the store. */
   responseTimeoutMs: number;
+  /** The report scheduler (docs/reports.md); it sends nothing unless the org config has `reports:`. */
+  reports: ReportSettings;
+}
+
+export interface ReportSettings {
+  /** BALLAST_REPORTS_TICK_MS: how often due reports and deliveries are looked for; 0 runs no scheduler here. */
+  tickMs: number;
+  /** BALLAST_REPORTS_RETRY_BASE_MS, _RETRY_MAX_MS, _MAX_ATTEMPTS: backoff of failed deliveries. */
+  retry: { baseMs: number; maxMs: number; maxAttempts: number };
+  /** Reads the variable a destination's `urlEnv` / `userEnv` / `passwordEnv` names (a function, so logging the config shows no secret). */
+  secret: (name: string) => string | undefined;
 }
 
 export const DEFAULT_PORT = 9464;
@@ -77,6 +88,15 @@ export function configFromEnv(env: NodeJS.ProcessEnv, overrides: Partial<Config>
       env.BALLAST_RESPONSE_TIMEOUT_MS,
       DEFAULT_RESPONSE_TIMEOUT_MS
     ),
+    reports: {
+      tickMs: positiveInt('BALLAST_REPORTS_TICK_MS', env.BALLAST_REPORTS_TICK_MS, 30_000),
+      retry: {
+        baseMs: timeoutMs('BALLAST_REPORTS_RETRY_BASE_MS', env.BALLAST_REPORTS_RETRY_BASE_MS, 30_000),
+        maxMs: timeoutMs('BALLAST_REPORTS_RETRY_MAX_MS', env.BALLAST_REPORTS_RETRY_MAX_MS, 3_600_000),
+        maxAttempts: Math.max(1, positiveInt('BALLAST_REPORTS_MAX_ATTEMPTS', env.BALLAST_REPORTS_MAX_ATTEMPTS, 10)),
+      },
+      secret: (name) => env[name],
+    },
   };
   return { ...config, ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) };
 }

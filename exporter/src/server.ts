@@ -12,6 +12,10 @@ import { exposureProblem, type Config } from './config.js';
 import { splitConfigFile, type IngestionConfig } from './ingest/mapping.js';
 import { startKpiExport } from './metrics/kpi-metrics.js';
 import { createRegistry } from './metrics/registry.js';
+import { reportMetrics } from './metrics/report-metrics.js';
+import { deliverer } from './delivery/index.js';
+import { ReportScheduler } from './service/reports/scheduler.js';
+import { secretEnvNames } from './domain/reports-config.js';
 import { AggregateService } from './service/aggregates.js';
 import { FreezeService } from './service/freezes.js';
 import { GateService } from './service/gate.js';
@@ -89,13 +93,14 @@ export async function startServer(config: Config, logger: Logger, services: Serv
   const { store, orgs, freezes, records } = services;
   const kpis = new KpiService(store, orgs, { reader: kpiReader.db });
   const kpiExport = startKpiExport(kpis, registry, { intervalMs: config.refreshIntervalMs, logger });
+  const reviews = new ReviewService(store, orgs, kpis, records);
   const app = createApp({
     version: VERSION,
     ...services,
     kpis,
     aggregates: new AggregateService(store, orgs, freezes, { reader: kpiReader.db }),
     gate: new GateService(store, orgs),
-    reviews: new ReviewService(store, orgs, kpis, records),
+    reviews,
     tokens: config.tokens,
     registry,
     webhookSecrets: config.webhookSecrets,
@@ -111,6 +116,25 @@ export async function startServer(config: Config, logger: Logger, services: Serv
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
   });
+  // Scheduled reports (docs/reports.md): each tick does nothing while the org has no `reports:`.
+  const scheduler = new ReportScheduler(
+    { store, records, freezes, kpis },
+    orgs,
+    reviews,
+    deliverer(config.reports.secret),
+    {
+      retry: config.reports.retry,
+      logger,
+      metrics: reportMetrics(registry),
+    }
+  );
+  if (config.reports.tickMs > 0) {
+    // Names only: an unset variable fails its deliveries, so say so at start rather than at 08:30.
+    const reportsConfig = (await orgs.current()).org.reports;
+    const unset = reportsConfig ? secretEnvNames(reportsConfig).filter((name) => !config.reports.secret(name)) : [];
+    if (unset.length > 0) logger.warn({ unset }, 'report destinations name environment variables that are not set');
+    scheduler.start(config.reports.tickMs);
+  }
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${host}:${port}`;
@@ -123,6 +147,7 @@ export async function startServer(config: Config, logger: Logger, services: Serv
         server.close(() => resolve());
         server.closeIdleConnections();
       });
+      await scheduler.stop();
       await kpiExport.stop();
       await kpiReader.close();
       await services.store.close();

@@ -58,6 +58,16 @@ describe.each(STORE_TARGETS)('registry fields in the SQL on $kind', (target) => 
         foundAt: ago(3),
         closedAt: ago(1),
       },
+      // Open past its due date: the findingDebt query counts it.
+      {
+        id: 'f2',
+        check: 'disk',
+        targetType: 'server',
+        severity: 'high',
+        service: 'checkout-api',
+        foundAt: ago(3),
+        dueAt: ago(2),
+      },
     ]);
     await batch('freezes', [
       { id: 'z1', name: 'z', reason: 'r', scope: { team: 'checkout' }, startsAt: ago(2, -60), endsAt: ago(2, 60) },

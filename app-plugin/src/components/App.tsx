@@ -19,6 +19,7 @@ import { AlertsPage } from '../pages/Alerts';
 import { ActionsPage } from '../pages/Actions';
 import { DrillsPage } from '../pages/Drills';
 import { CommitteePage } from '../pages/Committee';
+import { ReportsPage } from '../pages/Reports';
 
 /** The app's root: routes /a/ballast-stability-app/<page>[/<id>] to its page, inside Grafana's PluginPage. */
 export function App(props: AppRootProps<AppSettings>) {
@@ -50,6 +51,9 @@ export function App(props: AppRootProps<AppSettings>) {
       break;
     case ROUTES.Committee:
       page = <CommitteePage filters={filters} query={query} savedId={id} />;
+      break;
+    case ROUTES.Reports:
+      page = <ReportsPage id={id} />;
       break;
     default:
       page = <OverviewPage filters={filters} />;

@@ -6,6 +6,7 @@ import {
   Badge,
   Button,
   Field,
+  IconButton,
   InlineField,
   Input,
   LinkButton,
@@ -21,6 +22,7 @@ import { useAsync } from '../api/useAsync';
 import { ROUTES } from '../constants';
 import { FiltersBar } from '../components/FiltersBar';
 import { fmtDate, fmtDuration, fmtKpi, fmtTime, secondsBetween } from '../components/format';
+import { StatusBadge } from '../components/StatusBadge';
 import { pageUrl } from '../components/links';
 import { Loadable } from '../components/Loadable';
 import { ModalSaveRow } from '../components/ModalSaveRow';
@@ -30,36 +32,40 @@ import { ScorecardTable } from '../components/ScorecardTable';
 import { Section } from '../components/Section';
 import { Table } from '../components/Table';
 import { Filters, setQuery } from '../components/urlState';
-import { Action, Incident, Review, ReviewPeriod, SavedReviewSummary } from '../types';
+import {
+  Action,
+  Incident,
+  KpiColumn,
+  Review,
+  ReviewChange,
+  ReviewDecision,
+  ReviewPeriod,
+  SavedReviewSummary,
+} from '../types';
 
-export interface Movement {
-  id: string;
-  scope: string;
-  kpi: string;
-  text: string;
-  better: boolean;
+const PERIODS: Array<{ label: string; value: ReviewPeriod }> = [
+  { label: 'Week', value: 'week' },
+  { label: 'Month', value: 'month' },
+  { label: 'Quarter', value: 'quarter' },
+];
+const PERIOD_TITLE: Record<ReviewPeriod, string> = { week: 'Weekly', month: 'Monthly', quarter: 'Quarterly' };
+
+/**
+ * The one scope the review is drafted for: the most specific filter set (the filters bar keeps
+ * service within team within business line), as the API takes at most one.
+ */
+export function reviewScopeParams(filters: Filters): Record<string, string> {
+  if (filters.service) return { service: filters.service };
+  if (filters.team) return { team: filters.team };
+  if (filters.businessLine) return { business_line: filters.businessLine };
+  return {};
 }
 
-/** What moved since the previous period, per scope and KPI (better or worse given the KPI's direction). */
-export function movements(review: Review): Movement[] {
-  const out: Movement[] = [];
-  for (const s of review.scopes) {
-    for (const k of review.kpis) {
-      const c = s.cells[k.key];
-      if (!c || c.value === null || c.previous === null || c.value === c.previous) {
-        continue;
-      }
-      const better = c.value < c.previous === (k.direction === 'lower');
-      out.push({
-        id: `${s.id}:${k.key}`,
-        scope: s.name,
-        kpi: k.title,
-        text: `${fmtKpi(c.previous, k.unit)} → ${fmtKpi(c.value, k.unit)}`,
-        better,
-      });
-    }
-  }
-  return out;
+/** "previous → value (±x %)" of a change, in the KPI's unit. */
+export function changeText(c: ReviewChange, kpi: KpiColumn | undefined): string {
+  const unit = kpi?.unit ?? 'count';
+  const pct = c.relative === null ? 'from 0' : `${c.relative > 0 ? '+' : ''}${(c.relative * 100).toFixed(1)} %`;
+  return `${fmtKpi(c.previous, unit)} → ${fmtKpi(c.value, unit)} (${pct})`;
 }
 
 /**
@@ -76,7 +82,11 @@ export function printReview() {
   window.print();
 }
 
-/** Committee review: a week or month of each business line against its goals, printable, saved as snapshots. */
+/**
+ * Committee review: a week, month or quarter of the org, or of the business line, team or service
+ * chosen in the filters bar, against its goals; printable, saved as snapshots with attendees and
+ * decisions (recorded by the exporter as improvement actions).
+ */
 export function CommitteePage({
   filters,
   query = {},
@@ -87,15 +97,17 @@ export function CommitteePage({
   savedId?: string;
 }) {
   const styles = useStyles2(getStyles);
-  const period: ReviewPeriod = query.period === 'month' ? 'month' : 'week';
+  const period: ReviewPeriod = PERIODS.find((p) => p.value === query.period)?.value ?? 'week';
   const at = query.at && /^\d{4}-\d{2}-\d{2}$/.test(query.at) ? query.at : '';
   const atIso = at ? new Date(`${at}T12:00:00`).toISOString() : undefined;
+  const scope = reviewScopeParams(filters);
+  const scopeKey = JSON.stringify(scope);
   const review = useAsync(
     () =>
       savedId
         ? api.get<Review>(`/reviews/${encodeURIComponent(savedId)}`)
-        : api.get<Review>('/reviews/draft', { period, at: atIso }),
-    [savedId, period, at]
+        : api.get<Review>('/reviews/draft', { period, at: atIso, ...scope }),
+    [savedId, period, at, scopeKey]
   );
   const saved = useAsync(() => api.get<{ items: SavedReviewSummary[] }>('/reviews'), []);
   const [saving, setSaving] = useState(false);
@@ -107,15 +119,15 @@ export function CommitteePage({
           <>
             <InlineField label="Period">
               <RadioButtonGroup
-                options={[
-                  { label: 'Week', value: 'week' },
-                  { label: 'Month', value: 'month' },
-                ]}
+                options={PERIODS}
                 value={period}
                 onChange={(v) => setQuery({ period: v === 'week' ? undefined : v }, false)}
               />
             </InlineField>
-            <InlineField label="Containing" tooltip="Any day of the week or month to review; empty: the current one">
+            <InlineField
+              label="Containing"
+              tooltip="Any day of the week, month or quarter to review; empty: the current one"
+            >
               <Input
                 aria-label="Review date"
                 type="date"
@@ -169,6 +181,7 @@ export function CommitteePage({
                       </TextLink>
                     ),
                   },
+                  { id: 'scope', header: 'Scope', cell: (s) => s.scope?.name ?? 'Organization' },
                   { id: 'period', header: 'Period', cell: (s) => `${s.period} ${fmtDate(s.from)} – ${fmtDate(s.to)}` },
                   { id: 'savedAt', header: 'Saved', cell: (s) => fmtTime(s.savedAt) },
                 ]}
@@ -179,9 +192,11 @@ export function CommitteePage({
       </div>
       {saving && review.data && (
         <SaveReview
-          period={period}
-          at={atIso}
-          defaultTitle={`${period === 'week' ? 'Weekly' : 'Monthly'} review ${fmtDate(review.data.from)}`}
+          request={{ period, ...(atIso ? { at: atIso } : {}), ...scope }}
+          incidents={review.data.topIncidents}
+          defaultTitle={`${PERIOD_TITLE[period]} review${
+            review.data.scope && review.data.scope.level !== 'org' ? ` of ${review.data.scope.name}` : ''
+          } ${fmtDate(review.data.from)}`}
           onClose={() => setSaving(false)}
           onSaved={(r) => {
             setSaving(false);
@@ -197,58 +212,64 @@ export function CommitteePage({
 function ReviewView({ review, filters }: { review: Review; filters: Filters }) {
   const styles = useStyles2(getStyles);
   const org = useOrg();
-  const scopes = review.scopes.filter(
-    (s) => s.level === 'org' || !filters.businessLine || s.id === filters.businessLine
-  );
-  const moved = movements({ ...review, scopes });
-  const incidents = review.topIncidents.filter((i) => !filters.businessLine || i.businessLine === filters.businessLine);
-  const actions = review.overdueActions.filter((a) => !filters.businessLine || a.businessLine === filters.businessLine);
+  const scopeName = review.scope && review.scope.level !== 'org' ? ` of ${review.scope.name}` : '';
+  const total = review.overdueActionsTotal ?? review.overdueActions.length;
   return (
     <div data-testid="review" className={styles.review}>
       <h2 className={styles.title}>
-        {review.title ?? `Stability review: ${review.period === 'week' ? 'week' : 'month'} of ${fmtDate(review.from)}`}
+        {review.title ?? `Stability review${scopeName}: ${review.period} of ${fmtDate(review.from)}`}
       </h2>
       <p className={styles.meta}>
         {fmtTime(review.from)} – {fmtTime(review.to)} · compared with {fmtDate(review.previousFrom)} –{' '}
         {fmtDate(review.previousTo)} ·{' '}
         {review.savedAt ? (
-          <Badge color="blue" icon="lock" text={`snapshot saved ${fmtTime(review.savedAt)}: numbers as they were`} />
+          <Badge
+            color="blue"
+            icon="lock"
+            text={`snapshot saved ${fmtTime(review.savedAt)}${review.savedBy ? ` by ${review.savedBy}` : ''}: numbers as they were`}
+          />
         ) : (
           <Badge color="orange" text={`live draft, computed ${fmtTime(review.generatedAt)}`} />
         )}
       </p>
+      {review.attendees && review.attendees.length > 0 && (
+        <p data-testid="review-attendees">Attendees: {review.attendees.join(', ')}</p>
+      )}
       {review.notes && <p className={styles.notes}>{review.notes}</p>}
       <Section title="KPIs against goals" testId="review-kpis">
-        <ScorecardTable kpis={review.kpis} scopes={scopes} showPrevious />
+        <ScorecardTable kpis={review.kpis} scopes={review.scopes} showPrevious />
       </Section>
       <Section title="What changed since the previous review" testId="review-changes">
-        {moved.length === 0 ? (
-          <p className={styles.meta}>No KPI moved.</p>
-        ) : (
-          <div className={styles.columns}>
-            {(['worse', 'better'] as const).map((side) => (
-              <div key={side}>
-                <h4>{side === 'worse' ? 'Worse' : 'Better'}</h4>
-                <ul>
-                  {moved
-                    .filter((m) => m.better === (side === 'better'))
-                    .map((m) => (
-                      <li key={m.id}>
-                        {m.scope}: {m.kpi} {m.text}
-                      </li>
-                    ))}
-                </ul>
-              </div>
-            ))}
-          </div>
-        )}
+        <Changes review={review} />
       </Section>
-      <Section title={`Top incidents (${incidents.length})`} testId="review-incidents">
-        {incidents.length === 0 ? (
+      {review.decisions && review.decisions.length > 0 && (
+        <Section title={`Decisions (${review.decisions.length})`} testId="review-decisions">
+          <Table<ReviewDecision & { id: string }>
+            rows={review.decisions.map((d) => ({ ...d, id: d.actionId }))}
+            cols={[
+              { id: 'title', header: 'Decision', cell: (d) => d.title },
+              { id: 'owner', header: 'Owner', cell: (d) => d.owner },
+              { id: 'due', header: 'Due', cell: (d) => fmtDate(d.dueAt) },
+              {
+                id: 'incident',
+                header: 'Incident',
+                cell: (d) => (
+                  <TextLink href={pageUrl(`${ROUTES.Incidents}/${encodeURIComponent(d.incident)}`, filters)}>
+                    {d.incident}
+                  </TextLink>
+                ),
+              },
+              { id: 'action', header: 'Recorded as action', cell: (d) => d.actionId },
+            ]}
+          />
+        </Section>
+      )}
+      <Section title={`Top incidents (${review.topIncidents.length})`} testId="review-incidents">
+        {review.topIncidents.length === 0 ? (
           <p className={styles.meta}>No high-priority incident in the period.</p>
         ) : (
           <Table<Incident>
-            rows={incidents}
+            rows={review.topIncidents}
             cols={[
               { id: 'priority', header: 'Priority', cell: (i) => i.priority },
               {
@@ -272,12 +293,12 @@ function ReviewView({ review, filters }: { review: Review; filters: Filters }) {
           />
         )}
       </Section>
-      <Section title={`Overdue actions (${actions.length})`} testId="review-actions">
-        {actions.length === 0 ? (
+      <Section title={`Overdue actions (${total})`} testId="review-actions">
+        {review.overdueActions.length === 0 ? (
           <p className={styles.meta}>No overdue action.</p>
         ) : (
           <Table<Action>
-            rows={actions}
+            rows={review.overdueActions}
             pageSize={100}
             cols={[
               { id: 'title', header: 'Action', cell: (a) => a.title },
@@ -293,29 +314,109 @@ function ReviewView({ review, filters }: { review: Review; filters: Filters }) {
   );
 }
 
+/** The exporter's "what changed" (moves past the org's threshold, status changes), worse and better, largest first. */
+function Changes({ review }: { review: Review }) {
+  const styles = useStyles2(getStyles);
+  if (!review.changes) {
+    return <p className={styles.meta}>This review was saved before the exporter listed what changed.</p>;
+  }
+  if (review.changes.length === 0) {
+    return (
+      <p className={styles.meta}>
+        No KPI moved by {((review.changeThreshold ?? 0) * 100).toFixed(0)} % or more, and no status changed.
+      </p>
+    );
+  }
+  const kpis = new Map<string, KpiColumn>(review.kpis.map((k) => [k.key, k]));
+  return (
+    <div className={styles.columns}>
+      {(['worse', 'better'] as const).map((side) => (
+        <div key={side} data-testid={`changes-${side}`}>
+          <h4>{side === 'worse' ? 'Worse' : 'Better'}</h4>
+          <ul>
+            {review
+              .changes!.filter((c) => c.better === (side === 'better'))
+              .map((c) => (
+                <li key={`${c.level}:${c.scope}:${c.kpi}`}>
+                  {c.scopeName}: {kpis.get(c.kpi)?.title ?? c.kpi} {changeText(c, kpis.get(c.kpi))}
+                  {c.reasons.includes('status') && (
+                    <>
+                      {' '}
+                      <StatusBadge status={c.statusBefore} /> → <StatusBadge status={c.status} />
+                    </>
+                  )}
+                </li>
+              ))}
+          </ul>
+        </div>
+      ))}
+    </div>
+  );
+}
+
+interface DecisionDraft {
+  title: string;
+  owner: string;
+  /** yyyy-mm-dd of the date input. */
+  due: string;
+  incident: string;
+}
+
+/** Comma- or line-separated names, trimmed, empty ones dropped. */
+export function parseNames(text: string): string[] {
+  return text
+    .split(/[,\n]/)
+    .map((n) => n.trim())
+    .filter((n) => n !== '');
+}
+
 function SaveReview({
-  period,
-  at,
+  request,
+  incidents,
   defaultTitle,
   onClose,
   onSaved,
 }: {
-  period: ReviewPeriod;
-  at?: string;
+  /** period, at and scope of the draft being saved. */
+  request: Record<string, string>;
+  incidents: Incident[];
   defaultTitle: string;
   onClose: () => void;
   onSaved: (r: Review) => void;
 }) {
+  const styles = useStyles2(getStyles);
   const [title, setTitle] = useState(defaultTitle);
   const [notes, setNotes] = useState('');
+  const [attendees, setAttendees] = useState('');
+  const [decisions, setDecisions] = useState<DecisionDraft[]>([]);
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
+  const update = (i: number, patch: Partial<DecisionDraft>) =>
+    setDecisions((list) => list.map((d, j) => (j === i ? { ...d, ...patch } : d)));
+  const complete = decisions.every((d) => d.title.trim() && d.owner.trim() && d.due && d.incident.trim());
   const save = async () => {
     setBusy(true);
     setError(undefined);
+    const names = parseNames(attendees);
     try {
       onSaved(
-        await api.post<Review>('/reviews', { period, ...(at ? { at } : {}), title, ...(notes ? { notes } : {}) })
+        await api.post<Review>('/reviews', {
+          ...request,
+          title,
+          ...(notes ? { notes } : {}),
+          ...(names.length > 0 ? { attendees: names } : {}),
+          ...(decisions.length > 0
+            ? {
+                decisions: decisions.map((d) => ({
+                  title: d.title.trim(),
+                  owner: d.owner.trim(),
+                  // Due at the end of the chosen day, in the browser's timezone.
+                  dueAt: new Date(`${d.due}T23:59:59`).toISOString(),
+                  incident: d.incident.trim(),
+                })),
+              }
+            : {}),
+        })
       );
     } catch (e) {
       setError((e as ApiError).message);
@@ -325,18 +426,79 @@ function SaveReview({
   };
   return (
     <Modal title="Save the review as a snapshot" isOpen onDismiss={onClose}>
-      <p>The exporter stores the numbers as they are now; late data will not change the saved review.</p>
+      <p>
+        The exporter stores the numbers as they are now; late data will not change the saved review. Each decision
+        becomes an improvement action with its owner and due date.
+      </p>
       <Field label="Title" required>
         <Input aria-label="Review title" value={title} onChange={(e) => setTitle(e.currentTarget.value)} />
       </Field>
-      <Field label="Notes and decisions">
-        <TextArea aria-label="Review notes" rows={5} value={notes} onChange={(e) => setNotes(e.currentTarget.value)} />
+      <Field label="Attendees" description="Names, separated by commas">
+        <Input aria-label="Attendees" value={attendees} onChange={(e) => setAttendees(e.currentTarget.value)} />
+      </Field>
+      <Field label="Notes">
+        <TextArea aria-label="Review notes" rows={4} value={notes} onChange={(e) => setNotes(e.currentTarget.value)} />
+      </Field>
+      <Field label="Decisions" description="Recorded as improvement actions of the incident's team">
+        <div>
+          {decisions.map((d, i) => (
+            <div key={i} className={styles.decision} data-testid={`decision-${i + 1}`}>
+              <Input
+                aria-label={`Decision ${i + 1}`}
+                placeholder="What was decided"
+                value={d.title}
+                onChange={(e) => update(i, { title: e.currentTarget.value })}
+              />
+              <Input
+                aria-label={`Decision ${i + 1} owner`}
+                placeholder="Owner"
+                value={d.owner}
+                onChange={(e) => update(i, { owner: e.currentTarget.value })}
+              />
+              <Input
+                aria-label={`Decision ${i + 1} due date`}
+                type="date"
+                value={d.due}
+                onChange={(e) => update(i, { due: e.currentTarget.value })}
+              />
+              <Input
+                aria-label={`Decision ${i + 1} incident`}
+                placeholder="Incident id"
+                list="review-incidents"
+                value={d.incident}
+                onChange={(e) => update(i, { incident: e.currentTarget.value })}
+              />
+              <IconButton
+                name="trash-alt"
+                tooltip={`Remove decision ${i + 1}`}
+                onClick={() => setDecisions((list) => list.filter((_, j) => j !== i))}
+              />
+            </div>
+          ))}
+          <datalist id="review-incidents">
+            {incidents.map((i) => (
+              <option key={i.id} value={i.id}>
+                {i.title}
+              </option>
+            ))}
+          </datalist>
+          <Button
+            icon="plus"
+            variant="secondary"
+            size="sm"
+            onClick={() =>
+              setDecisions((list) => [...list, { title: '', owner: '', due: '', incident: incidents[0]?.id ?? '' }])
+            }
+          >
+            Add decision
+          </Button>
+        </div>
       </Field>
       <ModalSaveRow
         error={error}
         errorTitle="The exporter refused to save the review"
         saveLabel="Save snapshot"
-        saveDisabled={busy || !title.trim()}
+        saveDisabled={busy || !title.trim() || !complete}
         onSave={save}
         onCancel={onClose}
       />
@@ -362,6 +524,12 @@ const getStyles = (theme: GrafanaTheme2) => ({
     whiteSpace: 'pre-wrap',
     borderLeft: `3px solid ${theme.colors.primary.border}`,
     paddingLeft: theme.spacing(1),
+  }),
+  decision: css({
+    display: 'grid',
+    gridTemplateColumns: '2fr 1fr 1fr 1fr auto',
+    gap: theme.spacing(1),
+    marginBottom: theme.spacing(1),
   }),
   columns: css({
     display: 'grid',

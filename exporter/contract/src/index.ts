@@ -10,3 +10,4 @@ export * from './freezes.js';
 export * from './time.js';
 export * from './api/client.js';
 export type * from './api/types.js';
+export * from './reports.js';

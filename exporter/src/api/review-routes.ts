@@ -2,6 +2,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { ValidationError, zodIssues } from '../service/errors.js';
+import { REVIEW_PERIODS } from '../domain/reviews.js';
 import { reviewDraftSchema, reviewSaveSchema } from '../service/reviews.js';
 import { requireRole } from './auth.js';
 import type { OpenApiPaths } from './openapi.js';
@@ -34,15 +35,22 @@ const error = {
   content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
 };
 const review = (description: string) => ({
-  description: `${description}: {period, from, to, previousFrom, previousTo, generatedAt, revision, kpis, scopes, topIncidents, overdueActions, overdueActionsTotal}`,
+  description: `${description}: {period, scope: {level, id, name}, from, to, previousFrom, previousTo, generatedAt, revision, kpis, scopes, changeThreshold, changes, topIncidents, overdueActions, overdueActionsTotal}`,
 });
 
 const PATHS: OpenApiPaths = {
   '/api/v1/reviews/draft': {
     get: {
-      summary: 'The committee review of the week or month containing `at`, computed now',
+      summary:
+        'The committee review of the week, month or quarter containing `at`, of the org or one business line, team or service, computed now',
       parameters: [
-        { name: 'period', in: 'query', required: true, schema: { type: 'string', enum: ['week', 'month'] } },
+        { name: 'period', in: 'query', required: true, schema: { type: 'string', enum: [...REVIEW_PERIODS] } },
+        ...(['business_line', 'team', 'service'] as const).map((name) => ({
+          name,
+          in: 'query' as const,
+          description: `Review this ${name.replace('_', ' ')} (at most one of business_line, team, service)`,
+          schema: { type: 'string' as const },
+        })),
         {
           name: 'at',
           in: 'query',
@@ -56,10 +64,14 @@ const PATHS: OpenApiPaths = {
   '/api/v1/reviews': {
     get: {
       summary: 'Saved reviews, newest first',
-      responses: { 200: { description: '{items: [{id, title, period, from, to, savedAt}]}' }, 401: error, 403: error },
+      responses: {
+        200: { description: '{items: [{id, title, period, scope, from, to, savedAt}]}' },
+        401: error,
+        403: error,
+      },
     },
     post: {
-      summary: 'Save the review of a period as a snapshot',
+      summary: 'Save the review of a period and scope as a snapshot; its decisions become improvement actions',
       requestBody: {
         required: true,
         content: { 'application/json': { schema: z.toJSONSchema(reviewSaveSchema, { io: 'input' }) } },
@@ -77,7 +89,10 @@ const PATHS: OpenApiPaths = {
     get: {
       summary: 'A saved review, as it was saved',
       parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
-      responses: { 200: review('The review with id, title, notes, savedAt'), 404: error },
+      responses: {
+        200: review('The review with id, title, notes, attendees, decisions, savedBy, savedAt'),
+        404: error,
+      },
     },
   },
 };

@@ -7,6 +7,8 @@ import { z } from 'zod';
 import { recordId } from './records.js';
 import { KPI_KEYS } from './kpi-keys.js';
 import { isTimezone } from './time.js';
+import { checkReportsReferences, reportsSchema } from './reports-config.js';
+import { reviewConfigSchema } from './reviews.js';
 
 const name = z.string().trim().min(1, 'must not be empty').max(200);
 
@@ -57,6 +59,10 @@ export const orgSchema = z
       timezone: 'UTC',
       transientAlertMinutes: null,
     }),
+    /** Scheduled reports (domain/reports-config.ts); no scheduled report goes out without it. */
+    reports: reportsSchema.optional(),
+    /** Committee reviews (domain/reviews.ts): what counts as a change worth listing. */
+    review: reviewConfigSchema.optional(),
   })
   .strict();
 
@@ -120,6 +126,7 @@ export function checkOrgReferences(org: Org): Issue[] {
   if (!isTimezone(org.policy.timezone)) {
     issues.push({ path: 'policy.timezone', message: `unknown IANA timezone "${org.policy.timezone}"` });
   }
+  if (org.reports) issues.push(...checkReportsReferences(org.reports, lines));
   return issues;
 }
 

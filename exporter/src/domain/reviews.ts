@@ -1,12 +1,32 @@
 /**
- * Committee reviews look at one calendar period: the week (from Monday 00:00) or the month in the
- * org's timezone. Pure: the bounds of a period and of the one before it.
+ * Committee reviews look at one calendar period: the week (from Monday 00:00), the month or the
+ * quarter in the org's timezone. Pure: the bounds of a period and of the one before it, and what
+ * moved between them far enough to be worth the committee's time.
  */
+import { statusOf, type Direction, type Status } from '@ballast/contract';
+import { z } from 'zod';
 import { DAY_MS } from './time.js';
 import { calendarDate, yearIn, zonedMidnight, type WindowRange } from './windows.js';
 
-export const REVIEW_PERIODS = ['week', 'month'] as const;
+export const REVIEW_PERIODS = ['week', 'month', 'quarter'] as const;
 export type ReviewPeriod = (typeof REVIEW_PERIODS)[number];
+
+/** "What changed" lists a KPI that moved by at least this share of its previous value (5 %) by default. */
+export const DEFAULT_CHANGE_THRESHOLD = 0.05;
+
+/** The org config's `review:` block. */
+export const reviewConfigSchema = z
+  .object({
+    changeThreshold: z
+      .number()
+      .min(0, 'must be at least 0')
+      .max(10, 'must be at most 10 (1000 %)')
+      .default(DEFAULT_CHANGE_THRESHOLD)
+      .describe(
+        'Relative move (0.05 = 5 % of the previous value) from which "what changed" lists a KPI; a status change (met, at risk, missed) is listed whatever its size.'
+      ),
+  })
+  .strict();
 
 export interface ReviewRanges {
   current: WindowRange;
@@ -16,10 +36,13 @@ export interface ReviewRanges {
 /** Start of the period containing `at`, and of the next one. */
 function bounds(period: ReviewPeriod, at: number, timeZone: string): { start: number; end: number } {
   const { year, month, day, weekday } = calendarDate(at, timeZone);
-  if (period === 'month') {
+  if (period === 'month' || period === 'quarter') {
+    // A calendar quarter starts in January, April, July or October.
+    const first = period === 'month' ? month : month - ((month - 1) % 3);
+    const next = first + (period === 'month' ? 1 : 3);
     return {
-      start: zonedMidnight(year, month, 1, timeZone),
-      end: zonedMidnight(month === 12 ? year + 1 : year, (month % 12) + 1, 1, timeZone),
+      start: zonedMidnight(year, first, 1, timeZone),
+      end: zonedMidnight(next > 12 ? year + 1 : year, next > 12 ? next - 12 : next, 1, timeZone),
     };
   }
   // Date.UTC normalises day overflow, so "day - weekday" may cross a month or year boundary.
@@ -47,4 +70,81 @@ export function reviewRanges(period: ReviewPeriod, at: number, now: number, time
   const elapsed = to - start;
   const previousTo = end <= now ? start : Math.min(start, prior.start + elapsed);
   return { current: range(start, to, timeZone), previous: range(prior.start, previousTo, timeZone) };
+}
+
+/** A scope's cell of a judged review: its value, target and status now, and its value before. */
+export interface JudgedCell {
+  value: number | null;
+  target: number | null;
+  status: Status;
+  previous: number | null;
+}
+
+export interface JudgedScope {
+  level: string;
+  id: string;
+  name: string;
+  cells: Record<string, JudgedCell>;
+}
+
+export interface Movement {
+  level: string;
+  scope: string;
+  scopeName: string;
+  kpi: string;
+  previous: number;
+  value: number;
+  /** (value − previous) ÷ |previous|; null from a previous value of 0 (an infinitely large move). */
+  relative: number | null;
+  /** In the KPI's better direction. */
+  better: boolean;
+  /** The status the previous value had against the same target, and the status now. */
+  statusBefore: Status;
+  status: Status;
+  /** Why it is listed: the relative move reached the threshold, the status changed, or both. */
+  reasons: ('threshold' | 'status')[];
+}
+
+const JUDGED: ReadonlySet<Status> = new Set(['met', 'at_risk', 'missed']);
+
+/**
+ * What changed: the KPIs whose value moved by at least `threshold` of the previous value (0.05 =
+ * 5 %), or whose status changed between met, at risk and missed; largest relative move first
+ * (a move from 0 first of all). Unmoved values and those without a value on either side are left out.
+ */
+export function whatChanged(
+  scopes: readonly JudgedScope[],
+  kpis: readonly { key: string; direction: Direction }[],
+  threshold: number
+): Movement[] {
+  const out: Movement[] = [];
+  for (const scope of scopes) {
+    for (const { key, direction } of kpis) {
+      const cell = scope.cells[key];
+      if (!cell || cell.value === null || cell.previous === null || cell.value === cell.previous) continue;
+      const { value, previous, target, status } = cell;
+      const relative = previous === 0 ? null : (value - previous) / Math.abs(previous);
+      const statusBefore = statusOf(direction, previous, target);
+      const reasons: Movement['reasons'] = [];
+      // A move from 0 is past any threshold; the epsilon keeps 0.05 from missing 5 % by rounding.
+      if (relative === null || Math.abs(relative) >= threshold - 1e-12) reasons.push('threshold');
+      if (statusBefore !== status && JUDGED.has(statusBefore) && JUDGED.has(status)) reasons.push('status');
+      if (reasons.length === 0) continue;
+      out.push({
+        level: scope.level,
+        scope: scope.id,
+        scopeName: scope.name,
+        kpi: key,
+        previous,
+        value,
+        relative,
+        better: value < previous === (direction === 'lower'),
+        statusBefore,
+        status,
+        reasons,
+      });
+    }
+  }
+  const size = (m: Movement) => (m.relative === null ? Infinity : Math.abs(m.relative));
+  return out.sort((a, b) => size(b) - size(a) || a.scope.localeCompare(b.scope) || a.kpi.localeCompare(b.kpi));
 }

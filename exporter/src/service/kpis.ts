@@ -131,12 +131,16 @@ export class KpiService {
     return loadFreezeWindows(this.reader);
   }
 
-  /** Every scope's values for one window; `sources` limits the queries (series of one KPI). */
+  /**
+   * Every scope's values for one window; `sources` limits the queries (series of one KPI);
+   * `service` counts only that service's records (they roll up into its team's scope).
+   */
   async computeWindow(
     range: WindowRange,
     index: OrgIndex,
     freezes: FreezeWindowSpec[],
-    sources?: Source[]
+    sources?: Source[],
+    service?: string
   ): Promise<WindowResult> {
     const { policy } = index.org;
     const byTeam = await teamTallies(
@@ -148,6 +152,7 @@ export class KpiService {
         highSeverities: policy.highSeverities,
         transientMs: policy.transientAlertMinutes === null ? null : policy.transientAlertMinutes * 60_000,
         freezes,
+        ...(service !== undefined ? { service } : {}),
       },
       sources
     );
@@ -228,14 +233,14 @@ export class KpiService {
     };
   }
 
-  /** Any range judged against its goals and compared with another (committee reviews). */
-  async compare(current: WindowRange, previous: WindowRange) {
+  /** Any range judged against its goals and compared with another (committee reviews; optionally of one service). */
+  async compare(current: WindowRange, previous: WindowRange, service?: string) {
     const revision = await this.store.revision();
     const index = await this.orgs.index();
     const freezes = await this.freezes();
     const [now, before] = await Promise.all([
-      this.computeWindow(current, index, freezes),
-      this.computeWindow(previous, index, freezes),
+      this.computeWindow(current, index, freezes, undefined, service),
+      this.computeWindow(previous, index, freezes, undefined, service),
     ]);
     return { revision, index, kpis: KPI_SUMMARIES, scopes: judge(now, before, index) };
   }

@@ -1,14 +1,23 @@
 /**
- * Committee reviews: a week's or month's KPIs per business line against goals and the period
- * before, the top incidents and the overdue actions. A draft is computed live; a saved review
- * keeps its numbers as they were (table reviews), so what the committee decided on never shifts
- * when late data arrives. Saving is not a records write: it leaves the data revision alone.
+ * Committee reviews: a week's, month's or quarter's KPIs of the org, a business line, a team or a
+ * service, against goals and the period before; what moved past the org's threshold; the scope's
+ * top incidents and overdue actions. A draft is computed live; a saved review keeps its numbers as
+ * they were (table reviews), so what the committee decided on never shifts when late data arrives.
+ * Saving the review itself is not a records write; its decisions are: each becomes an improvement
+ * action (owner, due date) through the record service, so it counts toward action completion.
  */
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { z } from 'zod';
+import type { OrgIndex } from '../domain/org.js';
 import { recordId, timestamp } from '../domain/records.js';
-import { REVIEW_PERIODS, reviewRanges, type ReviewPeriod } from '../domain/reviews.js';
+import {
+  DEFAULT_CHANGE_THRESHOLD,
+  REVIEW_PERIODS,
+  reviewRanges,
+  whatChanged,
+  type ReviewPeriod,
+} from '../domain/reviews.js';
 import { toIso } from '../domain/time.js';
 import type { Store } from '../store/store.js';
 import { NotFoundError, ValidationError, zodIssues } from './errors.js';
@@ -16,27 +25,94 @@ import type { KpiService } from './kpis.js';
 import type { OrgService } from './org.js';
 import type { RecordService } from './records.js';
 
-/** How many of the period's high-priority incidents a review lists (longest first). */
+/** How many of the period's high-priority incidents of the scope a review lists (longest first). */
 export const TOP_INCIDENTS = 10;
 /** How many overdue actions a review lists (longest overdue first); the total is given beside. */
 export const OVERDUE_ACTIONS = 50;
+/** At most this many decisions and attendees per review. */
+export const MAX_DECISIONS = 100;
+export const MAX_ATTENDEES = 200;
 
-export const reviewDraftSchema = z
+/** The query parameters that narrow a review to one scope (at most one of them). */
+export const SCOPE_PARAMS = ['business_line', 'team', 'service'] as const;
+type ScopeParam = (typeof SCOPE_PARAMS)[number];
+
+const draftFields = {
+  period: z.enum(REVIEW_PERIODS, { message: `must be one of ${REVIEW_PERIODS.join(', ')}` }),
+  at: timestamp.optional().describe('A moment inside the period (default now).'),
+  business_line: recordId.optional().describe('Review this business line (and its teams).'),
+  team: recordId.optional().describe('Review this team.'),
+  service: recordId.optional().describe("Review this service: only its records count, in its team's KPIs."),
+};
+
+/** A review has one scope: naming two is an error on the second (and any further) one. */
+function oneScope(value: Partial<Record<ScopeParam, string>>, ctx: z.RefinementCtx) {
+  const given = SCOPE_PARAMS.filter((p) => value[p] !== undefined);
+  for (const extra of given.slice(1)) {
+    ctx.addIssue({ code: 'custom', path: [extra], message: `one scope at a time: ${given[0]} is given already` });
+  }
+}
+
+export const reviewDraftSchema = z.object(draftFields).strict().superRefine(oneScope);
+
+const decisionSchema = z
   .object({
-    period: z.enum(REVIEW_PERIODS, { message: `must be one of ${REVIEW_PERIODS.join(', ')}` }),
-    at: timestamp.optional().describe('A moment inside the period (default now).'),
+    title: z.string().trim().min(1, 'must not be empty').max(500, 'must be at most 500 characters'),
+    owner: z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters'),
+    dueAt: timestamp,
+    incident: recordId.describe('The incident the action improves on (it gives the action its team).'),
   })
   .strict();
 
-export const reviewSaveSchema = reviewDraftSchema
-  .extend({
+const attendee = z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
+
+export const reviewSaveSchema = z
+  .object({
+    ...draftFields,
     id: recordId.optional().describe('Given by the caller to make retries safe; generated when omitted.'),
     title: z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters'),
     notes: z.string().max(20_000, 'must be at most 20000 characters').optional(),
+    attendees: z.array(attendee).max(MAX_ATTENDEES, `must be at most ${MAX_ATTENDEES} names`).optional(),
+    decisions: z
+      .array(decisionSchema)
+      .max(MAX_DECISIONS, `must be at most ${MAX_DECISIONS} decisions`)
+      .optional()
+      .describe('Each is recorded as an improvement action with id `<review id>-decision-<n>`.'),
+    savedBy: attendee.optional().describe('Who saves the review (recorded on it).'),
   })
-  .strict();
+  .strict()
+  .superRefine(oneScope);
 
 export type ReviewDraftInput = z.infer<typeof reviewDraftSchema>;
+
+/** The scope a review looks at. */
+export interface ReviewScope {
+  level: 'org' | 'business_line' | 'team' | 'service';
+  id: string;
+  name: string;
+}
+
+/** The scope named by the input, checked against the org (400 naming the field when unknown). */
+function resolveScope(input: ReviewDraftInput, index: OrgIndex): ReviewScope {
+  const unknown = (path: ScopeParam, what: string, id: string) =>
+    new ValidationError([{ path, message: `unknown ${what} "${id}"` }]);
+  if (input.business_line !== undefined) {
+    const line = index.businessLines.get(input.business_line);
+    if (!line) throw unknown('business_line', 'business line', input.business_line);
+    return { level: 'business_line', id: line.id, name: line.name };
+  }
+  if (input.team !== undefined) {
+    const team = index.teams.get(input.team);
+    if (!team) throw unknown('team', 'team', input.team);
+    return { level: 'team', id: team.id, name: team.name };
+  }
+  if (input.service !== undefined) {
+    const service = index.services.get(input.service);
+    if (!service) throw unknown('service', 'service', input.service);
+    return { level: 'service', id: service.id, name: service.name };
+  }
+  return { level: 'org', id: 'org', name: 'Organization' };
+}
 
 export class ReviewService {
   constructor(
@@ -46,20 +122,24 @@ export class ReviewService {
     private readonly records: RecordService
   ) {}
 
-  /** The review of the period containing `at`, computed from the records as they are now. */
+  /** The review of the period containing `at` for one scope, computed from the records as they are now. */
   async draft(input: ReviewDraftInput) {
     const now = this.kpis.now();
     const at = input.at === undefined ? now : Date.parse(input.at);
     if (at > now) throw new ValidationError([{ path: 'at', message: 'must not be in the future' }]);
     const index = await this.orgs.index();
+    const scope = resolveScope(input, index);
     const { current, previous } = reviewRanges(input.period, at, now, index.org.policy.timezone);
     const [judged, topIncidents, overdue] = await Promise.all([
-      this.kpis.compare(current, previous),
-      this.topIncidents(current.from, current.to, index.org.policy.highPriorities),
-      this.overdueActions(current.to),
+      this.kpis.compare(current, previous, scope.level === 'service' ? scope.id : undefined),
+      this.topIncidents(current.from, current.to, index.org.policy.highPriorities, scope),
+      this.overdueActions(current.to, scope),
     ]);
+    const scopes = shownScopes(judged.scopes, scope, index);
+    const changeThreshold = index.org.review?.changeThreshold ?? DEFAULT_CHANGE_THRESHOLD;
     return {
       period: input.period as ReviewPeriod,
+      scope,
       from: toIso(current.from),
       to: toIso(current.to),
       previousFrom: toIso(previous.from),
@@ -67,28 +147,38 @@ export class ReviewService {
       generatedAt: toIso(now),
       revision: judged.revision,
       kpis: judged.kpis,
-      // The committee reviews the org and its business lines; teams are in the scorecard.
-      scopes: judged.scopes.filter((s) => s.level !== 'team'),
+      scopes,
+      changeThreshold,
+      changes: whatChanged(scopes, judged.kpis, changeThreshold),
       topIncidents,
       overdueActions: overdue.items,
       overdueActionsTotal: overdue.total,
     };
   }
 
-  /** Saves a draft as it is now. Saving again with the same id returns the stored review unchanged. */
+  /**
+   * Saves a draft as it is now, and records its decisions as improvement actions. Saving again
+   * with the same id returns the stored review unchanged and writes nothing.
+   */
   async save(body: unknown): Promise<{ review: SavedReview; created: boolean }> {
     const parsed = reviewSaveSchema.safeParse(body);
     if (!parsed.success) throw new ValidationError(zodIssues(parsed.error));
-    const { id = `rv-${randomUUID()}`, title, notes, ...draftInput } = parsed.data;
+    const { id = `rv-${randomUUID()}`, title, notes, attendees, decisions, savedBy, ...draftInput } = parsed.data;
     const existing = await this.find(id);
     if (existing) return { review: existing, created: false };
+    const draft = await this.draft(draftInput);
+    const recorded = (decisions ?? []).map((d, i) => ({ actionId: `${id}-decision-${i + 1}`, ...d }));
     const review: SavedReview = {
       id,
       title,
       ...(notes !== undefined ? { notes } : {}),
+      attendees: attendees ?? [],
+      decisions: recorded,
+      ...(savedBy !== undefined ? { savedBy } : {}),
       savedAt: toIso(this.kpis.now()),
-      ...(await this.draft(draftInput)),
+      ...draft,
     };
+    if (recorded.length > 0) await this.recordDecisions(recorded);
     const inserted = await this.store.db
       .insertInto('reviews')
       .values({
@@ -107,10 +197,34 @@ export class ReviewService {
     return { review, created: true };
   }
 
+  /**
+   * Each decision as an improvement action, ids derived from the review's so a retry writes the
+   * same actions again (unchanged). The record service checks them (the incident must exist);
+   * its issues are named by the decision's field.
+   */
+  private async recordDecisions(decisions: Decision[]) {
+    try {
+      await this.records.batch('actions', {
+        records: decisions.map((d) => ({
+          id: d.actionId,
+          incident: d.incident,
+          title: d.title,
+          owner: d.owner,
+          dueAt: d.dueAt,
+        })),
+      });
+    } catch (e) {
+      if (!(e instanceof ValidationError)) throw e;
+      throw new ValidationError(
+        e.issues.map((i) => ({ ...i, path: i.path.replace(/^records\[(\d+)\]/, 'decisions[$1]') }))
+      );
+    }
+  }
+
   async list() {
     const rows = await this.store.db
       .selectFrom('reviews')
-      .select(['id', 'title', 'period', 'from_at', 'to_at', 'saved_at'])
+      .select(['id', 'title', 'period', 'from_at', 'to_at', 'saved_at', 'document'])
       .orderBy('saved_at', 'desc')
       .orderBy('id')
       .execute();
@@ -119,6 +233,8 @@ export class ReviewService {
         id: r.id,
         title: r.title,
         period: r.period,
+        // Reviews saved before scopes existed were of the org.
+        scope: (JSON.parse(r.document) as Partial<SavedReview>).scope ?? ORG_SCOPE,
         from: toIso(r.from_at),
         to: toIso(r.to_at),
         savedAt: toIso(r.saved_at),
@@ -137,16 +253,19 @@ export class ReviewService {
     return row ? (JSON.parse(row.document) as SavedReview) : undefined;
   }
 
-  /** High-priority production incidents started in [from, to), longest first (open ones until `to`). */
-  private async topIncidents(from: number, to: number, highPriorities: readonly string[]) {
+  /** The scope's high-priority production incidents started in [from, to), longest first (open ones until `to`). */
+  private async topIncidents(from: number, to: number, highPriorities: readonly string[], scope: ReviewScope) {
     if (highPriorities.length === 0) return [];
-    const rows = await this.store.db
+    let query = this.store.db
       .selectFrom('incidents')
       .select('id')
       .where('started_at', '>=', from)
       .where('started_at', '<', to)
       .where('drill', '=', 0)
-      .where('priority', 'in', [...highPriorities])
+      .where('priority', 'in', [...highPriorities]);
+    // Narrowed before the limit: the top ten of the scope, not the scope's share of the org's top ten.
+    if (scope.level !== 'org') query = query.where(scope.level, '=', scope.id);
+    const rows = await query
       .orderBy(sql`coalesce(recovered_at, ${to}) - started_at`, 'desc')
       .orderBy('id')
       .limit(TOP_INCIDENTS)
@@ -157,12 +276,19 @@ export class ReviewService {
     );
   }
 
-  /** Actions due before `to` and not completed by then, longest overdue first. */
-  private async overdueActions(to: number) {
-    const base = this.store.db
+  /** The scope's actions due before `to` and not completed by then, longest overdue first. */
+  private async overdueActions(to: number, scope: ReviewScope) {
+    let base = this.store.db
       .selectFrom('actions')
       .where('due_at', '<', to)
       .where((eb) => eb.or([eb('completed_at', 'is', null), eb('completed_at', '>', to)]));
+    if (scope.level === 'business_line' || scope.level === 'team') base = base.where(scope.level, '=', scope.id);
+    if (scope.level === 'service') {
+      // An action belongs to a service through its incident.
+      base = base.where('incident', 'in', (eb) =>
+        eb.selectFrom('incidents').select('incidents.id').where('incidents.service', '=', scope.id)
+      );
+    }
     const [rows, count] = await Promise.all([
       base.select('id').orderBy('due_at').orderBy('id').limit(OVERDUE_ACTIONS).execute(),
       base.select((eb) => eb.fn.countAll().as('total')).executeTakeFirst(),
@@ -182,5 +308,51 @@ export class ReviewService {
   }
 }
 
+const ORG_SCOPE: ReviewScope = { level: 'org', id: 'org', name: 'Organization' };
+
+type JudgedScope = Awaited<ReturnType<KpiService['compare']>>['scopes'][number];
+/** A scorecard row of a review; `service` for a service's review. */
+export type ReviewScopeRow = Omit<JudgedScope, 'level' | 'owner'> & {
+  level: ReviewScope['level'];
+  owner: string | null;
+};
+
+/**
+ * The scorecard rows a review shows: the org and its business lines; a business line and its
+ * teams; a team; or a service (its team's row computed from the service's records alone).
+ */
+function shownScopes(scopes: JudgedScope[], scope: ReviewScope, index: OrgIndex): ReviewScopeRow[] {
+  switch (scope.level) {
+    case 'org':
+      return scopes.filter((s) => s.level !== 'team');
+    case 'business_line':
+      return scopes.filter((s) => s.level !== 'org' && s.businessLine === scope.id);
+    case 'team':
+      return scopes.filter((s) => s.level === 'team' && s.id === scope.id);
+    case 'service': {
+      const service = index.services.get(scope.id)!;
+      return scopes
+        .filter((s) => s.level === 'team' && s.id === service.team)
+        .map((s) => ({ ...s, level: 'service' as const, id: service.id, name: service.name, owner: service.owner }));
+    }
+  }
+}
+
 export type Review = Awaited<ReturnType<ReviewService['draft']>>;
-export type SavedReview = Review & { id: string; title: string; notes?: string; savedAt: string };
+export interface Decision {
+  /** The improvement action it was recorded as. */
+  actionId: string;
+  title: string;
+  owner: string;
+  dueAt: string;
+  incident: string;
+}
+export type SavedReview = Review & {
+  id: string;
+  title: string;
+  notes?: string;
+  attendees: string[];
+  decisions: Decision[];
+  savedBy?: string;
+  savedAt: string;
+};

@@ -27,6 +27,8 @@ export interface TallyQuery {
   /** policy.transientAlertMinutes in ms, or null when off. */
   transientMs: number | null;
   freezes: readonly FreezeWindowSpec[];
+  /** Only the records of this service (a committee review of one service); all when absent. */
+  service?: string;
 }
 
 export const SOURCES = TALLY_SOURCES;
@@ -37,6 +39,18 @@ type TeamRow = { team: string | null } & Record<string, unknown>;
 
 const list = (values: readonly string[]) => sql.join(values.map((v) => sql`${v}`));
 const num = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
+
+/** ` and <column> = service` when the query is narrowed to one service, else nothing. */
+function ofService(q: TallyQuery, column = sql`service`) {
+  return q.service === undefined ? sql`` : sql` and ${column} = ${q.service}`;
+}
+
+/** The same for actions, which belong to a service through their incident. */
+function actionsOfService(q: TallyQuery) {
+  return q.service === undefined
+    ? sql``
+    : sql` and incident in (select id from incidents where service = ${q.service})`;
+}
 
 class Tallies {
   readonly byTeam = new Map<string | null, Tally>();
@@ -65,12 +79,12 @@ async function rows(db: Db, query: RawBuilder<unknown>): Promise<TeamRow[]> {
 
 /** High-priority production incidents started in the window. */
 function incidentWhere(q: TallyQuery) {
-  return sql`drill = 0 and priority in (${list(q.highPriorities)}) and started_at >= ${q.from} and started_at < ${q.to}`;
+  return sql`drill = 0 and priority in (${list(q.highPriorities)}) and started_at >= ${q.from} and started_at < ${q.to}${ofService(q)}`;
 }
 
 /** Deploys started in the window (DORA keys). */
 function deployWhere(q: TallyQuery) {
-  return sql`kind = 'deploy' and started_at >= ${q.from} and started_at < ${q.to}`;
+  return sql`kind = 'deploy' and started_at >= ${q.from} and started_at < ${q.to}${ofService(q)}`;
 }
 
 /** A successful deploy whose lead time (finishedAt − committedAt) was known at the window's end. */
@@ -116,7 +130,7 @@ const QUERIES: Record<Source, (db: Db, q: TallyQuery, out: Tallies) => Promise<v
           select s.incident_id, i.team, i.started_at, s.step, min(s.at) as at
           from incident_steps s join incidents i on i.id = s.incident_id
           where i.drill = 0 and i.priority in (${list(q.highPriorities)})
-            and i.started_at >= ${q.from} and i.started_at < ${q.to} and s.at < ${q.to}
+            and i.started_at >= ${q.from} and i.started_at < ${q.to} and s.at < ${q.to}${ofService(q, sql`i.service`)}
           group by s.incident_id, i.team, i.started_at, s.step),
         timed as (
           select team, step, at - coalesce(lag(at) over (partition by incident_id order by at, step), started_at) as ms
@@ -134,7 +148,7 @@ const QUERIES: Record<Source, (db: Db, q: TallyQuery, out: Tallies) => Promise<v
   async alerts(db, q, out) {
     const result = await rows(
       db,
-      sql`select team, ${alertVerdictColumns(q.transientMs)} from alerts where ${countedAlerts(q)} group by team`
+      sql`select team, ${alertVerdictColumns(q.transientMs)} from alerts where ${countedAlerts(q)}${ofService(q)} group by team`
     );
     out.add('alerts', result);
   },
@@ -144,7 +158,7 @@ const QUERIES: Record<Source, (db: Db, q: TallyQuery, out: Tallies) => Promise<v
       db,
       sql`select team, count(*) as "findings",
         sum(case when closed_at is not null and closed_at < ${q.to} then 1 else 0 end) as "findingsClosed"
-      from findings where found_at >= ${q.from} and found_at < ${q.to} group by team`
+      from findings where found_at >= ${q.from} and found_at < ${q.to}${ofService(q)} group by team`
     );
     out.add('findings', result);
   },
@@ -152,13 +166,15 @@ const QUERIES: Record<Source, (db: Db, q: TallyQuery, out: Tallies) => Promise<v
   async changes(db, q, out) {
     const result = await rows(
       db,
-      sql`select team, ${changeColumns()} from changes where ${countedChanges(q)} group by team`
+      sql`select team, ${changeColumns()} from changes where ${countedChanges(q)}${ofService(q)} group by team`
     );
     out.add('changes', result);
   },
 
   async freezes(db, q, out) {
-    for (const [team, n] of await freezeViolationCounts(db, q, 'team')) out.of(team).counts.freezeViolations += n;
+    const where = q.service === undefined ? undefined : sql`service = ${q.service}`;
+    for (const [team, n] of await freezeViolationCounts(db, q, 'team', where))
+      out.of(team).counts.freezeViolations += n;
   },
 
   async actions(db, q, out) {
@@ -166,16 +182,37 @@ const QUERIES: Record<Source, (db: Db, q: TallyQuery, out: Tallies) => Promise<v
       db,
       sql`select team, count(*) as "actionsDue",
         sum(case when completed_at is not null and completed_at < ${q.to} then 1 else 0 end) as "actionsCompleted"
-      from actions where due_at >= ${q.from} and due_at < ${q.to} group by team`
+      from actions where due_at >= ${q.from} and due_at < ${q.to}${actionsOfService(q)} group by team`
     );
     out.add('actions', result);
+  },
+
+  // Debt, not windowed by the start: everything due before the window's end, as it stood then.
+  async actionDebt(db, q, out) {
+    const result = await rows(
+      db,
+      sql`select team, count(*) as "actionsDueToDate",
+        sum(case when completed_at is not null and completed_at < ${q.to} then 1 else 0 end) as "actionsCompletedToDate"
+      from actions where due_at < ${q.to}${actionsOfService(q)} group by team`
+    );
+    out.add('actionDebt', result);
+  },
+
+  async findingDebt(db, q, out) {
+    const result = await rows(
+      db,
+      sql`select team, count(*) as "overdueFindings" from findings
+      where found_at < ${q.to} and due_at is not null and due_at < ${q.to} and (closed_at is null or closed_at >= ${q.to})${ofService(q)}
+      group by team`
+    );
+    out.add('findingDebt', result);
   },
 
   async drills(db, q, out) {
     const result = await rows(
       db,
       sql`select team, count(*) as "drills", sum(score) as "drillScore"
-      from drills where started_at >= ${q.from} and started_at < ${q.to} group by team`
+      from drills where started_at >= ${q.from} and started_at < ${q.to}${ofService(q)} group by team`
     );
     out.add('drills', result);
   },

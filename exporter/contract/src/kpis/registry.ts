@@ -331,6 +331,70 @@ export const KPI_REGISTRY = [
     orgOnly: false,
     windowScaled: false,
   },
+  // Debt: what is overdue at the window's end however long ago it fell due, so a scope cannot
+  // look "met" on the windowed ratios while its old debt grows (issue #16).
+  {
+    key: 'overdue_actions',
+    title: 'Overdue improvement actions',
+    unit: 'count',
+    direction: 'lower',
+    description:
+      'Improvement actions due before the window end and not completed by then, however long ago they fell due: the open debt as of the window end (now for the current windows, so the same in each).',
+    windowBy: 'action.dueAt',
+    sources: ['actionDebt'],
+    tally: {},
+    formula: (t) => count(t.count('actionsDueToDate') - t.count('actionsCompletedToDate')),
+    weight: 1,
+    orgOnly: false,
+    windowScaled: false,
+  },
+  {
+    key: 'action_completion_to_date_ratio',
+    title: 'Improvement actions completed to date',
+    unit: 'ratio',
+    direction: 'higher',
+    description:
+      'Improvement actions completed before the window end ÷ all due before the window end, however long ago they fell due (not only those due in the window).',
+    windowBy: 'action.dueAt',
+    sources: ['actionDebt'],
+    tally: {
+      actionsDueToDate: {
+        source: 'actionDebt',
+        family: 'stability_improvement_actions_due_to_date',
+        help: 'Improvement actions due before the window end, however long ago; denominator of stability_action_completion_to_date_ratio.',
+      },
+      actionsCompletedToDate: {
+        source: 'actionDebt',
+        family: 'stability_improvement_actions_completed_to_date',
+        help: 'Of those, the ones completed before the window end; numerator of stability_action_completion_to_date_ratio (stability_overdue_actions is the difference).',
+      },
+    },
+    formula: (t) => ratio(t.count('actionsCompletedToDate'), t.count('actionsDueToDate')),
+    weight: 1,
+    orgOnly: false,
+    windowScaled: false,
+  },
+  {
+    key: 'overdue_findings',
+    title: 'Overdue inspection findings',
+    unit: 'count',
+    direction: 'lower',
+    description:
+      'Inspection findings found and due before the window end and not closed by then, however long ago they were found: the open debt as of the window end (now for the current windows, so the same in each).',
+    windowBy: 'finding.dueAt',
+    sources: ['findingDebt'],
+    tally: {
+      overdueFindings: {
+        source: 'findingDebt',
+        family: null,
+        help: 'Inspection findings due before the window end and not closed by then.',
+      },
+    },
+    formula: (t) => count(t.count('overdueFindings')),
+    weight: 1,
+    orgOnly: false,
+    windowScaled: false,
+  },
   {
     key: 'drill_score',
     title: 'Drill score',

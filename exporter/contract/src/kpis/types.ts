@@ -23,6 +23,8 @@ export const TALLY_SOURCES = [
   'changes',
   'freezes',
   'actions',
+  'actionDebt',
+  'findingDebt',
   'drills',
   'deploys',
   'leadTimes',

@@ -15,6 +15,7 @@ import * as aggregateIndexes from './006-aggregate-indexes.js';
 import * as incidentSource from './007-incident-source.js';
 import * as findingFingerprint from './008-finding-fingerprint.js';
 import * as alertFingerprint from './009-alert-fingerprint.js';
+import * as reports from './010-reports.js';
 
 export interface Migration {
   name: string;
@@ -31,6 +32,7 @@ export const MIGRATIONS: Migration[] = [
   { name: '007-incident-source', up: incidentSource.up },
   { name: '008-finding-fingerprint', up: findingFingerprint.up },
   { name: '009-alert-fingerprint', up: alertFingerprint.up },
+  { name: '010-reports', up: reports.up },
 ];
 
 const LOCK_KEY = 0x62616c6c; // "ball"
