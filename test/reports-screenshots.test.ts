@@ -2,8 +2,10 @@
  * What people receive, looked at: a real exporter (`ballast serve`) sends its daily report to a
  * local Slack-style receiver and a local SMTP server; the Slack message as posted (Block Kit) is
  * rendered to HTML (test/support/blockkit.ts, Slack's layout, since no Slack runs here) and the
- * email's HTML part is opened as a mail client shows it, both in headless Chromium. The pictures
- * go to a temp dir, or to docs/img/ (the README's) with BALLAST_SCREENSHOTS=1.
+ * email's HTML part is opened as a mail client shows it, both in headless Chromium. Business
+ * volume comes from a real Prometheus (test/support/prometheus.ts) answering the configured PromQL
+ * at /api/v1/query. The pictures go to a temp dir, or to docs/img/ (the README's) with
+ * BALLAST_SCREENSHOTS=1.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -15,17 +17,26 @@ import {
   type HttpReceiver,
   type SmtpReceiver,
 } from '../exporter/test/reports-receivers.js';
+import { compact } from '../exporter/src/domain/reports.js';
 import { blockKitPage } from './support/blockkit.js';
 import { withPage } from './support/chromium.js';
 import { makeTempDir } from './support/cleanup.js';
 import { startExporter, type ExporterProcess } from './support/exporter.js';
 import { waitUntil } from './support/process.js';
+import { startPrometheus, type PrometheusServer } from './support/prometheus.js';
 
 const OUT = process.env.BALLAST_SCREENSHOTS === '1' ? path.resolve(import.meta.dirname, '../docs/img') : '';
 let out: string;
 let http: HttpReceiver;
 let smtp: SmtpReceiver;
 let exporter: ExporterProcess;
+let prometheus: PrometheusServer;
+
+// The day's volume per business line. The query is evaluated at the end of the reported day
+// (midnight UTC), before this Prometheus started, so no scraped series has a sample then: a
+// constant vector is what it can truly answer at that time (docs/reports.md shows the production
+// form, sum(increase(x_total[1d]))).
+const VOLUME = { payments: 1_284_000, commerce: 3_410_000 };
 
 const hoursAgo = (h: number) => new Date(Date.now() - h * 3_600_000).toISOString();
 // Yesterday in UTC, so the records fall into the reported day.
@@ -39,7 +50,7 @@ const yesterday = (hh: number) => {
 beforeAll(async () => {
   out = OUT || makeTempDir('reportshots').path;
   mkdirSync(out, { recursive: true });
-  [http, smtp] = await Promise.all([startHttpReceiver(), startSmtpReceiver()]);
+  [http, smtp, prometheus] = await Promise.all([startHttpReceiver(), startSmtpReceiver(), startPrometheus()]);
   const dir = makeTempDir('reportshotsexporter');
   const configFile = path.join(dir.path, 'ballast.yml');
   writeFileSync(
@@ -64,6 +75,11 @@ beforeAll(async () => {
       ],
       reports: {
         grafanaUrl: 'https://grafana.example.com',
+        prometheus: { url: prometheus.url },
+        businessVolume: [
+          { businessLine: 'payments', query: `sum(vector(${VOLUME.payments}))`, unit: 'payments' },
+          { businessLine: 'commerce', query: `sum(vector(${VOLUME.commerce}))`, unit: 'orders' },
+        ],
         smtp: { host: '127.0.0.1', port: smtp.port, from: 'Ballast <ballast@example.com>' },
         destinations: [
           { id: 'eng-slack', kind: 'slack', urlEnv: 'SHOT_SLACK_URL' },
@@ -130,7 +146,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await exporter?.stop();
-  await Promise.all([http?.close(), smtp?.close()]);
+  await Promise.all([http?.close(), smtp?.close(), prometheus?.stop()]);
 });
 
 describe('the delivered daily report, rendered', () => {
@@ -147,6 +163,11 @@ describe('the delivered daily report, rendered', () => {
     expect(text).toContain('Stability daily report');
     expect(text).toContain('4 yesterday against a daily target of 2');
     expect(text).toContain('P1 Card payments failing for 3% of checkouts');
+    // Prometheus's answer, beside the line's alerts (the four critical checkout-api alerts).
+    expect(text).toContain('Business volume and alerts');
+    expect(text).toContain(`Payments: ${compact(VOLUME.payments)} payments`);
+    expect(text).toContain(`Commerce: ${compact(VOLUME.commerce)} orders`);
+    expect(text).toContain(`4 alerts (4 high-severity) · ${compact((4 / VOLUME.payments) * 1e6)} alerts per million`);
   });
 
   it('the email (its HTML part, as a mail client shows it)', async () => {
@@ -161,5 +182,7 @@ describe('the delivered daily report, rendered', () => {
     expect(links.length).toBeGreaterThan(8);
     expect(links.every((l) => l.startsWith('https://grafana.example.com/a/ballast-stability-app'))).toBe(true);
     expect(mail!.text).toContain('Open high-priority incidents: 1 open');
+    expect(mail!.text).toContain(`Payments: ${compact(VOLUME.payments)} payments`);
+    expect(mail!.html).toContain('Business volume and alerts');
   });
 });
