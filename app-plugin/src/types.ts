@@ -1,9 +1,7 @@
 /**
- * App settings and the view models only the app reads (reviews). The exporter's API shapes are
- * the contract's (@ballast/contract), re-exported here for the app's modules.
+ * App settings. The exporter's API shapes (reviews too) are the contract's (@ballast/contract),
+ * re-exported here for the app's modules.
  */
-import type { Action, Incident, KpiSummary, ScorecardScope, Status } from '@ballast/contract';
-
 export type {
   Action,
   Alert,
@@ -24,6 +22,12 @@ export type {
   Org,
   ScorecardCell as Cell,
   ScorecardResponse as Scorecard,
+  Review,
+  ReviewChange,
+  ReviewDecision,
+  ReviewPeriod,
+  ReviewScope,
+  SavedReviewSummary,
   ScorecardScope as Scope,
   Status as CellStatus,
   Unit as KpiUnit,
@@ -46,75 +50,4 @@ export interface AppSecureSettings {
   ingestToken?: string;
   /** admin role: freeze windows and saved committee reviews (Editors). */
   adminToken?: string;
-}
-
-export type ReviewPeriod = 'week' | 'month' | 'quarter';
-
-/** What a committee review looks at (`GET /reviews/draft?business_line=|team=|service=`). */
-export interface ReviewScope {
-  level: 'org' | 'business_line' | 'team' | 'service';
-  id: string;
-  name: string;
-}
-
-/** One row of "what changed": a KPI that moved past the org's threshold or changed status. */
-export interface ReviewChange {
-  level: string;
-  scope: string;
-  scopeName: string;
-  kpi: string;
-  previous: number;
-  value: number;
-  relative: number | null;
-  better: boolean;
-  statusBefore: Status;
-  status: Status;
-  reasons: Array<'threshold' | 'status'>;
-}
-
-/** A decision of a saved review, recorded as the improvement action `actionId`. */
-export interface ReviewDecision {
-  actionId: string;
-  title: string;
-  owner: string;
-  dueAt: string;
-  incident: string;
-}
-
-export interface Review {
-  id?: string;
-  title?: string;
-  notes?: string;
-  savedAt?: string;
-  savedBy?: string;
-  attendees?: string[];
-  decisions?: ReviewDecision[];
-  period: ReviewPeriod;
-  /** Absent on reviews saved before scopes (they were the org's). */
-  scope?: ReviewScope;
-  from: string;
-  to: string;
-  previousFrom: string;
-  previousTo: string;
-  generatedAt: string;
-  revision?: number | string;
-  kpis: KpiSummary[];
-  /** Scorecard rows; `level` may also be `service` for a service's review. */
-  scopes: ScorecardScope[];
-  changeThreshold?: number;
-  /** Absent on reviews saved before the exporter computed it. */
-  changes?: ReviewChange[];
-  topIncidents: Incident[];
-  overdueActions: Action[];
-  overdueActionsTotal?: number;
-}
-
-export interface SavedReviewSummary {
-  id: string;
-  title: string;
-  period: ReviewPeriod;
-  scope?: ReviewScope;
-  from: string;
-  to: string;
-  savedAt: string;
 }

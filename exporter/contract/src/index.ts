@@ -11,3 +11,4 @@ export * from './time.js';
 export * from './api/client.js';
 export type * from './api/types.js';
 export * from './reports.js';
+export * from './reviews.js';

@@ -2,7 +2,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { ValidationError, zodIssues } from '../service/errors.js';
-import { REVIEW_PERIODS } from '../domain/reviews.js';
+import { REVIEW_PERIODS } from '@ballast/contract';
 import { reviewDraftSchema, reviewSaveSchema } from '../service/reviews.js';
 import { requireRole } from './auth.js';
 import type { OpenApiPaths } from './openapi.js';

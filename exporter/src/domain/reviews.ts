@@ -3,13 +3,10 @@
  * quarter in the org's timezone. Pure: the bounds of a period and of the one before it, and what
  * moved between them far enough to be worth the committee's time.
  */
-import { statusOf, type Direction, type Status } from '@ballast/contract';
+import { statusOf, type Direction, type ReviewChange, type ReviewPeriod, type Status } from '@ballast/contract';
 import { z } from 'zod';
 import { DAY_MS } from './time.js';
 import { calendarDate, yearIn, zonedMidnight, type WindowRange } from './windows.js';
-
-export const REVIEW_PERIODS = ['week', 'month', 'quarter'] as const;
-export type ReviewPeriod = (typeof REVIEW_PERIODS)[number];
 
 /** "What changed" lists a KPI that moved by at least this share of its previous value (5 %) by default. */
 export const DEFAULT_CHANGE_THRESHOLD = 0.05;
@@ -87,23 +84,8 @@ export interface JudgedScope {
   cells: Record<string, JudgedCell>;
 }
 
-export interface Movement {
-  level: string;
-  scope: string;
-  scopeName: string;
-  kpi: string;
-  previous: number;
-  value: number;
-  /** (value − previous) ÷ |previous|; null from a previous value of 0 (an infinitely large move). */
-  relative: number | null;
-  /** In the KPI's better direction. */
-  better: boolean;
-  /** The status the previous value had against the same target, and the status now. */
-  statusBefore: Status;
-  status: Status;
-  /** Why it is listed: the relative move reached the threshold, the status changed, or both. */
-  reasons: ('threshold' | 'status')[];
-}
+/** A KPI's move between the two periods, as the API's "what changed" lists it. */
+export type Movement = ReviewChange;
 
 const JUDGED: ReadonlySet<Status> = new Set(['met', 'at_risk', 'missed']);
 

@@ -7,17 +7,12 @@
  * action (owner, due date) through the record service, so it counts toward action completion.
  */
 import { randomUUID } from 'node:crypto';
+import { REVIEW_PERIODS, type ReviewDecision, type ReviewPeriod, type ReviewScope } from '@ballast/contract';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import type { OrgIndex } from '../domain/org.js';
 import { recordId, timestamp } from '../domain/records.js';
-import {
-  DEFAULT_CHANGE_THRESHOLD,
-  REVIEW_PERIODS,
-  reviewRanges,
-  whatChanged,
-  type ReviewPeriod,
-} from '../domain/reviews.js';
+import { DEFAULT_CHANGE_THRESHOLD, reviewRanges, whatChanged } from '../domain/reviews.js';
 import { toIso } from '../domain/time.js';
 import type { Store } from '../store/store.js';
 import { NotFoundError, ValidationError, zodIssues } from './errors.js';
@@ -84,13 +79,6 @@ export const reviewSaveSchema = z
   .superRefine(oneScope);
 
 export type ReviewDraftInput = z.infer<typeof reviewDraftSchema>;
-
-/** The scope a review looks at. */
-export interface ReviewScope {
-  level: 'org' | 'business_line' | 'team' | 'service';
-  id: string;
-  name: string;
-}
 
 /** The scope named by the input, checked against the org (400 naming the field when unknown). */
 function resolveScope(input: ReviewDraftInput, index: OrgIndex): ReviewScope {
@@ -339,14 +327,7 @@ function shownScopes(scopes: JudgedScope[], scope: ReviewScope, index: OrgIndex)
 }
 
 export type Review = Awaited<ReturnType<ReviewService['draft']>>;
-export interface Decision {
-  /** The improvement action it was recorded as. */
-  actionId: string;
-  title: string;
-  owner: string;
-  dueAt: string;
-  incident: string;
-}
+export type Decision = ReviewDecision;
 export type SavedReview = Review & {
   id: string;
   title: string;
