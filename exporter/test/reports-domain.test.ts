@@ -60,6 +60,25 @@ describe('the reports: config', () => {
     expect(issues.find((i) => i.path === 'reports.smtp.password')?.message).toMatch(/passwordEnv/);
   });
 
+  it("refuses a destination that names one of the exporter's own secrets, which would send it away", () => {
+    const issues = issuesOf({
+      ...valid,
+      smtp: { ...valid.smtp, userEnv: 'PGUSER', passwordEnv: 'BALLAST_TOKENS' },
+      destinations: [
+        { id: 'a', kind: 'slack', urlEnv: 'DATABASE_URL' },
+        { id: 'b', kind: 'webhook', urlEnv: 'BALLAST_GITHUB_WEBHOOK_SECRET' },
+        { id: 'c', kind: 'webhook', urlEnv: 'BALLAST_SLACK_ENG_URL' },
+      ],
+    });
+    expect(issues.map((i) => i.path).sort()).toEqual([
+      'reports.destinations[0].urlEnv',
+      'reports.destinations[1].urlEnv',
+      'reports.smtp.passwordEnv',
+      'reports.smtp.userEnv',
+    ]);
+    expect(issues[0]!.message).toMatch(/own secrets/);
+  });
+
   it('names each bad field: time, timezone, URL, recipient, kind', () => {
     const paths = issuesOf({
       ...valid,

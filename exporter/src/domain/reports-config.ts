@@ -12,9 +12,18 @@ import { recordId } from './records.js';
 import { isTimezone } from './time.js';
 
 const name = z.string().trim().min(1, 'must not be empty').max(200);
+/**
+ * The exporter's own secrets: whoever may write the org config must not be able to have them sent
+ * to a URL or an SMTP server of their choosing by naming them here.
+ */
+const OWN_SECRETS = /^(BALLAST_TOKENS|DATABASE_URL|BALLAST_[A-Z0-9_]*_WEBHOOK_SECRET|PG[A-Z]*)$/;
 const envName = z
   .string()
   .regex(/^[A-Z_][A-Z0-9_]{0,127}$/, 'must be the name of an environment variable (A-Z, 0-9, _)')
+  .refine(
+    (n) => !OWN_SECRETS.test(n),
+    "must not name one of the exporter's own secrets (BALLAST_TOKENS, DATABASE_URL, BALLAST_*_WEBHOOK_SECRET, PG*)"
+  )
   .describe('Name of the environment variable holding the secret (read when delivering, never stored or logged).');
 const parsedUrl = (u: string): URL | null => (URL.canParse(u) ? new URL(u) : null);
 const httpUrl = z
