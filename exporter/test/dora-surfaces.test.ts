@@ -68,11 +68,14 @@ describe('DORA keys on every surface', () => {
       },
     ];
     expect((await server.call('POST', '/api/v1/incidents/batch', { body: { records: incidents } })).status).toBe(200);
+    const written = Date.now();
+    // A refresh computed after the last write: one that began before it may already show the series.
     for (let i = 0; ; i++) {
       text = await (await server.call('GET', '/metrics', { role: 'read' })).text();
       samples = parseMetrics(text).samples;
-      if (samples.some((s) => s.name === 'stability_failed_change_recovery_seconds')) break;
-      if (i > 200) throw new Error('timed out waiting for the DORA series in /metrics');
+      const computedAt = samples.find((s) => s.name === 'ballast_kpi_snapshot_timestamp_seconds')?.value ?? 0;
+      if (computedAt * 1000 > written) break;
+      if (i > 200) throw new Error('timed out waiting for a KPI refresh after the last write in /metrics');
       await new Promise((r) => setTimeout(r, 50));
     }
   });
