@@ -27,9 +27,9 @@ import {
   joinURLFragments,
   OutgoingRequest,
   PluginRoute,
-  roleIncludes,
   setHeader,
   SignedInUser,
+  userHasRole,
 } from './model';
 import { applyUserHeader, parseGoURL, prepareProxyRequest } from './proxyutil';
 
@@ -49,7 +49,7 @@ export type RouteDecision =
   | { matched: true; route: PluginRoute; index: number; forwardPath: string }
   | { matched: false; response: HostResponse };
 
-/** hasAccessToRoute: reqAction (RBAC) is not emulated and refused loudly; otherwise reqRole via RoleType.Includes. */
+/** hasAccessToRoute: reqAction (RBAC) is not emulated and refused loudly; otherwise reqRole via ctx.HasUserRole (SignedInUser.HasRole). */
 function hasAccessToRoute(route: PluginRoute, user: SignedInUser): boolean {
   if (route.reqAction) {
     throw new Error(
@@ -57,7 +57,7 @@ function hasAccessToRoute(route: PluginRoute, user: SignedInUser): boolean {
     );
   }
   if (isValidRole(route.reqRole)) {
-    return roleIncludes(user.orgRole, route.reqRole);
+    return userHasRole(user, route.reqRole);
   }
   return true;
 }

@@ -23,6 +23,13 @@ export interface SignedInUser {
   orgRole: OrgRole;
   orgId?: number;
   isAnonymous?: boolean;
+  /** A Grafana server admin: `SignedInUser.HasRole` (pkg/services/user/identity.go) grants every role. */
+  isGrafanaAdmin?: boolean;
+}
+
+/** `SignedInUser.HasRole` (pkg/services/user/identity.go): a server admin has every role, others their org role's. */
+export function userHasRole(user: SignedInUser, role: OrgRole): boolean {
+  return Boolean(user.isGrafanaAdmin) || roleIncludes(user.orgRole, role);
 }
 
 /** One entry of plugin.json `routes` (pkg/plugins/plugins.go `Route`), the fields Ballast uses. */

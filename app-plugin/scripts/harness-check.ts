@@ -91,6 +91,11 @@ async function main() {
       'overdue'
     );
     await shot('inspections-actions');
+    // Red lines: the demo org's ledger (computed by the exporter), read-only for a Viewer
+    await openPage(h, `${APP}/red-lines?from=now-90d`);
+    seen.redLineRows = await count('[data-testid="violations-table"] tbody tr');
+    seen.redLineErrors = await count('[data-testid="state-error"]');
+    await shot('red-lines');
     await openPage(h, `${APP}/drills?from=now-1y`);
     seen.drillTeams = await count('[data-testid="drills-by-team"] tbody tr');
     await shot('drills');

@@ -50,7 +50,13 @@ export async function startExporter(): Promise<Exporter> {
     process.execPath,
     [main, 'serve', '--demo', '--data-dir', dataDir, '--host', '127.0.0.1', '--port', '0'],
     {
-      env: { ...process.env, BALLAST_TOKENS: `admin:${ADMIN_TOKEN},ingest:${INGEST_TOKEN},read:${READ_TOKEN}` },
+      // As the README installs it: the app's three tokens named and marked as Grafana tokens, so the
+      // exporter takes the Grafana user (X-Grafana-User) and route role of each of their writes.
+      env: {
+        ...process.env,
+        BALLAST_TOKENS: `admin:grafana-admin:${ADMIN_TOKEN},ingest:grafana-ingest:${INGEST_TOKEN},read:grafana-read:${READ_TOKEN}`,
+        BALLAST_GRAFANA_TOKENS: 'grafana-admin,grafana-ingest,grafana-read',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     }
   );
@@ -109,6 +115,8 @@ export async function startHarness(exporterUrl: string, viewport = { width: 1440
   const host = new GrafanaHost({
     plugins: [{ id: PLUGIN_ID, type: 'app', routes: pluginJson.routes }],
     appSettings: { [PLUGIN_ID]: settings },
+    // [dataproxy] send_user_header = true: the exporter audits each write with the Grafana login
+    sendUserHeader: true,
   });
   const icons = grafanaIcons(ROOT);
 

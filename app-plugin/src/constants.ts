@@ -7,6 +7,12 @@ export const BASE_URL = `/a/${PLUGIN_ID}`;
  * the exporter role it needs (docs/plugins.md, "How the plugins reach the exporter").
  */
 export const PROXY_BASE = `/api/plugin-proxy/${PLUGIN_ID}/ballast`;
+/**
+ * The routes only org Admins pass (`reqRole: Admin`, the admin token, `X-Ballast-Grafana-Role: Admin`):
+ * a prefix of their own, because Grafana checks the reqRole of the FIRST route that matches and an
+ * Editor route on the same path would either shadow them or refuse Editors.
+ */
+export const ADMIN_PROXY_BASE = `/api/plugin-proxy/${PLUGIN_ID}/ballast-admin`;
 
 export enum ROUTES {
   Overview = '',
@@ -17,6 +23,7 @@ export enum ROUTES {
   Drills = 'drills',
   Committee = 'committee',
   Reports = 'reports',
+  RedLines = 'red-lines',
 }
 
 export const PAGES: Array<{ route: ROUTES; title: string; icon: string }> = [
@@ -27,6 +34,7 @@ export const PAGES: Array<{ route: ROUTES; title: string; icon: string }> = [
   { route: ROUTES.Actions, title: 'Inspections and actions', icon: 'check-square' },
   { route: ROUTES.Drills, title: 'Drills', icon: 'bolt' },
   { route: ROUTES.Committee, title: 'Committee review', icon: 'users-alt' },
+  { route: ROUTES.RedLines, title: 'Red lines', icon: 'exclamation-triangle' },
   { route: ROUTES.Reports, title: 'Reports', icon: 'envelope' },
 ];
 

@@ -55,6 +55,10 @@ describe('the built app in headless Chromium against a demo exporter', () => {
     expect(seen.noisiestRows).toBeGreaterThan(0);
     expect(seen.verdictWritten).toBe(true);
   });
+  it('red lines: the demo ledger shows violations, no error', () => {
+    expect(seen.redLineRows).toBeGreaterThan(0);
+    expect(seen.redLineErrors).toBe(0);
+  });
   it('inspections and actions (overdue first) and drills by team', () => {
     expect(seen.workRows).toBeGreaterThan(0);
     expect(seen.firstWorkOverdue).toBe(true);

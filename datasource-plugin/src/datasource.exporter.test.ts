@@ -568,6 +568,9 @@ describe('a recurring freeze and changes inside it (occurrences and violations f
       reason: 'Test: no changes over the weekend.',
       scope: { team },
       schedule: { cron: '0 18 * * 5', durationMinutes: 64 * 60, timezone: 'Europe/Berlin' },
+      // Announced before the weekends below (an admin may say when a window was first announced):
+      // a window written after the fact neither makes violations nor shows in the past.
+      announcedAt: '2026-01-01T00:00:00Z',
     });
     const change = (startedAt: string, extra: object = {}) => ({
       system,

@@ -63,7 +63,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv, overrides: Partial<Config>
     dataDir: env.BALLAST_DATA_DIR || './data',
     databaseUrl: env.DATABASE_URL || undefined,
     configFile: env.BALLAST_CONFIG || undefined,
-    tokens: parseTokens(env.BALLAST_TOKENS),
+    tokens: parseTokens(env.BALLAST_TOKENS, env.BALLAST_GRAFANA_TOKENS),
     webhookSecrets: webhookSecretsFromEnv(env),
     bodyLimit: positiveInt('BALLAST_BODY_LIMIT', env.BALLAST_BODY_LIMIT, DEFAULT_BODY_LIMIT),
     metricsPublic: env.BALLAST_METRICS_PUBLIC === 'true',

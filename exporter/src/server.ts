@@ -22,6 +22,7 @@ import { GateService } from './service/gate.js';
 import { KpiService } from './service/kpis.js';
 import { OrgService, StaleRevisionError } from './service/org.js';
 import { RecordService } from './service/records.js';
+import { RedLineService } from './service/red-lines.js';
 import { ReviewService } from './service/reviews.js';
 import { readerFor } from './store/sqlite-reader.js';
 import { Store } from './store/store.js';
@@ -91,9 +92,10 @@ export async function startServer(config: Config, logger: Logger, services: Serv
   const registry = createRegistry(VERSION, services.store.kind);
   const kpiReader = readerFor(services.store); // SQLite: KPI queries off the event loop
   const { store, orgs, freezes, records } = services;
-  const kpis = new KpiService(store, orgs, { reader: kpiReader.db });
+  const redLines = new RedLineService(store, orgs, { reader: kpiReader.db });
+  const kpis = new KpiService(store, orgs, { reader: kpiReader.db, redLines });
   const kpiExport = startKpiExport(kpis, registry, { intervalMs: config.refreshIntervalMs, logger });
-  const reviews = new ReviewService(store, orgs, kpis, records);
+  const reviews = new ReviewService(store, orgs, kpis, records, redLines);
   const app = createApp({
     version: VERSION,
     ...services,
@@ -101,6 +103,7 @@ export async function startServer(config: Config, logger: Logger, services: Serv
     aggregates: new AggregateService(store, orgs, freezes, { reader: kpiReader.db }),
     gate: new GateService(store, orgs),
     reviews,
+    redLines,
     tokens: config.tokens,
     registry,
     webhookSecrets: config.webhookSecrets,
@@ -118,7 +121,7 @@ export async function startServer(config: Config, logger: Logger, services: Serv
   });
   // Scheduled reports (docs/reports.md): each tick does nothing while the org has no `reports:`.
   const scheduler = new ReportScheduler(
-    { store, records, freezes, kpis },
+    { store, records, freezes, kpis, redLines },
     orgs,
     reviews,
     deliverer(config.reports.secret),

@@ -53,7 +53,7 @@ describe('org config', () => {
 });
 
 describe('tokens', () => {
-  it('parses role:token pairs and grants the highest matching role', () => {
+  it('parses role:token pairs and grants each its role', () => {
     const tokens = parseTokens('read:aaaaaaaaaaaaaaaa1, admin:bbbbbbbbbbbbbbbb2');
     expect(roleOf(tokens, 'aaaaaaaaaaaaaaaa1')).toBe('read');
     expect(roleOf(tokens, 'bbbbbbbbbbbbbbbb2')).toBe('admin');
@@ -61,7 +61,7 @@ describe('tokens', () => {
   });
 
   it('refuses a malformed or short token without echoing it', () => {
-    expect(() => parseTokens('root:aaaaaaaaaaaaaaaa')).toThrow(/entry 1 must be role:token/);
+    expect(() => parseTokens('root:aaaaaaaaaaaaaaaa')).toThrow(/entry 1 must be role:name:token \(or role:token\)/);
     expect(() => parseTokens('read:short')).toThrow(/at least 16 characters/);
     try {
       parseTokens('read:short');

@@ -16,7 +16,7 @@ describe('tallies', () => {
     const t = emptyTally();
     expect(Object.keys(t.counts).sort()).toEqual([...TALLY_FIELDS].sort());
     expect(Object.values(t.counts).every((n) => n === 0)).toBe(true);
-    expect(t.samples).toEqual({ recoveries: [], leadTimes: [] });
+    expect(t.samples).toEqual({ recoveries: [], acknowledgements: [], leadTimes: [] });
     expect(Object.keys(t.stages)).toEqual([
       'response',
       'judgment',

@@ -37,7 +37,8 @@ describe.each(STORE_TARGETS)('gate on $kind', (target) => {
   describe('over HTTP', () => {
     const now = Date.now();
     beforeAll(async () => {
-      const window = { startsAt: iso(now - HOUR), endsAt: iso(now + 2 * HOUR) };
+      // Announced before the changes below start: a window violates only changes after its announcement.
+      const window = { startsAt: iso(now - HOUR), endsAt: iso(now + 2 * HOUR), announcedAt: iso(now - 2 * HOUR) };
       expect(
         (
           await put('freezes', 'ledger-migration', {
@@ -66,6 +67,7 @@ describe.each(STORE_TARGETS)('gate on $kind', (target) => {
             scope: {},
             startsAt: iso(now - 5 * HOUR),
             endsAt: iso(now - 4 * HOUR),
+            announcedAt: iso(now - 6 * HOUR),
           })
         ).status
       ).toBe(201);
@@ -120,8 +122,14 @@ describe.each(STORE_TARGETS)('gate on $kind', (target) => {
     it('makes a change citing the checkId controlled; a change inside a window without exemption is a violation', async () => {
       const { checkId } = await (await ask('service=checkout-api')).json();
       const base = { system: 'manual', kind: 'deploy', startedAt: iso(now - 30 * 60_000) };
+      // Started right after the gate answered (a check asked after the start is no evidence).
       const cited = await (
-        await put('changes', 'c-cited', { ...base, service: 'checkout-api', gateCheck: checkId })
+        await put('changes', 'c-cited', {
+          ...base,
+          startedAt: iso(Date.now()),
+          service: 'checkout-api',
+          gateCheck: checkId,
+        })
       ).json();
       expect(cited.controlled).toBe(true);
       expect((await (await put('changes', 'c-plain', { ...base, service: 'checkout-api' })).json()).controlled).toBe(
@@ -195,6 +203,7 @@ describe.each(STORE_TARGETS)('gate on $kind', (target) => {
         reason: 'No weekend changes',
         scope: { team: 'catalog' },
         schedule: { cron: '0 18 * * 5', durationMinutes: 64 * 60, timezone },
+        announcedAt: '2026-01-01T00:00:00Z',
       });
     const check = (when: string) => gate.check({ service: 'catalog-web' }, at(when));
     const open = async (when: string) => (await check(when)).freezes.filter((f) => f.id.startsWith('weekend'));

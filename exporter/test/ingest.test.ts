@@ -4,6 +4,7 @@
  * alerts, 400/401/413 refusals that write nothing, and the /metrics counters.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GateService } from '../src/service/gate.js';
 import { KpiService } from '../src/service/kpis.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 import { STORE_TARGETS } from './helpers/stores.js';
@@ -221,7 +222,11 @@ describe.each(STORE_TARGETS)('ingestion on $kind', (target) => {
     });
 
     it('records one change per deployment, finished by its success status, controlled through the cited gate check', async () => {
-      const gate = await (await server.call('GET', '/api/v1/gate?service=checkout-api', { role: 'read' })).json();
+      // The workflow asked the gate a minute before the deployment started (its evidence).
+      const gate = await new GateService(server.services.store, server.services.orgs).check(
+        { service: 'checkout-api' },
+        Date.parse(created) - 60_000
+      );
       const payload = { gateCheck: gate.checkId };
       const running = await send(
         githubDeploymentStatus({ id: 42, state: 'in_progress', createdAt: created, statusAt: created, payload })

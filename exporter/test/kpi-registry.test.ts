@@ -33,6 +33,7 @@ describe.each(STORE_TARGETS)('registry fields in the SQL on $kind', (target) => 
         service: 'checkout-api',
         startedAt: ago(3),
         detectedAt: ago(3, 5),
+        acknowledgedAt: ago(3, 7),
         recoveredAt: ago(3, 60),
         detectionSource: 'monitoring',
         steps: [{ step: 'response', at: ago(3, 2), owner: 'a' }],
@@ -70,7 +71,16 @@ describe.each(STORE_TARGETS)('registry fields in the SQL on $kind', (target) => 
       },
     ]);
     await batch('freezes', [
-      { id: 'z1', name: 'z', reason: 'r', scope: { team: 'checkout' }, startsAt: ago(2, -60), endsAt: ago(2, 60) },
+      // Announced before c1 starts: a window violates only changes after its announcement.
+      {
+        id: 'z1',
+        name: 'z',
+        reason: 'r',
+        scope: { team: 'checkout' },
+        startsAt: ago(2, -60),
+        endsAt: ago(2, 60),
+        announcedAt: ago(3),
+      },
     ]);
     await batch('changes', [
       {

@@ -9,6 +9,7 @@ import type { KpiKey } from '../src/domain/kpi-keys.js';
 import type { Org } from '../src/domain/org.js';
 import { openServices, type Services } from '../src/server.js';
 import { ValidationError } from '../src/service/errors.js';
+import { GateService } from '../src/service/gate.js';
 import { KpiService } from '../src/service/kpis.js';
 import { readerFor } from '../src/store/sqlite-reader.js';
 import { smallOrg } from './helpers/org.js';
@@ -283,11 +284,16 @@ describe.each(STORE_TARGETS)('KPIs on $kind', (target) => {
       startedAt,
       ...extra,
     });
+    // A gate answer asked 5 minutes before c4 started: c4's evidence.
+    const check = await new GateService(services.store, services.orgs).check(
+      { service: 'ledger-db' },
+      NOW - DAY - 5 * MIN
+    );
     await batch('changes', [
       change('c1', ago(7), { result: 'failed' }), // exactly at the 7d window's start: inside
       change('c2', iso(NOW - 7 * DAY - 1), { result: 'success' }), // 1 ms before: outside
       change('c3', ago(1), { system: 'manual', result: 'rolled_back' }),
-      change('c4', ago(1), { system: 'manual', gateCheck: 'chk-1' }),
+      change('c4', ago(1), { system: 'manual', gateCheck: check.checkId }),
       change('c5', iso(NOW), { result: 'failed' }), // exactly at the window's end: outside
     ]);
     // Actions of an unknown incident are refused as a whole, naming each record, and count nowhere.
@@ -362,6 +368,7 @@ describe.each(STORE_TARGETS)('KPIs on $kind', (target) => {
         reason: 'weekend',
         scope: { team: 'checkout' },
         schedule: { cron: '0 18 * * 5', durationMinutes: 120, timezone: 'Europe/Berlin' },
+        announcedAt: '2026-03-01T00:00:00Z', // before the changes: a window violates only changes after it
       },
       {
         id: 'pay',
@@ -370,6 +377,7 @@ describe.each(STORE_TARGETS)('KPIs on $kind', (target) => {
         scope: { businessLine: 'payments' },
         startsAt: '2026-03-27T17:00:00Z',
         endsAt: '2026-03-27T18:00:00Z',
+        announcedAt: '2026-03-01T00:00:00Z',
       },
     ]);
     const change = (id: string, startedAt: string, extra: object = {}) => ({

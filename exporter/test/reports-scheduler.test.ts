@@ -112,6 +112,7 @@ async function seed(server: TestServer) {
     scope: { businessLine: 'payments' },
     startsAt: '2026-12-01T18:00:00Z',
     endsAt: '2026-12-03T00:00:00Z',
+    announcedAt: '2026-11-25T00:00:00Z', // before ch-1: a window violates only changes after its announcement
   });
   await put('changes', 'ch-1', {
     title: 'Hotfix checkout',

@@ -370,7 +370,7 @@ describe.each(STORE_TARGETS)('reviews API on $kind', (target) => {
     expect(saved).toMatchObject({
       scope: { level: 'business_line', id: 'payments' },
       attendees: ['Ada CTO', 'Ken'],
-      savedBy: 'Ada CTO',
+      savedBy: 'admin-1', // the token that saved it, not the name the body gave
       decisions: [{ actionId: 'payments-2026-09-decision-1', owner: 'Ken', dueAt: '2027-01-15T00:00:00Z' }],
     });
     expect(ids(saved.topIncidents)).toEqual(['pay-2', 'pay-1']);

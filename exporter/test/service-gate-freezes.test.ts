@@ -225,13 +225,16 @@ describe.each(STORE_TARGETS)('gate and freezes on $kind', (target) => {
     const day = Date.UTC(2026, 2, 2); // Monday 2026-03-02
     const readyOccurrences = once(async () => {
       await ready();
+      // Announced before the days asked about: a window is drawn only where it was in force.
       await put('daily-ledger', {
         scope: { team: 'ledger' },
         schedule: { cron: '0 9 * * *', durationMinutes: 60, timezone: 'UTC' },
+        announcedAt: '2026-01-01T00:00:00Z',
       });
       await put('daily-catalog', {
         scope: { service: 'catalog-web' },
         schedule: { cron: '0 9 * * *', durationMinutes: 30, timezone: 'UTC' },
+        announcedAt: '2026-01-01T00:00:00Z',
       });
     });
     afterAll(async () => {
@@ -251,6 +254,31 @@ describe.each(STORE_TARGETS)('gate and freezes on $kind', (target) => {
         { path: 'from', message: 'must not be after to' },
       ]);
       expect((await freezes.occurrences({ from: day, to: day })).items).toEqual([]);
+    });
+
+    it('shows each window where it was in force: from its announcement, and an ended one for the past', async () => {
+      await readyOccurrences();
+      const t = (hh: string) => Date.parse(`2026-03-05T${hh}:00:00Z`);
+      // Written at 10:30 for 10:00–12:00: in force from 10:30 only, as violations count.
+      await put('late', {
+        scope: { team: 'ledger' },
+        startsAt: '2026-03-05T10:00:00Z',
+        endsAt: '2026-03-05T12:00:00Z',
+        announcedAt: '2026-03-05T10:30:00Z',
+      });
+      const late = await freezes.occurrences({ from: t('00'), to: t('23') });
+      expect(late.items.filter((o) => o.freeze === 'late').map((o) => [o.startsAt, o.endsAt])).toEqual([
+        ['2026-03-05T10:30:00.000Z', '2026-03-05T12:00:00.000Z'],
+      ]);
+      // Ended (DELETE /freezes/late): gone from the lists, still on the timeline of the past.
+      await records.remove('freezes', 'late');
+      expect((await freezes.list({ limit: 100, offset: 0 })).items.map((f) => f.id)).not.toContain('late');
+      const after = await freezes.occurrences({ from: t('00'), to: t('23') });
+      expect(after.items.filter((o) => o.freeze === 'late').map((o) => o.startsAt)).toEqual([
+        '2026-03-05T10:30:00.000Z',
+      ]);
+      const future = await freezes.occurrences({ from: Date.now(), to: Date.now() + 3 * 24 * HOUR });
+      expect(future.items.map((o) => o.freeze)).not.toContain('late');
     });
 
     it('each opening in the range, by start then freeze id, with the freeze’s scope', async () => {

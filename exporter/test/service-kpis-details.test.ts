@@ -57,13 +57,14 @@ describe.each(STORE_TARGETS)('KPI and freeze details on $kind', (target) => {
       startsAt: iso(NOW - DAY),
       endsAt: iso(NOW - DAY + 2 * 60_000),
     });
-    // A freeze on team checkout over a day, and a checkout change inside it.
+    // A freeze on team checkout over a day (announced before it), and a checkout change inside it.
     await records.put('freezes', 'fz-checkout', {
       name: 'F',
       reason: 'R',
       scope: { team: 'checkout' },
       startsAt: iso(NOW - 3 * DAY),
       endsAt: iso(NOW - 2 * DAY),
+      announcedAt: iso(NOW - 4 * DAY),
     });
     await records.put('freezes', 'fz-commerce', {
       name: 'F',
@@ -71,6 +72,7 @@ describe.each(STORE_TARGETS)('KPI and freeze details on $kind', (target) => {
       scope: { businessLine: 'commerce' },
       startsAt: iso(NOW - 3 * DAY),
       endsAt: iso(NOW - 2 * DAY),
+      announcedAt: iso(NOW - 4 * DAY),
     });
     await records.put('changes', 'c-frozen', {
       system: 'argo-cd',

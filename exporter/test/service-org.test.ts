@@ -6,6 +6,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Org } from '../src/domain/org.js';
 import { ConflictError, ValidationError } from '../src/service/errors.js';
+import { GateService } from '../src/service/gate.js';
 import { OrgService, StaleRevisionError } from '../src/service/org.js';
 import { RecordService } from '../src/service/records.js';
 import { Store } from '../src/store/store.js';
@@ -122,7 +123,9 @@ describe.each(STORE_TARGETS)('org service on $kind', (target) => {
       const change = { kind: 'deploy', startedAt: T, service: 'checkout-api' };
       await records.put('changes', 'ch-manual', { ...change, system: 'manual' });
       await records.put('changes', 'ch-manual-given', { ...change, system: 'manual', controlled: false });
-      await records.put('changes', 'ch-manual-gate', { ...change, system: 'manual', gateCheck: 'gc-1' });
+      // Cleared by the gate 10 minutes before it started.
+      const check = await new GateService(store, orgs).check({ service: 'checkout-api' }, Date.parse(T) - 600_000);
+      await records.put('changes', 'ch-manual-gate', { ...change, system: 'manual', gateCheck: check.checkId });
       await records.put('changes', 'ch-argo', { ...change, system: 'argo-cd' });
     });
 
@@ -136,11 +139,24 @@ describe.each(STORE_TARGETS)('org service on $kind', (target) => {
       const e = await failure(orgs.replace(org));
       expect(e).toBeInstanceOf(ConflictError);
       expect(e).not.toBeInstanceOf(StaleRevisionError);
-      expect(e.message).toBe('the new org removes services or teams that stored records still name');
+      expect(e.message).toBe(
+        'the new org removes services or teams that stored records still name; retire or merge them instead (kept for history, refused for new records)'
+      );
       expect(e.issues).toEqual([
-        { path: 'incidents', message: 'records name service "ledger-db"' },
-        { path: 'incidents', message: 'records name team "catalog"' },
-        { path: 'alerts', message: 'records name service "catalog-web"' },
+        {
+          path: 'incidents',
+          message:
+            'records name service "ledger-db": keep it with retired: true or mergedInto (another service) instead',
+        },
+        {
+          path: 'incidents',
+          message: 'records name team "catalog": keep it with retired: true or mergedInto (another team) instead',
+        },
+        {
+          path: 'alerts',
+          message:
+            'records name service "catalog-web": keep it with retired: true or mergedInto (another service) instead',
+        },
       ]);
       expect((await orgs.current()).revision).toBe(revision);
       // The unassigned alert never blocks a replace: the org cannot name that team.

@@ -376,10 +376,11 @@ describe.each(STORE_TARGETS)('record service on $kind', (target) => {
       expect(action).toMatchObject({ team: 'checkout', businessLine: 'payments' });
     });
 
-    it('changes: controlled (given, integrated system) and the freeze violations they carry', async () => {
+    it('changes: controlled (integrated system; a given true is only a claim) and the freeze violations they carry', async () => {
       await readyReads();
-      expect(await ids('changes', { flags: { controlled: true } })).toEqual(['c-3', 'c-1']);
-      expect(await ids('changes', { flags: { controlled: false } })).toEqual(['c-2']);
+      expect(await ids('changes', { flags: { controlled: true } })).toEqual(['c-1']);
+      expect(await ids('changes', { flags: { controlled: false } })).toEqual(['c-3', 'c-2']);
+      expect(await records.get('changes', 'c-3')).toMatchObject({ controlled: false, controlledClaim: true });
       expect(await ids('changes', { fields: { system: ['manual'] } })).toEqual(['c-3', 'c-2']);
       await records.put('freezes', 'fz', {
         name: 'F',
@@ -387,6 +388,7 @@ describe.each(STORE_TARGETS)('record service on $kind', (target) => {
         scope: { team: 'ledger' },
         startsAt: T('00'),
         endsAt: T('06'),
+        announcedAt: T('00'), // before the changes (a window violates only changes after its announcement)
       });
       expect(await ids('changes', { flags: { violation: true } })).toEqual(['c-2']);
       expect(await ids('changes', { flags: { violation: false } })).toEqual(['c-3', 'c-1']);

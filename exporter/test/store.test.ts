@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { migrate, MIGRATIONS } from '../src/store/migrations/index.js';
 import { openServices, type Services } from '../src/server.js';
 import { ConflictError, ValidationError } from '../src/service/errors.js';
+import { GateService } from '../src/service/gate.js';
 import { Store } from '../src/store/store.js';
 import { smallOrg } from './helpers/org.js';
 import { STORE_TARGETS } from './helpers/stores.js';
@@ -196,13 +197,18 @@ describe.each(STORE_TARGETS)('store on $kind', (target) => {
     expect((await orgs.current()).org.services).toHaveLength(3);
   });
 
-  it('treats changes from integrated systems as controlled unless they say otherwise', async () => {
-    const { records } = await open();
+  it('treats changes from integrated systems, or cleared by the gate, as controlled unless they say otherwise', async () => {
+    const services = await open();
+    const { records } = services;
     const change = { system: 'argo-cd', service: 'catalog-web', kind: 'deploy', startedAt: '2026-03-02T09:00:00Z' };
     expect((await records.put('changes', 'c-1', change)).record.controlled).toBe(true);
     expect((await records.put('changes', 'c-2', { ...change, system: 'manual' })).record.controlled).toBe(false);
+    const check = await new GateService(services.store, services.orgs).check(
+      { service: 'catalog-web' },
+      Date.parse(change.startedAt) - 60_000
+    );
     expect(
-      (await records.put('changes', 'c-3', { ...change, system: 'manual', gateCheck: 'chk-1' })).record.controlled
+      (await records.put('changes', 'c-3', { ...change, system: 'manual', gateCheck: check.checkId })).record.controlled
     ).toBe(true);
     expect(
       (await records.list('changes', recordQuery('changes', { controlled: 'false' }))).items.map((c) => c.id)

@@ -9,7 +9,8 @@
 import { ApiError, BallastApi, grafanaTransport, type GateAnswer } from '@ballast/contract';
 import { getBackendSrv, isFetchError } from '@grafana/runtime';
 import { lastValueFrom } from 'rxjs';
-import { PROXY_BASE } from '../constants';
+import { ADMIN_PROXY_BASE, PROXY_BASE } from '../constants';
+import { isAdmin } from '../components/roles';
 
 export { ApiError } from '@ballast/contract';
 
@@ -31,6 +32,16 @@ class AppApi extends BallastApi {
 
 /** The exporter's API through the app's proxy route; the client core (paging, errors) is the contract's. */
 export const api = new AppApi(`${PROXY_BASE}/api/v1`, transport);
+
+/** The same API through the Admin-only routes (admin token): the org's goals, red-line waivers, exemptions. */
+export const adminApi = new AppApi(`${ADMIN_PROXY_BASE}/api/v1`, transport);
+
+/**
+ * The client for a write both roles make with different rights (an exemption on a change): Admins
+ * through the Admin route (the exporter sees an admin), Editors through the Editor route (the
+ * exporter decides by `changeControl.grafanaEditorsGrantExemptions`).
+ */
+export const writerApi = () => (isAdmin() ? adminApi : api);
 
 /** The record as the API takes it back in a PUT: without the fields the exporter derives. */
 export function recordInput<T extends { id: string }>(record: T): Omit<T, 'id' | 'updatedAt' | 'businessLine'> {

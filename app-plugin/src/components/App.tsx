@@ -20,6 +20,7 @@ import { ActionsPage } from '../pages/Actions';
 import { DrillsPage } from '../pages/Drills';
 import { CommitteePage } from '../pages/Committee';
 import { ReportsPage } from '../pages/Reports';
+import { RedLinesPage } from '../pages/RedLines';
 
 /** The app's root: routes /a/ballast-stability-app/<page>[/<id>] to its page, inside Grafana's PluginPage. */
 export function App(props: AppRootProps<AppSettings>) {
@@ -51,6 +52,9 @@ export function App(props: AppRootProps<AppSettings>) {
       break;
     case ROUTES.Committee:
       page = <CommitteePage filters={filters} query={query} savedId={id} />;
+      break;
+    case ROUTES.RedLines:
+      page = <RedLinesPage filters={filters} query={query} />;
       break;
     case ROUTES.Reports:
       page = <ReportsPage id={id} />;

@@ -1,11 +1,12 @@
-import React from 'react';
-import { Badge } from '@grafana/ui';
-import { api } from '../api/client';
+import React, { useState } from 'react';
+import { Alert as Notice, Badge, ConfirmButton } from '@grafana/ui';
+import { api, ApiError, recordInput } from '../api/client';
 import { useAsync } from '../api/useAsync';
 import { FiltersBar } from '../components/FiltersBar';
 import { fmtDate, isOverdue } from '../components/format';
 import { Loadable } from '../components/Loadable';
 import { nameOf, useOrg } from '../components/OrgContext';
+import { canEdit } from '../components/roles';
 import { Section } from '../components/Section';
 import { Table } from '../components/Table';
 import { Filters, listParams } from '../components/urlState';
@@ -20,6 +21,8 @@ export interface WorkItem {
   dueAt?: string | null;
   overdue: boolean;
   ref?: string;
+  /** The record itself, sent back whole when an owner completes or closes it. */
+  record: Action | Finding;
 }
 
 /** Open improvement actions and inspection findings as one list: overdue first, then by due date. */
@@ -38,6 +41,7 @@ export function workItems(actions: Action[], findings: Finding[], org: Org, now 
       dueAt: a.dueAt,
       overdue: isOverdue(a.dueAt, a.completedAt, now),
       ref: a.incident,
+      record: a,
     })),
     ...findings.map((f) => ({
       id: `finding:${f.id}`,
@@ -47,6 +51,7 @@ export function workItems(actions: Action[], findings: Finding[], org: Org, now 
       scope: f.service ? nameOf(org.services, f.service) : nameOf(org.teams, f.team),
       dueAt: f.dueAt,
       overdue: isOverdue(f.dueAt, f.closedAt, now),
+      record: f,
     })),
   ];
   return items.sort(
@@ -68,8 +73,32 @@ export function byOwner(items: WorkItem[]) {
 }
 
 /** Inspections and actions: open findings and improvement actions by owner, overdue first. */
+/**
+ * Completing an action or closing a finding: the whole record back (`PUT /api/v1/{actions|findings}/{id}`,
+ * Editors) with `completedAt` / `closedAt` now; the exporter records who did it.
+ */
+export async function finish(item: WorkItem, now = new Date().toISOString()): Promise<void> {
+  const id = encodeURIComponent(item.record.id);
+  if (item.kind === 'action') {
+    await api.put(`/actions/${id}`, recordInput({ ...(item.record as Action), completedAt: now }));
+  } else {
+    await api.put(`/findings/${id}`, recordInput({ ...(item.record as Finding), closedAt: now }));
+  }
+}
+
 export function ActionsPage({ filters }: { filters: Filters }) {
   const org = useOrg();
+  const editable = canEdit();
+  const [error, setError] = useState<string>();
+  const done = async (item: WorkItem) => {
+    setError(undefined);
+    try {
+      await finish(item);
+      state.reload();
+    } catch (e) {
+      setError(`${item.title}: ${(e as ApiError).message}`);
+    }
+  };
   const scope = listParams(filters, false);
   const state = useAsync(async () => {
     const [actions, findings] = await Promise.all([
@@ -82,6 +111,11 @@ export function ActionsPage({ filters }: { filters: Filters }) {
   return (
     <div data-testid="page-actions">
       <FiltersBar filters={filters} showTime={false} />
+      {error && (
+        <Notice severity="error" title="The exporter refused the change" onRemove={() => setError(undefined)}>
+          {error}
+        </Notice>
+      )}
       <Loadable
         state={state}
         what="open findings and actions"
@@ -123,6 +157,23 @@ export function ActionsPage({ filters }: { filters: Filters }) {
                   { id: 'owner', header: 'Owner', cell: (i) => i.owner },
                   { id: 'scope', header: 'Service / team', cell: (i) => i.scope },
                   { id: 'dueAt', header: 'Due', cell: (i) => fmtDate(i.dueAt) },
+                  ...(editable
+                    ? [
+                        {
+                          id: 'done',
+                          header: '',
+                          cell: (i: WorkItem) => (
+                            <ConfirmButton
+                              size="sm"
+                              confirmText={i.kind === 'action' ? 'Mark completed' : 'Mark closed'}
+                              onConfirm={() => done(i)}
+                            >
+                              {i.kind === 'action' ? 'Complete' : 'Close'}
+                            </ConfirmButton>
+                          ),
+                        },
+                      ]
+                    : []),
                 ]}
               />
             </Section>

@@ -1,17 +1,25 @@
 import React, { useState } from 'react';
-import { Alert as Notice, Badge, Button, Stack } from '@grafana/ui';
+import { Alert as Notice, Badge, Button, Select, Stack } from '@grafana/ui';
 import type { AlertNameStats, AlertsByNameResponse } from '@ballast/contract';
 import { api, ApiError, recordInput } from '../api/client';
 import { useAsync } from '../api/useAsync';
 import { FiltersBar } from '../components/FiltersBar';
 import { fmtKpi, fmtTime } from '../components/format';
 import { Loadable } from '../components/Loadable';
-import { nameOf, useOrg } from '../components/OrgContext';
+import { nameOf, ownerOptions, useOrg } from '../components/OrgContext';
+import { HistoryButton } from '../components/RecordHistory';
 import { canEdit } from '../components/roles';
 import { Section } from '../components/Section';
 import { Table } from '../components/Table';
 import { Filters, filtersKey, kpiWindowOf, listParams } from '../components/urlState';
 import { Alert, KpiValuesResponse } from '../types';
+
+/**
+ * The exporter's reserved team of alerts whose labels named no known service or team. It is no
+ * team of the org: the KPI and by-name APIs refuse it as a scope (400 `unknown team "unassigned"`),
+ * only the alert list takes it as a filter. Such alerts are listed apart, for an Editor to assign.
+ */
+export const UNASSIGNED_TEAM = 'unassigned';
 
 /** Names the by-name table shows; the exporter counts every alert, the table pages its names. */
 const NAMES = 1000;
@@ -25,6 +33,23 @@ const withInferred = (n: number, inferred: number) => (inferred ? `${n} (${infer
  * alert_accuracy_ratio's own rules, so they add up to the team and org values.
  */
 export function AlertsPage({ filters }: { filters: Filters; query?: Record<string, string> }) {
+  if (filters.team === UNASSIGNED_TEAM) {
+    // Not a scope the KPIs know (they count these alerts at org level only): the list of them alone.
+    return (
+      <div data-testid="page-alerts">
+        <FiltersBar filters={filters} />
+        <Notice severity="info" title="Alerts no team owns">
+          These alerts count at org level only until they are assigned: accuracy by team and by name are shown for the
+          org&apos;s teams.
+        </Notice>
+        <UnassignedAlerts filters={filters} />
+      </div>
+    );
+  }
+  return <ScopedAlertsPage filters={filters} />;
+}
+
+function ScopedAlertsPage({ filters }: { filters: Filters }) {
   const org = useOrg();
   const window = kpiWindowOf(filters);
   const key = filtersKey(filters);
@@ -56,6 +81,8 @@ export function AlertsPage({ filters }: { filters: Filters; query?: Record<strin
     <div data-testid="page-alerts">
       <FiltersBar filters={filters} />
       <ReviewQueue state={queue} />
+      {/* no team owns them, so they belong to no business line either: shown for the whole org */}
+      {!filters.businessLine && !filters.team && !filters.service && <UnassignedAlerts filters={filters} />}
       <Section title={`Accuracy by team (${window})`} testId="accuracy-by-team">
         <Loadable state={accuracy} what="alert accuracy" isEmpty={(d) => d.values.length === 0}>
           {(d) => (
@@ -185,6 +212,11 @@ function ReviewQueue({ state }: { state: ReturnType<typeof useAsync<{ items: Ale
               { id: 'startsAt', header: 'Fired', cell: (a) => fmtTime(a.startsAt) },
               { id: 'incident', header: 'Incident', cell: (a) => a.incident ?? '–' },
               {
+                id: 'history',
+                header: '',
+                cell: (a) => <HistoryButton collection="alerts" id={a.id} title={a.name} />,
+              },
+              {
                 id: 'verdict',
                 header: 'Verdict',
                 cell: (a) =>
@@ -213,6 +245,97 @@ function ReviewQueue({ state }: { state: ReturnType<typeof useAsync<{ items: Ale
                     </Stack>
                   ) : (
                     'none'
+                  ),
+              },
+            ]}
+          />
+        )}
+      </Loadable>
+    </Section>
+  );
+}
+
+/**
+ * Alerts kept under the reserved `unassigned` team in the range, for an Editor to assign to a
+ * service or team: the whole record back (`PUT /api/v1/alerts/{id}`) with the new owner; the
+ * exporter records who assigned it, and later notifications of the alert keep that owner.
+ */
+function UnassignedAlerts({ filters }: { filters: Filters }) {
+  const org = useOrg();
+  const editable = canEdit();
+  const { from, to } = listParams(filters);
+  const state = useAsync(
+    () => api.list<Alert>('/alerts', { team: UNASSIGNED_TEAM, from, to }, 500),
+    [filters.from, filters.to]
+  );
+  const [owner, setOwner] = useState<Record<string, string>>({});
+  const [assigned, setAssigned] = useState<Record<string, string>>({});
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState<string>();
+  const options = ownerOptions(org);
+
+  const assign = async (a: Alert) => {
+    const [kind, id] = (owner[a.id] ?? '').split(/:(.*)/s);
+    setBusy(a.id);
+    setError(undefined);
+    try {
+      const next = kind === 'service' ? { ...a, service: id, team: null } : { ...a, service: null, team: id };
+      await api.put(`/alerts/${encodeURIComponent(a.id)}`, recordInput(next));
+      setAssigned((d) => ({ ...d, [a.id]: options.find((o) => o.value === owner[a.id])?.label ?? id! }));
+    } catch (e) {
+      setError(`${a.name}: ${(e as ApiError).message}`);
+    } finally {
+      setBusy(undefined);
+    }
+  };
+
+  return (
+    <Section title="Unassigned alerts" testId="unassigned-alerts">
+      {error && (
+        <Notice severity="error" title="The exporter refused the assignment" onRemove={() => setError(undefined)}>
+          {error}
+        </Notice>
+      )}
+      <Loadable
+        state={state}
+        what="unassigned alerts"
+        isEmpty={(d) => d.items.length === 0}
+        empty="Every alert in range names a known service or team."
+      >
+        {(d) => (
+          <Table<Alert>
+            testId="unassigned-table"
+            rows={d.items}
+            cols={[
+              { id: 'name', header: 'Alert', cell: (a) => a.name },
+              { id: 'severity', header: 'Severity', cell: (a) => a.severity },
+              { id: 'startsAt', header: 'Fired', cell: (a) => fmtTime(a.startsAt) },
+              {
+                id: 'assign',
+                header: 'Owner',
+                cell: (a) =>
+                  assigned[a.id] ? (
+                    <Badge color="green" text={`assigned to ${assigned[a.id]}`} />
+                  ) : editable ? (
+                    <Stack gap={1}>
+                      <Select
+                        aria-label={`Owner of ${a.name}`}
+                        width={30}
+                        options={options}
+                        value={owner[a.id] ?? null}
+                        onChange={(v) => setOwner((o) => ({ ...o, [a.id]: v.value! }))}
+                      />
+                      <Button
+                        size="sm"
+                        variant="secondary"
+                        disabled={!owner[a.id] || busy === a.id}
+                        onClick={() => assign(a)}
+                      >
+                        Assign
+                      </Button>
+                    </Stack>
+                  ) : (
+                    'unassigned'
                   ),
               },
             ]}

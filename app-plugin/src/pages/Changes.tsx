@@ -12,6 +12,8 @@ import {
   Tooltip,
   useStyles2,
 } from '@grafana/ui';
+import { ExemptionEditor } from './ExemptionEditor';
+import { HistoryButton } from '../components/RecordHistory';
 import type { ChangesBySystemResponse, ChangeSystemStats } from '@ballast/contract';
 import { api, ApiError } from '../api/client';
 import { useAsync } from '../api/useAsync';
@@ -19,7 +21,7 @@ import { FiltersBar } from '../components/FiltersBar';
 import { fmtKpi, fmtTime } from '../components/format';
 import { Loadable } from '../components/Loadable';
 import { nameOf, useOrg } from '../components/OrgContext';
-import { canEdit } from '../components/roles';
+import { canEdit, isAdmin } from '../components/roles';
 import { Section } from '../components/Section';
 import { Table } from '../components/Table';
 import { Filters, filtersKey, listParams, setQuery } from '../components/urlState';
@@ -47,6 +49,10 @@ export function ChangesPage({ filters, query = {} }: { filters: Filters; query?:
     () => api.list<Change>('/changes', { ...listParams(filters), controlled, violation }, 5000),
     [filtersKey(filters), control]
   );
+  const editable = canEdit();
+  // The exporter decides (an Editor's exemption is refused unless the org allows it); the button follows it.
+  const mayExempt = isAdmin() || (editable && Boolean(org.changeControl?.grafanaEditorsGrantExemptions));
+  const [exempting, setExempting] = useState<Change>();
 
   return (
     <div data-testid="page-changes">
@@ -88,17 +94,26 @@ export function ChangesPage({ filters, query = {} }: { filters: Filters; query?:
                     id: 'controlled',
                     header: 'Control',
                     cell: (c) => (
-                      <Stack gap={0.5}>
-                        {c.controlled ? (
-                          <Badge color="green" text="controlled" />
-                        ) : (
-                          <Badge color="orange" text="uncontrolled" />
+                      <Stack gap={0.5} wrap="wrap">
+                        <Tooltip content={c.controlReason || (c.controlled ? 'controlled' : 'uncontrolled')}>
+                          <span data-testid="control-badge">
+                            {c.controlled ? (
+                              <Badge color="green" text="controlled" />
+                            ) : (
+                              <Badge color="orange" text="uncontrolled" />
+                            )}
+                          </span>
+                        </Tooltip>
+                        {c.controlledClaim === true && !c.controlled && (
+                          <Badge color="darkgrey" text="claimed controlled (not counted)" />
                         )}
                         {c.violation.length > 0 && (
                           <Badge color="red" text={`in freeze ${c.violation.join(', ')}`} icon="lock" />
                         )}
                         {c.exemption && (
-                          <Tooltip content={c.exemption}>
+                          <Tooltip
+                            content={`${c.exemption}${c.exemptionBy ? ` (granted by ${c.exemptionBy}${c.exemptionAt ? `, ${fmtTime(c.exemptionAt)}` : ''})` : ''}`}
+                          >
                             <span>
                               <Badge color="blue" text="exempt" />
                             </span>
@@ -108,11 +123,35 @@ export function ChangesPage({ filters, query = {} }: { filters: Filters; query?:
                     ),
                   },
                   { id: 'result', header: 'Result', cell: (c) => c.result ?? '–' },
+                  {
+                    id: 'actions',
+                    header: '',
+                    cell: (c) => (
+                      <Stack gap={0.5}>
+                        {mayExempt && c.violation.length > 0 && !c.exemption && (
+                          <Button size="sm" variant="secondary" icon="unlock" onClick={() => setExempting(c)}>
+                            Grant exemption
+                          </Button>
+                        )}
+                        <HistoryButton collection="changes" id={c.id} title={c.title ?? c.id} />
+                      </Stack>
+                    ),
+                  },
                 ]}
               />
             );
           }}
         </Loadable>
+        {exempting && (
+          <ExemptionEditor
+            change={exempting}
+            onClose={() => setExempting(undefined)}
+            onSaved={() => {
+              setExempting(undefined);
+              changes.reload();
+            }}
+          />
+        )}
       </Section>
     </div>
   );
@@ -360,6 +399,16 @@ function FreezeCalendar({
                             f.schedule
                               ? `${f.schedule.cron} · ${f.schedule.durationMinutes} min (${f.schedule.timezone})`
                               : `${fmtTime(f.startsAt)} → ${fmtTime(f.endsAt)}`,
+                        },
+                        {
+                          id: 'announcedAt',
+                          header: 'Announced',
+                          cell: (f) => fmtTime(f.announcedAt),
+                        },
+                        {
+                          id: 'history',
+                          header: '',
+                          cell: (f) => <HistoryButton collection="freezes" id={f.id} title={f.name} />,
                         },
                         {
                           id: 'actions',

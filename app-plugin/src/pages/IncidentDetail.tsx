@@ -1,7 +1,7 @@
-import React from 'react';
+import React, { useState } from 'react';
 import { css, cx } from '@emotion/css';
 import { GrafanaTheme2 } from '@grafana/data';
-import { Badge, Icon, LinkButton, Stack, TextLink, useStyles2 } from '@grafana/ui';
+import { Badge, Button, Icon, LinkButton, Stack, TextLink, Tooltip, useStyles2 } from '@grafana/ui';
 import { api } from '../api/client';
 import { useAsync } from '../api/useAsync';
 import { INCIDENT_STEPS, ROUTES } from '../constants';
@@ -9,10 +9,13 @@ import { fmtDuration, fmtTime, isOverdue, secondsBetween } from '../components/f
 import { pageUrl } from '../components/links';
 import { Loadable } from '../components/Loadable';
 import { nameOf, useOrg } from '../components/OrgContext';
+import { RecordHistory } from '../components/RecordHistory';
+import { canEdit } from '../components/roles';
 import { Section } from '../components/Section';
 import { Table } from '../components/Table';
 import { Filters } from '../components/urlState';
 import { Action, Alert, Change, Incident, IncidentStepRecord } from '../types';
+import { outOfOrderOf, StepEditor } from './StepEditor';
 
 export const STEP_TITLES: Record<string, string> = {
   response: 'Response',
@@ -101,6 +104,10 @@ interface Detail {
 export function IncidentDetailPage({ id, filters }: { id: string; filters: Filters }) {
   const styles = useStyles2(getStyles);
   const org = useOrg();
+  const editable = canEdit();
+  const [recording, setRecording] = useState(false);
+  // Bumped after a write, so the history below reloads with it.
+  const [written, setWritten] = useState(0);
   const state = useAsync<Detail>(async () => {
     const incident = await api.get<Incident>(`/incidents/${encodeURIComponent(id)}`);
     const start = Date.parse(incident.startedAt);
@@ -185,7 +192,19 @@ export function IncidentDetailPage({ id, filters }: { id: string; filters: Filte
                 </span>
               </div>
             </Section>
-            <Section title="Incident process" testId="incident-timeline">
+            <Section
+              title="Incident process"
+              testId="incident-timeline"
+              actions={
+                editable ? (
+                  <Button size="sm" icon="plus" onClick={() => setRecording(true)}>
+                    Record step
+                  </Button>
+                ) : (
+                  <Badge color="darkgrey" icon="lock" text="read-only (Editor role needed to record steps)" />
+                )
+              }
+            >
               <ol className={styles.timeline}>
                 {timeline(incident).map((row) => (
                   <li
@@ -204,6 +223,13 @@ export function IncidentDetailPage({ id, filters }: { id: string; filters: Filte
                         <div className={styles.meta}>
                           {row.record.owner} · {fmtTime(row.record.at)} · took {fmtDuration(row.took)}
                           {row.record.note && <div>{row.record.note}</div>}
+                          {outOfOrderOf(row.record) && (
+                            <Tooltip content={outOfOrderOf(row.record)!}>
+                              <span>
+                                <Badge color="orange" icon="exclamation-triangle" text="out of order" />
+                              </span>
+                            </Tooltip>
+                          )}
                         </div>
                       ) : (
                         <div className={styles.meta}>not recorded</div>
@@ -212,6 +238,17 @@ export function IncidentDetailPage({ id, filters }: { id: string; filters: Filte
                   </li>
                 ))}
               </ol>
+              {recording && (
+                <StepEditor
+                  incident={incident}
+                  onClose={() => setRecording(false)}
+                  onSaved={() => {
+                    setRecording(false);
+                    setWritten((n) => n + 1);
+                    state.reload();
+                  }}
+                />
+              )}
             </Section>
             <Section title={`Alerts linked (${alerts.length})`}>
               {alerts.length === 0 ? (
@@ -289,6 +326,9 @@ export function IncidentDetailPage({ id, filters }: { id: string; filters: Filte
                   </TextLink>
                 </p>
               )}
+            </Section>
+            <Section title="History" testId="incident-history">
+              <RecordHistory key={written} collection="incidents" id={incident.id} />
             </Section>
           </>
         )}

@@ -1,5 +1,6 @@
-import React from 'react';
-import { Badge, InlineField, InlineSwitch, TextLink } from '@grafana/ui';
+import React, { useState } from 'react';
+import { locationService } from '@grafana/runtime';
+import { Badge, Button, InlineField, InlineSwitch, TextLink } from '@grafana/ui';
 import { api } from '../api/client';
 import { useAsync } from '../api/useAsync';
 import { ROUTES } from '../constants';
@@ -8,11 +9,13 @@ import { fmtDuration, fmtTime, secondsBetween } from '../components/format';
 import { pageUrl } from '../components/links';
 import { Loadable } from '../components/Loadable';
 import { nameOf, useOrg } from '../components/OrgContext';
+import { canEdit } from '../components/roles';
 import { Section } from '../components/Section';
 import { Table } from '../components/Table';
 import { Filters, filtersKey, listParams, setQuery } from '../components/urlState';
 import { Incident } from '../types';
 import { IncidentSource } from './IncidentDetail';
+import { DeclareIncident } from './DeclareIncident';
 
 /** Incidents in the filters' scope and time range; open / high-priority / drills toggles kept in the URL. */
 export function IncidentsPage({ filters, query = {} }: { filters: Filters; query?: Record<string, string> }) {
@@ -35,6 +38,7 @@ export function IncidentsPage({ filters, query = {} }: { filters: Filters; query
     [filtersKey(filters), open, high, drills]
   );
   const toggle = (key: string, on: boolean) => setQuery({ [key]: on ? 'true' : undefined }, false);
+  const [declaring, setDeclaring] = useState(false);
 
   return (
     <div data-testid="page-incidents">
@@ -57,7 +61,22 @@ export function IncidentsPage({ filters, query = {} }: { filters: Filters; query
           />
         </InlineField>
       </FiltersBar>
-      <Section title="Incidents">
+      <Section
+        title="Incidents"
+        actions={
+          canEdit() ? (
+            <Button size="sm" icon="fire" onClick={() => setDeclaring(true)}>
+              Declare incident
+            </Button>
+          ) : undefined
+        }
+      >
+        {declaring && (
+          <DeclareIncident
+            onClose={() => setDeclaring(false)}
+            onSaved={(id) => locationService.push(pageUrl(`${ROUTES.Incidents}/${encodeURIComponent(id)}`, filters))}
+          />
+        )}
         <Loadable state={state} what="incidents" isEmpty={(d) => d.items.length === 0}>
           {(d) => (
             <>

@@ -1,7 +1,7 @@
-import React from 'react';
+import React, { useState } from 'react';
 import { css } from '@emotion/css';
 import { GrafanaTheme2 } from '@grafana/data';
-import { Badge, TextLink, useStyles2 } from '@grafana/ui';
+import { Badge, Button, TextLink, useStyles2 } from '@grafana/ui';
 import { api } from '../api/client';
 import { useAsync } from '../api/useAsync';
 import { ROUTES } from '../constants';
@@ -9,10 +9,12 @@ import { FiltersBar } from '../components/FiltersBar';
 import { fmtKpi, fmtTime } from '../components/format';
 import { pageUrl } from '../components/links';
 import { Loadable } from '../components/Loadable';
+import { isAdmin } from '../components/roles';
 import { ScorecardTable } from '../components/ScorecardTable';
 import { Section } from '../components/Section';
 import { Filters, kpiWindowOf, listParams } from '../components/urlState';
 import { Action, Alert, Finding, Freeze, Incident, Scorecard } from '../types';
+import { GoalsEditor } from './GoalsEditor';
 
 interface Daily {
   alerts: { items: Alert[]; total: number };
@@ -28,6 +30,7 @@ export function OverviewPage({ filters }: { filters: Filters }) {
   const window = kpiWindowOf(filters);
   const scope = listParams(filters, false);
   const scorecard = useAsync(() => api.get<Scorecard>('/scorecard', { window }), [window]);
+  const [editingGoals, setEditingGoals] = useState(false);
   const daily = useAsync<Daily>(async () => {
     const since = new Date(Date.now() - 86_400_000).toISOString();
     const [alerts, incidents, freezes, actions, findings] = await Promise.all([
@@ -140,10 +143,29 @@ export function OverviewPage({ filters }: { filters: Filters }) {
           )}
         </Loadable>
       </Section>
-      <Section title={`Scorecard (${window})`} testId="org-scorecard">
+      <Section
+        title={`Scorecard (${window})`}
+        testId="org-scorecard"
+        actions={
+          isAdmin() && (
+            <Button size="sm" variant="secondary" icon="pen" onClick={() => setEditingGoals(true)}>
+              Edit goals
+            </Button>
+          )
+        }
+      >
         <Loadable state={scorecard} what="the scorecard" isEmpty={(sc) => sc.scopes.length === 0}>
           {(sc) => <ScorecardTable kpis={sc.kpis} scopes={scopes(sc)} />}
         </Loadable>
+        {editingGoals && (
+          <GoalsEditor
+            onClose={() => setEditingGoals(false)}
+            onSaved={() => {
+              setEditingGoals(false);
+              scorecard.reload();
+            }}
+          />
+        )}
       </Section>
     </div>
   );

@@ -28,8 +28,12 @@ export const APP_ROUTES = pluginJson.routes as PluginRoute[];
 
 /** The signed-in user as the page sees it (config.bootData.user), for the proxy's reqRole check. */
 export function currentUser(): SignedInUser {
-  const user = config.bootData?.user as { orgRole?: string; login?: string } | undefined;
-  return { login: user?.login || 'test-user', orgRole: isValidRole(user?.orgRole) ? user!.orgRole : 'None' };
+  const user = config.bootData?.user as { orgRole?: string; login?: string; isGrafanaAdmin?: boolean } | undefined;
+  return {
+    login: user?.login || 'test-user',
+    orgRole: isValidRole(user?.orgRole) ? user!.orgRole : 'None',
+    isGrafanaAdmin: Boolean(user?.isGrafanaAdmin),
+  };
 }
 
 export function appHost(upstream?: Upstream, secureJsonData: Record<string, string> = TEST_TOKENS): GrafanaHost {
@@ -39,6 +43,8 @@ export function appHost(upstream?: Upstream, secureJsonData: Record<string, stri
       [PLUGIN_ID]: { enabled: true, jsonData: { url: TEST_EXPORTER_URL }, secureJsonData: { ...secureJsonData } },
     },
     upstream,
+    // The app's writes name the Grafana user: installed with [dataproxy] send_user_header = true (README).
+    sendUserHeader: true,
   });
 }
 
@@ -75,11 +81,19 @@ export function exporterAuth(
     if (!role) {
       return json(401, { error: 'Unauthorized', message: 'unknown token' });
     }
-    const needs = out.method === 'GET' ? 'read' : path.startsWith('/api/v1/alerts/') ? 'ingest' : 'admin';
+    const needs = out.method === 'GET' ? 'read' : exporterWriteRole(path);
     if (rank[role] < rank[needs]) {
       return json(403, { error: 'Forbidden', message: `this needs the ${needs} role; the token has ${role}` });
     }
     const a = answer(out.method, path);
     return json(a.status, a.body);
   };
+}
+
+/**
+ * The exporter role a write needs (exporter/src/api/*-routes.ts): records and incident steps
+ * `ingest`; freezes, the org, saved reviews and red-line waivers `admin`.
+ */
+export function exporterWriteRole(path: string): 'ingest' | 'admin' {
+  return /^\/api\/v1\/(freezes|org|reviews|red-lines)(\/|$)/.test(path) ? 'admin' : 'ingest';
 }

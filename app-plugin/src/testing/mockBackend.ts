@@ -41,6 +41,9 @@ export interface Recorded {
   body: unknown;
   /** The Authorization header Grafana added. */
   authorization?: string;
+  /** X-Grafana-User (Grafana's proxy, send_user_header) and the route's X-Ballast-Grafana-Role. */
+  user?: string;
+  grafanaRole?: string;
 }
 
 export const PENDING = { pending: true } as const;
@@ -92,6 +95,8 @@ export function mockBackend(
       query,
       body,
       authorization: out.headers.Authorization,
+      user: out.headers['X-Grafana-User'],
+      grafanaRole: out.headers['X-Ballast-Grafana-Role'],
     });
     const route = routes.find(
       (r) => (r.method ?? 'GET') === method && (typeof r.path === 'string' ? r.path === path : r.path.test(path))
@@ -133,10 +138,11 @@ export function mockBackend(
   return { requests, host };
 }
 
-export function setRole(role: 'Viewer' | 'Editor' | 'Admin') {
+export function setRole(role: 'Viewer' | 'Editor' | 'Admin', login = 'test-user') {
   (config.bootData as unknown as { user: Record<string, unknown> }).user = {
     ...(config.bootData?.user ?? {}),
     orgRole: role,
+    login,
     isGrafanaAdmin: false,
   };
 }

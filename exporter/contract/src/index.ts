@@ -12,3 +12,5 @@ export * from './api/client.js';
 export type * from './api/types.js';
 export * from './reports.js';
 export * from './reviews.js';
+export * from './audit.js';
+export * from './red-lines.js';

@@ -76,6 +76,11 @@ export const incidentStepSchema = z.object({
   at: timestamp,
   owner: text(200),
   note: text(4000).optional(),
+  outOfOrder: text(500)
+    .optional()
+    .describe(
+      'Why this step breaks the process order (a step of an earlier stage after a later one). Without it such a step is refused (400); receivers set it naming the tool.'
+    ),
 });
 
 export const incidentSchema = z.object({
@@ -159,10 +164,20 @@ export const changeSchema = z.object({
   controlled: z
     .boolean()
     .optional()
-    .describe('Omitted: true when the change system is integrated, or when gateCheck is given.'),
+    .describe(
+      'What the sender says. false is honoured; true is kept as a claim (controlledClaim) and not counted: a change counts as controlled only with evidence (an integrated change system, or a valid gateCheck).'
+    ),
   result: z.enum(CHANGE_RESULTS).optional(),
-  exemption: text(500).optional().describe('Why this change may run inside a freeze window.'),
-  gateCheck: text(100).optional().describe('checkId of the freeze-gate answer this change was cleared by.'),
+  exemption: text(500)
+    .optional()
+    .describe(
+      'Why this change may run inside a freeze window. Setting or changing it takes an admin (or a Grafana Admin/Editor, see changeControl); the exporter records exemptionBy and exemptionAt.'
+    ),
+  gateCheck: text(100)
+    .optional()
+    .describe(
+      'checkId of the freeze-gate answer this change was cleared by: must be one this exporter gave (else 400); it is evidence only when it allowed the change, for its service or team, asked at most changeControl.gateCheckMaxAgeMinutes before startedAt.'
+    ),
 });
 
 export const freezeScopeSchema = z
@@ -189,6 +204,11 @@ export const freezeSchema = z.object({
   startsAt: timestamp.optional(),
   endsAt: timestamp.optional(),
   schedule: freezeScheduleSchema.optional(),
+  announcedAt: timestamp
+    .optional()
+    .describe(
+      'When the window was first announced: changes started before it never violate it. Omitted: the time of the first write. Given (importing history) only on the first write, and recorded in the audit; never moved after.'
+    ),
 });
 
 export const drillSchema = z.object({

@@ -5,6 +5,7 @@
 import type { Action, Incident, ScorecardScope } from './api/types.js';
 import type { KpiSummary } from './kpis/index.js';
 import type { Status } from './kpis/status.js';
+import type { ReviewRecognition, ReviewRedLines } from './red-lines.js';
 
 export const REVIEW_PERIODS = ['week', 'month', 'quarter'] as const;
 export type ReviewPeriod = (typeof REVIEW_PERIODS)[number];
@@ -71,6 +72,10 @@ export interface Review {
   topIncidents: Incident[];
   overdueActions: Action[];
   overdueActionsTotal?: number;
+  /** The period's red-line violations of the scope (absent on reviews saved before red lines). */
+  redLines?: ReviewRedLines;
+  /** Who earns recognition: teams without violations, best drill scores (absent on older reviews). */
+  recognition?: ReviewRecognition;
 }
 
 /** An item of `GET /api/v1/reviews`. */

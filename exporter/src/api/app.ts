@@ -11,6 +11,7 @@ import { unsafeTextProblem } from '../domain/records.js';
 import { INGEST_SOURCES, RECEIVERS, type IngestSource } from '../ingest/receivers.js';
 import { ValidationError } from '../service/errors.js';
 import { aggregateRoutes } from './aggregate-routes.js';
+import { auditRoutes } from './audit-routes.js';
 import { AuthError, authenticated, requireRole } from './auth.js';
 import { errorHandler, HttpError, responseDeadline } from './errors.js';
 import { bracketedParams } from './list-params.js';
@@ -21,6 +22,7 @@ import { kpiRoutes } from './kpi-routes.js';
 import { openApiDocument } from './openapi.js';
 import { orgRoutes } from './org-routes.js';
 import { recordRoutes } from './records-routes.js';
+import { redlineRoutes } from './redline-routes.js';
 import { reportRoutes } from './report-routes.js';
 import { reviewRoutes } from './review-routes.js';
 import type { ApiDeps, Routes } from './route-module.js';
@@ -29,11 +31,13 @@ import type { ApiDeps, Routes } from './route-module.js';
 export const ROUTES: readonly Routes[] = [
   orgRoutes,
   recordRoutes,
+  auditRoutes,
   freezeRoutes,
   aggregateRoutes,
   kpiRoutes,
   gateRoutes,
   reviewRoutes,
+  redlineRoutes,
   reportRoutes,
   ingestRoutes,
 ];

@@ -2,7 +2,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import type { Issue } from '../domain/org.js';
-import { ConflictError, NotFoundError, ValidationError } from '../service/errors.js';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../service/errors.js';
 import { classifyStoreError, retryAfterSeconds } from '../store/errors.js';
 import { AuthError } from './auth.js';
 
@@ -44,6 +44,7 @@ export function errorHandler(logger: Logger) {
     if (error instanceof ValidationError) return sendError(res, 400, 'the request has invalid fields', error.issues);
     if (error instanceof AuthError) return sendError(res, error.status, error.message);
     if (error instanceof NotFoundError) return sendError(res, 404, error.message);
+    if (error instanceof ForbiddenError) return sendError(res, 403, error.message, error.issues);
     if (error instanceof ConflictError) return sendError(res, 409, error.message, error.issues);
     if (error instanceof HttpError) return sendError(res, error.status, error.message, error.issues);
     const bodyError = error as BodyParserError;

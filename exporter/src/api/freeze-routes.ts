@@ -1,4 +1,8 @@
-/** `GET /api/v1/freeze-occurrences`: when freeze windows are open, recurring ones expanded. (The freeze records themselves are under records-routes.) */
+/**
+ * `GET /api/v1/freeze-occurrences`: when freeze windows are open, recurring ones expanded;
+ * `GET /api/v1/freezes/{id}/versions`: every kept version of a window. (The freeze records
+ * themselves are under records-routes.)
+ */
 import { Router } from 'express';
 import { requireRole } from './auth.js';
 import { ParamReader } from './list-params.js';
@@ -13,6 +17,9 @@ export function freezeRoutes({ freezes, tokens }: ApiDeps): RouteModule {
     read.done();
     res.json(await freezes.occurrences(query));
   });
+  router.get('/freezes/:id/versions', requireRole(tokens, 'read'), async (req, res) => {
+    res.json(await freezes.versions(req.params.id as string));
+  });
   return { router, paths: PATHS };
 }
 
@@ -26,6 +33,20 @@ const PATHS: OpenApiPaths = {
       responses: {
         200: { description: '{items: [{freeze, name, reason, scope, startsAt, endsAt}], truncated}' },
         ...errors(400, 401, 403),
+      },
+    },
+  },
+  '/api/v1/freezes/{id}/versions': {
+    get: {
+      summary:
+        'Every version of a freeze window, oldest first: each in force from its announcedAt until the next; an ended one ends the window',
+      parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+      responses: {
+        200: {
+          description:
+            '{items: [{version, announcedAt, writtenAt, ended, name, reason, scope, startsAt?, endsAt?, schedule?}]}',
+        },
+        ...errors(401, 403, 404),
       },
     },
   },

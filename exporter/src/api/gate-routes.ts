@@ -1,7 +1,7 @@
 /** `GET /api/v1/gate?service=…|team=…`: 200 allowed / 423 frozen; `GET /api/v1/gate/checks/{id}`. */
 import { Router } from 'express';
 import { ValidationError } from '../service/errors.js';
-import { requireRole } from './auth.js';
+import { actorOf, requireRole } from './auth.js';
 import type { OpenApiPaths } from './openapi.js';
 import type { ApiDeps, RouteModule } from './route-module.js';
 
@@ -9,7 +9,11 @@ export function gateRoutes({ gate, tokens }: ApiDeps): RouteModule {
   const router = Router();
   const read = requireRole(tokens, 'read');
   router.get('/gate', read, async (req, res) => {
-    const answer = await gate.check({ service: single(req.query, 'service'), team: single(req.query, 'team') });
+    const answer = await gate.check(
+      { service: single(req.query, 'service'), team: single(req.query, 'team') },
+      Date.now(),
+      actorOf(res)
+    );
     res.status(answer.allowed ? 200 : 423).json(answer);
   });
   router.get('/gate/checks/:id', read, async (req, res) => {

@@ -7,12 +7,13 @@
  */
 import { Router, type Request, type RequestHandler } from 'express';
 import { defaultIngestion } from '../ingest/mapping.js';
+import type { Actor } from '../domain/actor.js';
 import { DeliveryLog } from '../ingest/deliveries.js';
 import { writeItems, type Adapted } from '../ingest/pipeline.js';
 import { INGEST_SOURCES, RECEIVERS, webhookSecretEnv, type IngestSource } from '../ingest/receivers.js';
 import { createIngestMetrics } from '../metrics/ingest-metrics.js';
 import { ValidationError } from '../service/errors.js';
-import { AuthError, requireRole } from './auth.js';
+import { actorOf, AuthError, requireRole } from './auth.js';
 import { HttpError } from './errors.js';
 import type { OpenApiPaths } from './openapi.js';
 import type { ApiDeps, RouteModule } from './route-module.js';
@@ -54,7 +55,8 @@ export function ingestRoutes(deps: ApiDeps): RouteModule {
           adapted.collection ?? receiver.collection,
           adapted,
           adapted.merge ?? receiver.merge,
-          org
+          org,
+          actorOf(res)
         );
         metrics.received.inc(labels, summary.received);
         metrics.written.inc(labels, summary.created + summary.updated);
@@ -77,9 +79,13 @@ export function ingestRoutes(deps: ApiDeps): RouteModule {
     const signature = RECEIVERS[source].signature;
     const secret = deps.webhookSecrets?.[source];
     if (!signature || !secret) return ingest;
-    return (req: RawRequest, _res, next) => {
+    return (req: RawRequest, res, next) => {
       const delivery = { body: undefined, header: (name: string) => req.header(name) };
-      if (signature.verify(secret, req.rawBody ?? Buffer.alloc(0), delivery, Date.now())) return next();
+      if (signature.verify(secret, req.rawBody ?? Buffer.alloc(0), delivery, Date.now())) {
+        // The signature names no token: the actor is the receiver's secret.
+        res.locals.actor = { token: `${source}-webhook`, role: 'ingest', grafana: false } satisfies Actor;
+        return next();
+      }
       metrics.received.inc({ source });
       metrics.rejected.inc({ source });
       next(new AuthError(401, `${signature.header} is missing or does not match the body (check the webhook secret)`));

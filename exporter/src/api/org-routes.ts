@@ -4,7 +4,7 @@ import type { Issue } from '../domain/org.js';
 import { ValidationError } from '../service/errors.js';
 import { OrgService } from '../service/org.js';
 import { retryAfterSeconds } from '../store/errors.js';
-import { requireRole } from './auth.js';
+import { actorOf, requireRole } from './auth.js';
 import { errors, json, ref, type OpenApiPaths } from './openapi.js';
 import type { ApiDeps, RouteModule } from './route-module.js';
 
@@ -64,7 +64,7 @@ export function orgRoutes({ store, orgs, tokens, version }: ApiDeps): RouteModul
   });
   router.put('/org', requireRole(tokens, 'admin'), async (req, res) => {
     const { document, expected } = precondition(req);
-    const revision = await orgs.replace(document, expected);
+    const revision = await orgs.replace(document, expected, actorOf(res));
     // what this request stored, even if another replace has come since
     res.setHeader('ETag', etag(revision)).json({ ...OrgService.parse(document), revision });
   });

@@ -2,7 +2,7 @@
 import { Router } from 'express';
 import { COLLECTIONS, type Collection } from '../domain/records.js';
 import { MAX_BATCH } from '../service/records.js';
-import { requireRole, type Role } from './auth.js';
+import { actorOf, requireRole, type Role } from './auth.js';
 import { recordQuery } from './list-params.js';
 import { errors, json, queryParam, ref, schemaName, type OpenApiPaths } from './openapi.js';
 import type { ApiDeps, RouteModule } from './route-module.js';
@@ -20,22 +20,22 @@ export function recordRoutes({ records, tokens }: ApiDeps): RouteModule {
       res.json(await records.list(collection, recordQuery(collection, req.query)));
     });
     router.post(`${base}/batch`, write, async (req, res) => {
-      res.json(await records.batch(collection, req.body));
+      res.json(await records.batch(collection, req.body, actorOf(res)));
     });
     router.get(`${base}/:id`, read, async (req, res) => {
       res.json(await records.get(collection, req.params.id as string));
     });
     router.put(`${base}/:id`, write, async (req, res) => {
-      const { record, outcome } = await records.put(collection, req.params.id as string, req.body);
+      const { record, outcome } = await records.put(collection, req.params.id as string, req.body, actorOf(res));
       res.status(outcome === 'created' ? 201 : 200).json(record);
     });
   }
   router.delete('/freezes/:id', requireRole(tokens, 'admin'), async (req, res) => {
-    await records.remove('freezes', req.params.id as string);
+    await records.remove('freezes', req.params.id as string, actorOf(res));
     res.status(204).end();
   });
   router.post('/incidents/:id/steps', requireRole(tokens, 'ingest'), async (req, res) => {
-    const { record, added } = await records.appendStep(req.params.id as string, req.body);
+    const { record, added } = await records.appendStep(req.params.id as string, req.body, actorOf(res));
     res.status(added ? 201 : 200).json(record);
   });
   return { router, paths: PATHS };
@@ -80,9 +80,10 @@ const PATHS: OpenApiPaths = {
             ...(collection === 'freezes'
               ? {
                   delete: {
-                    summary: 'Delete a freeze window (admin)',
+                    summary:
+                      'End a freeze window (admin): kept with its versions for history; the gate stops answering for it',
                     parameters: [idParam],
-                    responses: { 204: { description: 'Deleted' }, ...errors(401, 403, 404) },
+                    responses: { 204: { description: 'Ended' }, ...errors(401, 403, 404) },
                   },
                 }
               : {}),

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { ValidationError, zodIssues } from '../service/errors.js';
 import { REVIEW_PERIODS } from '@ballast/contract';
 import { reviewDraftSchema, reviewSaveSchema } from '../service/reviews.js';
-import { requireRole } from './auth.js';
+import { actorOf, requireRole } from './auth.js';
 import type { OpenApiPaths } from './openapi.js';
 import type { ApiDeps, RouteModule } from './route-module.js';
 
@@ -18,7 +18,7 @@ export function reviewRoutes({ reviews, tokens }: ApiDeps): RouteModule {
   });
   // Saved reviews are governance records, like freezes: admin writes them.
   router.post('/reviews', requireRole(tokens, 'admin'), async (req, res) => {
-    const { review, created } = await reviews.save(req.body);
+    const { review, created } = await reviews.save(req.body, actorOf(res));
     res.status(created ? 201 : 200).json(review);
   });
   router.get('/reviews', read, async (_req, res) => {
@@ -90,7 +90,9 @@ const PATHS: OpenApiPaths = {
       summary: 'A saved review, as it was saved',
       parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
       responses: {
-        200: review('The review with id, title, notes, attendees, decisions, savedBy, savedAt'),
+        200: review(
+          'The review with id, title, notes, attendees, decisions, savedBy, savedAt, red-line violations and recognition'
+        ),
         404: error,
       },
     },

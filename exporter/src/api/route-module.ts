@@ -12,6 +12,7 @@ import type { GateService } from '../service/gate.js';
 import type { KpiService } from '../service/kpis.js';
 import type { OrgService } from '../service/org.js';
 import type { RecordService } from '../service/records.js';
+import type { RedLineService } from '../service/red-lines.js';
 import type { ReviewService } from '../service/reviews.js';
 import type { Store } from '../store/store.js';
 import type { TokenEntry } from './auth.js';
@@ -28,6 +29,8 @@ export interface ApiDeps {
   aggregates: AggregateService;
   gate: GateService;
   reviews: ReviewService;
+  /** Red lines (built over the store and the org when not given). */
+  redLines?: RedLineService;
   tokens: TokenEntry[];
   /** The prom-client registry behind /metrics (receivers add their counters). */
   registry: Registry;

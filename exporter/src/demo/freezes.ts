@@ -1,7 +1,8 @@
 /**
  * Demo freeze windows: the year-end holidays and a national holiday week for everyone, peak sales
  * for Commerce, and a recurring weekend freeze for Payments. Windows run a quarter past `now` so
- * the gate has upcoming freezes to show.
+ * the gate has upcoming freezes to show. Each is announced well before it starts (`announcedAt`,
+ * as a history import gives it): a window violates only changes started after its announcement.
  */
 import { occurrencesBetween, scopeApplies, type FreezeWindowSpec } from '../domain/freezes.js';
 import { DAY_MS, toIso, toMs } from '../domain/time.js';
@@ -10,6 +11,10 @@ import type { DemoContext, DemoRecord } from './context.js';
 export type FreezeRecord = DemoRecord<'freezes'>;
 
 const AHEAD_MS = 90 * DAY_MS;
+/** Fixed windows are announced a month ahead. */
+const NOTICE_MS = 30 * DAY_MS;
+/** The weekend freeze has been policy since long before any history. */
+const WEEKEND_ANNOUNCED = '2020-01-01T00:00:00Z';
 
 export function demoFreezes(ctx: DemoContext): FreezeRecord[] {
   const first = new Date(ctx.from).getUTCFullYear() - 1;
@@ -43,7 +48,9 @@ export function demoFreezes(ctx: DemoContext): FreezeRecord[] {
       }
     );
   }
-  const inRange = fixed.filter((f) => toMs(f.startsAt!) < ctx.now + AHEAD_MS && toMs(f.endsAt!) > ctx.from);
+  const inRange = fixed
+    .filter((f) => toMs(f.startsAt!) < ctx.now + AHEAD_MS && toMs(f.endsAt!) > ctx.from)
+    .map((f) => ({ ...f, announcedAt: toIso(toMs(f.startsAt!) - NOTICE_MS) }));
   return [
     ...inRange,
     {
@@ -52,6 +59,7 @@ export function demoFreezes(ctx: DemoContext): FreezeRecord[] {
       reason: 'No Payments changes from Friday 18:00 to Monday 09:00 (Berlin): weekend settlement runs.',
       scope: { businessLine: 'payments' },
       schedule: { cron: '0 18 * * 5', durationMinutes: 3780, timezone: 'Europe/Berlin' },
+      announcedAt: WEEKEND_ANNOUNCED,
     },
   ];
 }

@@ -12,13 +12,15 @@ import type { DemoContext, DemoRecord } from './context.js';
 import { demoDrills } from './drills.js';
 import { demoFindings } from './findings.js';
 import { demoFreezes, FreezeCalendar } from './freezes.js';
+import { demoGateChecks, type DemoGateCheck } from './gate-checks.js';
 import { demoIncidents } from './incidents.js';
 import { demoOrg } from './org.js';
 import { Random } from './random.js';
 
 export const HISTORY_DAYS = 365;
 
-export type DemoData = { org: Org } & { [C in Collection]: DemoRecord<C>[] };
+/** The org, the records of each collection, and the gate answers the changes cite. */
+export type DemoData = { org: Org; gateChecks: DemoGateCheck[] } & { [C in Collection]: DemoRecord<C>[] };
 
 export function generateDemo({ seed, now }: { seed: number; now: number }): DemoData {
   const rng = new Random(seed);
@@ -47,6 +49,7 @@ export function generateDemo({ seed, now }: { seed: number; now: number }): Demo
     findings: demoFindings(ctx, streams.findings),
     changes,
     freezes,
+    gateChecks: demoGateChecks(ctx, changes, freezes),
     drills: drillHistory.drills,
     actions: demoActions(ctx, streams.actions, incidentHistory.incidents),
   };

@@ -191,6 +191,15 @@ export function demoOrg(rng: Random, year: number): Org {
       timezone: 'UTC',
       transientAlertMinutes: null,
     },
+    // Red lines on, with the default grace, so the demo shows a ledger. alert_without_verdict
+    // stays off: a verdict counts from when the exporter stored it, and the seed stores a year
+    // of verdicts at once (every reviewed alert would look reviewed late).
+    redLines: {
+      change_in_freeze: { enabled: true },
+      incident_without_postmortem: { enabled: true, days: 5 },
+      action_overdue: { enabled: true, days: 7 },
+      finding_overdue: { enabled: true, days: 7 },
+    },
   };
   for (const line of LINES) {
     org.businessLines.push({ id: line.id, name: line.name, owner: people.person() });

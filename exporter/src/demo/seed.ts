@@ -8,7 +8,13 @@ import { COLLECTIONS, type Collection } from '../domain/records.js';
 import { MAX_BATCH } from '../service/records.js';
 import type { OrgService } from '../service/org.js';
 import type { RecordService } from '../service/records.js';
+import type { Actor } from '../domain/actor.js';
+import { demoActor } from './actors.js';
+import { GateService } from '../service/gate.js';
 import { generateDemo } from './generate.js';
+
+/** Who asked the gate in the demo: the CI pipelines. */
+const DEMO_GATE: Actor = { token: 'ci-pipelines', role: 'read', grafana: false };
 
 export interface DemoSummary {
   seed: number;
@@ -30,10 +36,11 @@ export const DEFAULT_DEMO_SEED = 42;
 /** Write order: incidents before the actions that point at them. */
 const ORDER: Collection[] = ['freezes', 'changes', 'incidents', 'actions', 'alerts', 'findings', 'drills'];
 
-/** What seeding writes through: the services the API uses. */
+/** What seeding writes through: the services the API uses (and the store, for the gate's answers). */
 export interface DemoServices {
   orgs: OrgService;
   records: RecordService;
+  store: ConstructorParameters<typeof GateService>[0];
 }
 
 export async function seedDemo(services: DemoServices, options: { seed: number; now?: number }): Promise<DemoSummary> {
@@ -43,16 +50,28 @@ export async function seedDemo(services: DemoServices, options: { seed: number; 
   await services.orgs.replace(data.org);
   const records = Object.fromEntries(COLLECTIONS.map((c) => [c, 0])) as Record<Collection, number>;
   const outcomes = { created: 0, updated: 0, unchanged: 0 };
+  // The gate answers the demo changes cite: a change is judged on the answer it names.
+  await new GateService(services.store, services.orgs).keepAnswers(data.gateChecks, DEMO_GATE);
   for (const collection of ORDER) {
     const list = data[collection];
-    for (let i = 0; i < list.length; i += MAX_BATCH) {
-      const result = await services.records.batch(collection, { records: list.slice(i, i + MAX_BATCH) });
-      outcomes.created += result.created;
-      outcomes.updated += result.updated;
-      outcomes.unchanged += result.unchanged;
-      // SQLite answers synchronously, so the awaits above never leave the microtask queue: let
-      // timers and I/O run between batches rather than blocking the process for the whole seed.
-      await nextTurn();
+    // Each record written by its own kind of actor (demo/actors.ts), so the histories name people and tools.
+    const byActor = new Map<string, { actor: Actor; records: Record<string, unknown>[] }>();
+    for (const record of list) {
+      const actor = demoActor(data.org, collection, record as Record<string, unknown>);
+      const key = `${actor.token}|${actor.user ?? ''}`;
+      const group = byActor.get(key) ?? byActor.set(key, { actor, records: [] }).get(key)!;
+      group.records.push(record);
+    }
+    for (const { actor, records: group } of byActor.values()) {
+      for (let i = 0; i < group.length; i += MAX_BATCH) {
+        const result = await services.records.batch(collection, { records: group.slice(i, i + MAX_BATCH) }, actor);
+        outcomes.created += result.created;
+        outcomes.updated += result.updated;
+        outcomes.unchanged += result.unchanged;
+        // SQLite answers synchronously, so the awaits above never leave the microtask queue: let
+        // timers and I/O run between batches rather than blocking the process for the whole seed.
+        await nextTurn();
+      }
     }
     records[collection] = list.length;
   }

@@ -159,3 +159,99 @@ function openAmong(occurrences: readonly OpenWindow[], at: number): boolean {
   }
   return candidate >= 0 && at < occurrences[candidate]!.endsAt;
 }
+
+/**
+ * One version of a freeze window: what the window said from `effectiveAt` (when that version was
+ * announced) until the next version's, or nothing at all from an `ended` version on (the window
+ * was ended or deleted: kept for history, in force for nobody after that).
+ */
+export interface FreezeVersion {
+  version: number;
+  effectiveAt: number;
+  ended: boolean;
+  spec: FreezeWindowSpec;
+}
+
+/** A window's versions, in the order they took effect. */
+export interface FreezeHistory {
+  id: string;
+  versions: FreezeVersion[];
+}
+
+/**
+ * When a window was in force within [from, to), as the changes are judged: each version's
+ * occurrences, cut to the span it was in force (from its announcement or edit to the next version
+ * or its end). So the timeline of a past day shows a window ended since, and a window written after
+ * the fact only from when it was written, exactly as violations count. At most `limit` per version.
+ */
+export function occurrencesInForce(
+  history: FreezeHistory,
+  from: number,
+  to: number,
+  limit = 1000
+): (OpenWindow & { scope: FreezeWindowSpec['scope'] })[] {
+  const out: (OpenWindow & { scope: FreezeWindowSpec['scope'] })[] = [];
+  history.versions.forEach((v, i) => {
+    const until = history.versions[i + 1]?.effectiveAt ?? Infinity;
+    if (v.ended || until <= from || v.effectiveAt >= to || until <= v.effectiveAt) return;
+    const lo = Math.max(from, v.effectiveAt);
+    const hi = Math.min(to, until);
+    for (const o of occurrencesBetween(v.spec, lo, hi, limit)) {
+      const startsAt = Math.max(o.startsAt, v.effectiveAt);
+      const endsAt = Math.min(o.endsAt, until);
+      if (endsAt > startsAt) out.push({ ...o, id: history.id, startsAt, endsAt, scope: v.spec.scope });
+    }
+  });
+  return out;
+}
+
+/** Versions in the order they take effect: by effectiveAt, then by version number. */
+export function inEffectOrder(versions: readonly FreezeVersion[]): FreezeVersion[] {
+  return [...versions].sort((a, b) => a.effectiveAt - b.effectiveAt || a.version - b.version);
+}
+
+/** The version of a window in force at `at` (the last one announced at or before it), or null. */
+export function versionInForce(history: FreezeHistory, at: number): FreezeVersion | null {
+  let found: FreezeVersion | null = null;
+  for (const v of history.versions) {
+    if (v.effectiveAt > at) break;
+    found = v;
+  }
+  return found && !found.ended ? found : null;
+}
+
+/**
+ * For each change, the ids of the windows it violated, judged on what each window said when the
+ * change started: only a version announced at or before the change's start, and not ended, can
+ * make it a violation. So a window written today that starts at midnight leaves the morning's
+ * changes alone, and editing or deleting a window never moves a violation of the past.
+ * Each version judges only the changes that started while it was in force, so the work stays
+ * bounded as in violatedFreezes.
+ */
+export function violatedFreezeHistories(
+  histories: readonly FreezeHistory[],
+  changes: readonly ChangeMoment[]
+): string[][] {
+  const result: string[][] = changes.map(() => []);
+  if (changes.length === 0) return result;
+  for (const history of [...histories].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
+    const groups = new Map<FreezeVersion, number[]>();
+    changes.forEach((change, i) => {
+      const version = versionInForce(history, change.startedAt);
+      if (!version) return;
+      const group = groups.get(version);
+      if (group) group.push(i);
+      else groups.set(version, [i]);
+    });
+    for (const [version, indexes] of groups) {
+      const violated = violatedFreezes(
+        [version.spec],
+        indexes.map((i) => changes[i]!)
+      );
+      indexes.forEach((changeIndex, j) => {
+        if (violated[j]!.length > 0) result[changeIndex]!.push(history.id);
+      });
+    }
+  }
+  return result;
+}

@@ -125,8 +125,9 @@ export function rollUp(byTeam: ReadonlyMap<string | null, Tally>, org: OrgIndex)
   for (const team of org.org.teams) {
     const tally = byTeam.get(team.id) ?? emptyTally();
     const own = addTally(emptyTally(), tally);
-    own.counts.teams = 1;
     own.counts.drilledTeams = own.counts.drills > 0 ? 1 : 0;
+    // A team a reorg retired or merged is no team to drill any more: it counts where it drilled.
+    own.counts.teams = org.teamRetirement(team.id) ? own.counts.drilledTeams : 1;
     teams.push({ level: 'team', businessLine: team.businessLine, team: team.id, tally: own });
     addTally(lines.get(team.businessLine)!, own);
     addTally(orgTally, own);

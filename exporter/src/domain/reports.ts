@@ -36,6 +36,14 @@ export interface DailyFacts {
   freezes: Array<{ freeze: string; name: string; reason: string; startsAt: number; endsAt: number }>;
   changes: { total: number; uncontrolled: number };
   violations: Listed<{ id: string; title: string; owner: string | null; freezes: string[] }>;
+  /**
+   * Red lines (absent while no rule is enabled): unwaived violations that began on the reported
+   * day (`new`, latest first), and how many are in force when the report is produced.
+   */
+  redLines?: {
+    inForce: number;
+    new: Listed<{ id: string; rule: string; title: string; owner: string | null; since: number }>;
+  };
   /** KPIs that missed their goal over the 30 days up to the report, per scope. */
   missedKpis: Array<{
     scope: string;
@@ -117,6 +125,28 @@ function section(
 }
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** The daily report's red-line item: the violations that began on the reported day, and those in force. */
+function redLineSection(
+  facts: NonNullable<DailyFacts['redLines']>,
+  link: (page: string, params?: Record<string, string | undefined>) => string,
+  day: { from: string; to: string },
+  tz: string
+): ReportSection {
+  return section(
+    'redlines',
+    'Red lines',
+    `${plural(facts.new.total, 'new violation')} yesterday, ${facts.inForce} in force`,
+    facts.new.total > 0 ? 'bad' : facts.inForce > 0 ? 'warn' : 'good',
+    link('red-lines', day),
+    facts.new.total,
+    facts.new.items.map((v) => ({
+      text: `${v.title}${v.owner ? ` · ${v.owner}` : ''}`,
+      meta: `${v.rule.replaceAll('_', ' ')} since ${localTime(v.since, tz)}`,
+      link: link('red-lines', { rule: v.rule }),
+    }))
+  );
+}
 
 /** The daily report: one section per item the issue names, in the order people read them. */
 export function buildDailyReport(facts: DailyFacts, grafanaUrl: string): ReportContent {
@@ -201,6 +231,7 @@ export function buildDailyReport(facts: DailyFacts, grafanaUrl: string): ReportC
         link: link('changes', { ...day, violation: 'true' }),
       }))
     ),
+    ...(facts.redLines ? [redLineSection(facts.redLines, link, day, tz)] : []),
     section(
       'kpis',
       'Missed KPIs (30 days)',
@@ -266,8 +297,66 @@ export interface CommitteeFacts {
   topIncidents: ReadonlyArray<{ id: string; title?: string; priority?: string; startedAt?: string }>;
   overdueActions: ReadonlyArray<{ id: string; title?: string; owner?: string; dueAt?: string }>;
   overdueActionsTotal: number;
+  /** The period's red lines and who earns recognition (absent on reviews saved before them). */
+  redLines?: {
+    rules: readonly string[];
+    total: number;
+    items: ReadonlyArray<{ id: string; rule: string; title: string; owner: string | null; since: string }>;
+  };
+  recognition?: {
+    cleanTeams: ReadonlyArray<{ id: string; name: string }>;
+    bestDrills: ReadonlyArray<{ team: string; name: string; drills: number; meanScore: number }>;
+  };
   title?: string;
   notes?: string;
+}
+
+/** The pack's red lines of the period and its recognition, when the review has them and a rule is on. */
+function redLineSections(
+  review: CommitteeFacts,
+  link: (page: string, params?: Record<string, string | undefined>) => string,
+  at: (iso?: string) => string
+): ReportSection[] {
+  const { redLines, recognition } = review;
+  if (!redLines || redLines.rules.length === 0) return [];
+  const range = { from: review.from, to: review.to };
+  const clean = recognition?.cleanTeams ?? [];
+  const drills = recognition?.bestDrills ?? [];
+  return [
+    section(
+      'redlines',
+      'Red lines',
+      redLines.total === 0 ? 'no violation' : plural(redLines.total, 'violation'),
+      redLines.total > 0 ? 'bad' : 'good',
+      link('red-lines', range),
+      redLines.total,
+      redLines.items.map((v) => ({
+        text: `${v.title}${v.owner ? ` · ${v.owner}` : ''}`,
+        meta: `${v.rule.replaceAll('_', ' ')} since ${at(v.since)}`,
+        link: link('red-lines', { ...range, rule: v.rule }),
+      }))
+    ),
+    section(
+      'recognition',
+      'Recognition',
+      `${plural(clean.length, 'team')} without a violation${drills[0] ? `; best drills: ${drills[0].name}` : ''}`,
+      clean.length > 0 ? 'good' : 'neutral',
+      link('committee', { period: review.period }),
+      clean.length + drills.length,
+      [
+        ...drills.map((d) => ({
+          text: d.name,
+          meta: `mean drill score ${d.meanScore} over ${plural(d.drills, 'drill')}`,
+          link: link('committee', { period: review.period }),
+        })),
+        ...clean.map((t) => ({
+          text: t.name,
+          meta: 'no red-line violation',
+          link: link('committee', { period: review.period }),
+        })),
+      ]
+    ),
+  ];
 }
 
 /** The committee pack: the scores, the goals missed, what moved, the top incidents and the overdue actions. */
@@ -345,6 +434,7 @@ export function buildCommitteePack(
       }))
     ),
   ];
+  sections.push(...redLineSections(review, link, at));
   const periodName =
     kind === 'review' ? (review.title ?? 'Saved review') : `${kind === 'week' ? 'Week' : 'Month'} ${key}`;
   return {

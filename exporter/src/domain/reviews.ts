@@ -130,3 +130,26 @@ export function whatChanged(
   const size = (m: Movement) => (m.relative === null ? Infinity : Math.abs(m.relative));
   return out.sort((a, b) => size(b) - size(a) || a.scope.localeCompare(b.scope) || a.kpi.localeCompare(b.kpi));
 }
+
+/** How many teams a review names for their drill scores. */
+export const RECOGNIZED_DRILL_TEAMS = 5;
+
+/**
+ * The teams with the best drill scores of a period: mean score per team, best first (ties: more
+ * drills, then the team id); teams the org does not have are left out.
+ */
+export function bestDrillTeams(
+  rows: readonly { team: string | null; drills: number; scoreSum: number; bestScore: number }[],
+  teamName: (id: string) => string | undefined,
+  limit = RECOGNIZED_DRILL_TEAMS
+): { team: string; name: string; drills: number; meanScore: number; bestScore: number }[] {
+  return rows
+    .flatMap((r) => {
+      const name = r.team === null ? undefined : teamName(r.team);
+      if (name === undefined || r.drills <= 0) return [];
+      const meanScore = Math.round((r.scoreSum / r.drills) * 10) / 10;
+      return [{ team: r.team!, name, drills: r.drills, meanScore, bestScore: r.bestScore }];
+    })
+    .sort((a, b) => b.meanScore - a.meanScore || b.drills - a.drills || a.team.localeCompare(b.team))
+    .slice(0, limit);
+}

@@ -2,8 +2,18 @@
  * Goals against values: which target applies to a scope, whether it is met, and the weighted
  * overall score of a scope. Pure.
  */
-import { KPI_BY_KEY, SCORE_WEIGHTS, statusOf, WINDOW_SCALED, type KpiKey, type Status } from '@ballast/contract';
+import {
+  KPI_BY_KEY,
+  SCORE_WEIGHTS,
+  statusOf,
+  WINDOW_SCALED,
+  type KpiKey,
+  type RedLineCount,
+  type RedLineRule,
+  type Status,
+} from '@ballast/contract';
 import type { Scope } from './kpis.js';
+import type { ScopeCount } from './red-lines.js';
 import type { Goal } from './org.js';
 
 export { AT_RISK_SHARE, SCORE_WEIGHTS, type Status } from '@ballast/contract';
@@ -50,4 +60,26 @@ export function overallScore(statuses: Partial<Record<KpiKey, Status>>): number 
     weights += SCORE_WEIGHTS[kpi];
   }
   return weights > 0 ? Math.round((points / weights) * 1000) / 10 : null;
+}
+
+/**
+ * A scorecard row's red lines: per enabled rule, the violations in force in the window of the
+ * row's scope (the org, a business line by its id, a team by its id). Not part of the score: a
+ * red line is judged on its own, by the committee.
+ */
+export function redLineCount(
+  byRule: Partial<Record<RedLineRule, readonly ScopeCount[]>>,
+  scope: { level: string; id: string | null }
+): RedLineCount {
+  const counts: Partial<Record<RedLineRule, number>> = {};
+  let total = 0;
+  for (const [rule, scopes] of Object.entries(byRule) as [RedLineRule, readonly ScopeCount[]][]) {
+    const own = scopes.find(
+      (c) =>
+        c.level === scope.level && (c.level === 'org' || (c.level === 'team' ? c.team : c.businessLine) === scope.id)
+    );
+    counts[rule] = own?.count ?? 0;
+    total += counts[rule];
+  }
+  return { total, byRule: counts };
 }

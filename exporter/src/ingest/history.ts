@@ -201,8 +201,8 @@ function cellValue(text: string, type: string | undefined, column: string): unkn
   }
 }
 
-/** Incidents before the actions that name them. */
-const ORDER: Collection[] = ['incidents', 'alerts', 'findings', 'changes', 'freezes', 'drills', 'actions'];
+/** Changes before the incidents that name them (causedByChange), incidents before their actions. */
+const ORDER: Collection[] = ['changes', 'incidents', 'alerts', 'findings', 'freezes', 'drills', 'actions'];
 
 export const IMPORT_CHUNK = 1000;
 

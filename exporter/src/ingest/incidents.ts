@@ -7,6 +7,7 @@
  * process steps accumulate, and what people set by hand (cause, causing change) is kept.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { stepOrderIssues } from '../domain/checks.js';
 import type { DetectionSource, IncidentStepInput } from '../domain/records.js';
 import { ValidationError } from '../service/errors.js';
 import { mapPriority } from './incident-mapping.js';
@@ -221,8 +222,27 @@ function ordered(record: Record<string, unknown>): Record<string, unknown> {
   notBefore('acknowledgedAt', start);
   notBefore('recoveredAt', start);
   notBefore('resolvedAt', ms(record.recoveredAt) ?? start);
+  if (Array.isArray(record.steps)) record.steps = markOutOfOrder(record.steps as IncidentStepInput[], record.source);
   for (const [k, v] of Object.entries(record)) if (v === undefined) delete record[k];
   return record;
+}
+
+/**
+ * A tool's timeline is what happened (PagerDuty escalates before anyone acknowledges): a step it
+ * puts before an earlier stage of the process is kept with an `outOfOrder` reason naming the tool,
+ * never refused (the API refuses such a step without a reason). Marks stay on later deliveries.
+ */
+function markOutOfOrder(steps: IncidentStepInput[], source: unknown): IncidentStepInput[] {
+  const tool = typeof source === 'string' ? source : 'the tool';
+  const marked = [...steps];
+  for (let issues = stepOrderIssues(marked); issues.length > 0; issues = stepOrderIssues(marked)) {
+    for (const { index, after } of issues) {
+      const [early, late] = [marked[index]!, marked[after]!];
+      const reason = `as ${tool} recorded it: ${early.step} at ${early.at}, before ${late.step} at ${late.at}`;
+      marked[index] = { ...early, outOfOrder: clip(reason, 500) };
+    }
+  }
+  return marked;
 }
 
 function defined(o: Record<string, string | undefined>): Record<string, string> {

@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Issue, OrgIndex } from '../domain/org.js';
+import type { Actor } from '../domain/actor.js';
 import { RECORD_ID_PATTERN, type Collection } from '../domain/records.js';
 import { parseIsoTimestamp, recordTimeProblem, toIso } from '../domain/time.js';
 import type { ZodError } from 'zod';
@@ -56,7 +57,8 @@ export async function writeItems(
   collection: Exclude<Collection, 'freezes'>,
   adapted: Adapted,
   merge: Merge,
-  org: OrgIndex
+  org: OrgIndex,
+  actor?: Actor
 ): Promise<WriteSummary> {
   // Repeats within one body (same id) merge into one write, the later one read as "incoming".
   const unique = new Map<string, Item>();
@@ -71,7 +73,8 @@ export async function writeItems(
       collection,
       items.map(({ id, input }) => ({ id, input })),
       merge,
-      org
+      org,
+      actor
     );
   } catch (error) {
     if (error instanceof ValidationError) throw new ValidationError(error.issues.map((i) => toOrigin(i, items)));

@@ -17,6 +17,7 @@ import { KPI_WINDOWS, type KpiKey } from '../domain/kpi-keys.js';
 import { windowTarget, yearlyTarget } from '../domain/scorecard.js';
 import { yearIn, yearShare } from '../domain/windows.js';
 import { present, type KpiService, type Snapshot } from '../service/kpis.js';
+import { RedLineFamilies } from './red-line-metrics.js';
 
 const SCOPE_LABELS = ['business_line', 'team'] as const;
 /** Lets waiting requests in between the steps of a long synchronous job. */
@@ -123,6 +124,8 @@ class KpiFamilies {
     []
   );
 
+  private readonly redLines = new RedLineFamilies(this.registry);
+
   private gauge(name: string, help: string, labelNames: readonly string[]) {
     return new Gauge({ name, help, labelNames: [...labelNames], registers: [this.registry] });
   }
@@ -166,6 +169,7 @@ class KpiFamilies {
       }
     }
     for (const { scope, count } of snapshot.overdue) this.overdue.set(scopeLabels(scope), count);
+    this.redLines.set(snapshot.redLines, scopeLabels);
     const systems = index.org.changeSystems;
     this.systems.set(systems.length);
     this.integrated.set(systems.filter((s) => s.integrated).length);

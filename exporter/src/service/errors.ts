@@ -13,6 +13,16 @@ export class ValidationError extends Error {
 
 export class NotFoundError extends Error {}
 
+/** The actor may not make this write (403), naming the fields it may not set. */
+export class ForbiddenError extends Error {
+  constructor(
+    message: string,
+    readonly issues: Issue[] = []
+  ) {
+    super(message);
+  }
+}
+
 export class ConflictError extends Error {
   constructor(
     message: string,

@@ -5,22 +5,46 @@
  * lists and the aggregates all take their windows from here.
  */
 import type { Kysely } from 'kysely';
-import { occurrencesBetween, violatedFreezes, type ChangeMoment, type FreezeWindowSpec } from '../domain/freezes.js';
+import { SYSTEM, type Actor } from '../domain/actor.js';
+import { occurrencesBetween, occurrencesInForce, type ChangeMoment, type FreezeWindowSpec } from '../domain/freezes.js';
 import type { Issue, OrgIndex } from '../domain/org.js';
-import { toIso } from '../domain/time.js';
+import { toIso, toMs } from '../domain/time.js';
 import { fromRow, SPECS, type ApiRecord, type Row } from '../store/collections.js';
 import type { Database } from '../store/schema.js';
 import type { Store } from '../store/store.js';
-import { ValidationError } from './errors.js';
+import { AuditService } from './audit.js';
+import { rejudgeFrom } from './change-control.js';
+import { NotFoundError, ValidationError } from './errors.js';
+import { freezeWindow, insertVersions, loadFreezeHistories } from './freeze-versions.js';
 import type { OrgService } from './org.js';
 import type { OwnerFilter, Page, TimeRange } from './record-query.js';
 
 /** Most occurrences one /freeze-occurrences answer holds (`truncated` says when there were more). */
 export const MAX_OCCURRENCES = 5000;
 
+export { freezeWindow, insertVersions, loadFreezeHistories } from './freeze-versions.js';
+
 export interface FreezeListQuery extends OwnerFilter, TimeRange, Page {
   /** Only freezes open now. */
   active?: boolean;
+  /** Ended (or deleted) windows too: kept for history, hidden by default. */
+  includeEnded?: boolean;
+}
+
+/** One kept version of a freeze window (`GET /freezes/{id}/versions`). */
+export interface FreezeVersionRecord {
+  version: number;
+  /** From when this version was in force: the window's announcedAt for the first, the write time after. */
+  announcedAt: string;
+  writtenAt: string;
+  /** This version ended (or deleted) the window: in force for nobody from announcedAt on. */
+  ended: boolean;
+  name: string;
+  reason: string;
+  scope: FreezeWindowSpec['scope'];
+  startsAt?: string;
+  endsAt?: string;
+  schedule?: FreezeWindowSpec['schedule'];
 }
 
 export interface OccurrencesQuery extends OwnerFilter, TimeRange {}
@@ -40,15 +64,72 @@ export class FreezeService {
     private readonly orgs: OrgService
   ) {}
 
-  /** Every freeze window in the store. */
+  /** Every freeze window in force (not ended), as it stands now. */
   windows(db: Kysely<Database> = this.store.db): Promise<FreezeWindowSpec[]> {
     return loadFreezeWindows(db);
   }
 
-  /** The freezes each change row started inside (ids), in row order; rows need CHANGE_MOMENT_COLUMNS. */
+  /**
+   * The freezes each change row violated (ids), in row order, as stored when the change or a window
+   * was last written; rows need CHANGE_MOMENT_COLUMNS.
+   */
   async violatedBy(rows: Row[]): Promise<string[][]> {
-    if (rows.length === 0) return [];
-    return violatedFreezes(await this.windows(), rows.map(changeMoment));
+    return rows.map(storedViolations);
+  }
+
+  /** `GET /freezes/{id}/versions`: every version of a window, oldest first (ended ones too). */
+  async versions(id: string): Promise<{ items: FreezeVersionRecord[] }> {
+    const [row] = await this.store.rowsById(this.store.db, 'freezes', [id]);
+    if (!row) throw new NotFoundError(`freeze "${id}" not found`);
+    const rows = (await this.store.db
+      .selectFrom('freeze_versions')
+      .selectAll()
+      .where('freeze_id', '=', id)
+      .orderBy('version')
+      .execute()) as unknown as Row[];
+    return {
+      items: rows.map((r) => {
+        const spec = freezeWindow(r);
+        return {
+          version: Number(r.version),
+          announcedAt: toIso(Number(r.effective_at)),
+          writtenAt: toIso(Number(r.written_at)),
+          ended: Number(r.ended) === 1,
+          name: spec.name,
+          reason: spec.reason,
+          scope: spec.scope,
+          ...(spec.startsAt !== undefined ? { startsAt: toIso(spec.startsAt) } : {}),
+          ...(spec.endsAt !== undefined ? { endsAt: toIso(spec.endsAt) } : {}),
+          ...(spec.schedule ? { schedule: spec.schedule } : {}),
+        };
+      }),
+    };
+  }
+
+  /**
+   * Ends a window (what `DELETE /freezes/{id}` does): it is kept, with a last version that ends
+   * it now, so the gate stops answering for it and lists hide it; the violations it made stay.
+   */
+  async end(id: string, actor: Actor = SYSTEM): Promise<void> {
+    const audit = new AuditService(this.store);
+    const org = await this.orgs.index();
+    const ended = await this.store.write(async (trx) => {
+      const [row] = await this.store.rowsById(trx, 'freezes', [id], { lock: true });
+      if (!row || row.ended_at !== null) return false;
+      const now = Math.max(Date.now(), Number(row.announced_at));
+      const version = Number(row.version) + 1;
+      await trx.updateTable('freezes').set({ ended_at: now, version, updated_at: now }).where('id', '=', id).execute();
+      await insertVersions(trx, [{ ...row, version }], [now], now, true);
+      await rejudgeFrom(this.store, trx, now, org);
+      const before = fromRow(SPECS.freezes, row);
+      const after = fromRow(SPECS.freezes, { ...row, ended_at: now, version, updated_at: now });
+      const changes = Object.keys(after)
+        .filter((f) => f !== 'updatedAt' && JSON.stringify(before[f]) !== JSON.stringify(after[f]))
+        .map((field) => ({ field, from: before[field] ?? null, to: after[field] ?? null }));
+      await audit.append(trx, actor, [{ collection: 'freezes', id, action: 'ended', changes }], now);
+      return true;
+    });
+    if (!ended) throw new NotFoundError(`freeze "${id}" not found`);
   }
 
   /**
@@ -65,9 +146,10 @@ export class FreezeService {
     if (issues.length > 0) throw new ValidationError(issues);
     const org = await this.orgs.index();
     const targets = targetsOf(query, org);
-    const windows = (await this.windows()).filter((w) => targets.every((t) => overlaps(w.scope, t, org)));
-    const occurrences = windows
-      .flatMap((w) => occurrencesBetween(w, from!, to!, MAX_OCCURRENCES + 1).map((o) => ({ ...o, scope: w.scope })))
+    // Every version as it was in force (ended windows too, for the past): the span violations count in.
+    const occurrences = (await loadFreezeHistories(this.store.db))
+      .flatMap((h) => occurrencesInForce(h, from!, to!, MAX_OCCURRENCES + 1))
+      .filter((o) => targets.every((t) => overlaps(o.scope, t, org)))
       .sort((a, b) => a.startsAt - b.startsAt || a.id.localeCompare(b.id));
     return {
       items: occurrences.slice(0, MAX_OCCURRENCES).map((o) => ({
@@ -85,7 +167,9 @@ export class FreezeService {
   /** `GET /freezes`: freezes meeting the owner filters, open now (`active`) or within [from, to), newest start first. */
   async list(query: FreezeListQuery): Promise<{ items: ApiRecord[]; total: number; limit: number; offset: number }> {
     const org = await this.orgs.index();
-    const rows = (await this.store.db.selectFrom('freezes').selectAll().execute()) as unknown as Row[];
+    let select = this.store.db.selectFrom('freezes').selectAll();
+    if (!query.includeEnded) select = select.where('ended_at', 'is', null);
+    const rows = (await select.execute()) as unknown as Row[];
     const now = Date.now();
     const targets = targetsOf(query, org);
     const timed = query.from !== undefined || query.to !== undefined;
@@ -106,36 +190,60 @@ export class FreezeService {
   }
 }
 
-/** Every freeze window in the store (they are few: the gate, the KPIs and the change lists read them all). */
+/**
+ * Every freeze window in force now, as it stands (they are few: the gate, the occurrences and the
+ * freeze metrics read them all). Ended or deleted windows are kept for history, not in force.
+ */
 export async function loadFreezeWindows(db: Kysely<Database>): Promise<FreezeWindowSpec[]> {
-  return ((await db.selectFrom('freezes').selectAll().execute()) as unknown as Row[]).map(freezeWindow);
+  const rows = await db.selectFrom('freezes').selectAll().where('ended_at', 'is', null).execute();
+  return (rows as unknown as Row[]).map(freezeWindow);
 }
 
-export function freezeWindow(row: Row): FreezeWindowSpec {
-  return {
-    id: row.id as string,
-    name: row.name as string,
-    reason: row.reason as string,
-    scope: {
-      ...(row.scope_business_line !== null ? { businessLine: row.scope_business_line as string } : {}),
-      ...(row.scope_team !== null ? { team: row.scope_team as string } : {}),
-      ...(row.scope_service !== null ? { service: row.scope_service as string } : {}),
-    },
-    startsAt: (row.starts_at as number | null) ?? undefined,
-    endsAt: (row.ends_at as number | null) ?? undefined,
-    schedule:
-      row.cron !== null
-        ? {
-            cron: row.cron as string,
-            durationMinutes: row.duration_minutes as number,
-            timezone: row.timezone as string,
-          }
-        : undefined,
-  };
+/**
+ * A freeze row on its way to the store: when it was first announced (`announcedAt`, an admin may
+ * give it on the first write, e.g. importing history; never moved after), its version and that
+ * it is in force again (a write of an ended window reopens it, as a new version). Returns the
+ * issue when the write would move announcedAt.
+ */
+export function prepareFreezeRow(row: Row, input: ApiRecord, before: Row | undefined, now: number): Issue | null {
+  const explicit = typeof input.announcedAt === 'string' ? toMs(input.announcedAt) : undefined;
+  row.ended_at = null;
+  if (!before) {
+    row.announced_at = explicit ?? now;
+    row.version = 1;
+    return null;
+  }
+  row.announced_at = Number(before.announced_at);
+  row.version = Number(before.version);
+  if (explicit !== undefined && explicit !== row.announced_at) {
+    return {
+      path: 'announcedAt',
+      message: `is when the window was first announced (${toIso(row.announced_at)}) and cannot be moved`,
+    };
+  }
+  return null;
 }
 
-/** The columns of a change the freeze rule reads. */
-export const CHANGE_MOMENT_COLUMNS = ['id', 'started_at', 'service', 'team', 'business_line', 'exemption'];
+/** From when a written version of a freeze is in force: its announcement for the first, else the write (never before the announcement). */
+export function versionEffectiveAt(row: Row, created: boolean, now: number): number {
+  const announced = Number(row.announced_at);
+  return created ? announced : Math.max(now, announced);
+}
+
+/** The columns of a change the freeze rule reads, and its stored verdict. */
+export const CHANGE_MOMENT_COLUMNS = [
+  'id',
+  'started_at',
+  'service',
+  'team',
+  'business_line',
+  'exemption',
+  'violated_freezes',
+];
+
+/** The ids of the windows a stored change violated. */
+export const storedViolations = (row: Row): string[] =>
+  row.violated_freezes ? (JSON.parse(row.violated_freezes as string) as string[]) : [];
 
 export const changeMoment = (row: Row): ChangeMoment => ({
   startedAt: row.started_at as number,

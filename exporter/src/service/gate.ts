@@ -1,10 +1,12 @@
 /**
  * The change-freeze gate: "may this service (or team) change now?". Every answer gets a checkId and
- * is kept (table gate_checks), so a change record citing it (`gateCheck`) can be traced back; such a
- * change counts as controlled. A citation is not verified on write: history imports and changes
- * checked by another Ballast instance cite ids this store never saw (see docs/ingestion.md).
+ * is kept (table gate_checks), so a change record citing it (`gateCheck`) is judged on it when
+ * written (change-control.ts): it counts as controlled only when this answer exists, allowed the
+ * change, was asked for its service or team and not too long before it started. Only windows in
+ * force answer: an ended or deleted window is kept for history, never for the gate.
  */
 import { randomUUID } from 'node:crypto';
+import { actorName, SYSTEM, type Actor } from '../domain/actor.js';
 import { openOccurrence, type OpenWindow } from '../domain/freezes.js';
 import type { Issue } from '../domain/org.js';
 import { toIso } from '../domain/time.js';
@@ -24,6 +26,8 @@ export interface GateAnswer {
   at: string;
   service?: string;
   team?: string;
+  /** Who asked (the actor's name); shown by GET /gate/checks/{id}. */
+  askedBy?: string;
   freezes: { id: string; name: string; reason: string; startsAt: string; endsAt: string }[];
 }
 
@@ -37,7 +41,7 @@ export class GateService {
    * Open freeze windows whose scope meets the target. Asked for a team, a freeze on one of its
    * services also refuses (a team-wide change may touch that service).
    */
-  async check(target: GateTarget, at = Date.now()): Promise<GateAnswer> {
+  async check(target: GateTarget, at = Date.now(), actor: Actor = SYSTEM): Promise<GateAnswer> {
     const org = await this.orgs.index();
     const issues: Issue[] = [];
     if ((target.service === undefined) === (target.team === undefined)) {
@@ -65,6 +69,7 @@ export class GateService {
       checkId: `gc-${randomUUID()}`,
       at: toIso(at),
       ...target,
+      askedBy: actorName(actor),
       freezes: open.map((w) => ({
         id: w.id,
         name: w.name,
@@ -83,6 +88,7 @@ export class GateService {
         allowed: answer.allowed ? 1 : 0,
         freezes: JSON.stringify(answer.freezes),
         at,
+        asked_by: actorName(actor),
       })
       .execute();
     return answer;
@@ -97,7 +103,42 @@ export class GateService {
       at: toIso(row.at),
       ...(row.service !== null ? { service: row.service } : {}),
       ...(row.team !== null ? { team: row.team } : {}),
+      ...(row.asked_by !== null ? { askedBy: row.asked_by } : {}),
       freezes: JSON.parse(row.freezes),
     };
+  }
+
+  /**
+   * Keeps answers given elsewhere, as given (the demo's history; never reachable over the API, as
+   * evidence must be this gate's own): an id already kept is left as it is.
+   */
+  async keepAnswers(
+    answers: {
+      id: string;
+      service?: string;
+      team?: string;
+      at: number;
+      allowed: boolean;
+      freezes: GateAnswer['freezes'];
+    }[],
+    actor: Actor = SYSTEM
+  ): Promise<void> {
+    for (let i = 0; i < answers.length; i += 1000) {
+      const rows = answers.slice(i, i + 1000).map((a) => ({
+        id: a.id,
+        service: a.service ?? null,
+        team: a.team ?? null,
+        allowed: a.allowed ? 1 : 0,
+        freezes: JSON.stringify(a.freezes),
+        at: a.at,
+        asked_by: actorName(actor),
+      }));
+      if (rows.length > 0)
+        await this.store.db
+          .insertInto('gate_checks')
+          .values(rows)
+          .onConflict((oc) => oc.column('id').doNothing())
+          .execute();
+    }
   }
 }

@@ -10,7 +10,7 @@ import { emptyTally, kpiValues, ORG_ONLY, rollUp, type KpiValue, type Scope, typ
 import { KPI_KEYS, KPI_WINDOWS, type KpiKey, type KpiWindow, type Level } from '../domain/kpi-keys.js';
 import type { FreezeWindowSpec } from '../domain/freezes.js';
 import type { OrgIndex } from '../domain/org.js';
-import { overallScore, status, windowTarget, yearlyTarget, type Status } from '../domain/scorecard.js';
+import { overallScore, redLineCount, status, windowTarget, yearlyTarget, type Status } from '../domain/scorecard.js';
 import { toIso } from '../domain/time.js';
 import { previousRange, windowRange, yearShare, type WindowRange } from '../domain/windows.js';
 import { overdueFindings, teamTallies, type Source } from '../store/kpi-queries.js';
@@ -18,6 +18,7 @@ import type { Database } from '../store/schema.js';
 import type { Store } from '../store/store.js';
 import { loadFreezeWindows } from './freezes.js';
 import type { OrgService } from './org.js';
+import type { RedLineCounts, RedLineService } from './red-lines.js';
 
 export interface ScopeValues extends ScopeTally {
   values: Record<KpiKey, KpiValue>;
@@ -36,6 +37,8 @@ export interface Snapshot {
   windows: Record<KpiWindow, WindowResult>;
   /** Open findings past due, per scope (not windowed). */
   overdue: { scope: Scope; count: number }[];
+  /** Red-line violations per window, rule and scope (metrics, scorecard); absent without a red-line service. */
+  redLines?: RedLineCounts;
   /** Lazily computed windows one period earlier (scorecard trend). */
   previous: Map<KpiWindow, Promise<WindowResult>>;
 }
@@ -52,6 +55,8 @@ export interface KpiServiceOptions {
   now?: () => number;
   /** Where the KPI queries run (e.g. a worker-thread SQLite reader); the store's connection by default. */
   reader?: Kysely<Database>;
+  /** Counts red-line violations in each refresh (the metrics and the scorecard show them). */
+  redLines?: Pick<RedLineService, 'windowCounts'>;
 }
 
 export class KpiService {
@@ -60,6 +65,7 @@ export class KpiService {
   private readonly maxAgeMs: number;
   private readonly reader: Kysely<Database>;
   readonly now: () => number;
+  private readonly redLines: Pick<RedLineService, 'windowCounts'> | undefined;
 
   constructor(
     private readonly store: Store,
@@ -69,6 +75,7 @@ export class KpiService {
     this.maxAgeMs = options.maxAgeMs ?? 60_000;
     this.now = options.now ?? Date.now;
     this.reader = options.reader ?? store.db;
+    this.redLines = options.redLines;
   }
 
   /** The current snapshot; recomputed when the data changed or it is older than maxAgeMs. */
@@ -100,9 +107,10 @@ export class KpiService {
     const index = await this.orgs.index();
     const freezes = await this.freezes();
     const ranges = KPI_WINDOWS.map((w) => windowRange(w, now, index.org.policy.timezone));
-    const [results, overdueByTeam] = await Promise.all([
+    const [results, overdueByTeam, redLines] = await Promise.all([
       Promise.all(ranges.map((r) => this.computeWindow(r, index, freezes))),
       overdueFindings(this.reader, now),
+      this.redLines?.windowCounts(ranges, index, now),
     ]);
     // Rolled up like any tally: the overdue count rides in the `findings` field.
     const overdue = rollUp(
@@ -122,6 +130,7 @@ export class KpiService {
       windows: Object.fromEntries(results.map((r) => [r.range.window, r])) as Record<KpiWindow, WindowResult>,
       overdue: overdue.map(({ tally, ...scope }) => ({ scope, count: tally.counts.findings })),
       previous: new Map(),
+      ...(redLines ? { redLines } : {}),
     };
     this.cached = snapshot;
     return snapshot;
@@ -222,6 +231,7 @@ export class KpiService {
     const snapshot = await this.snapshot();
     const current = snapshot.windows[window];
     const previous = await this.previous(snapshot, window);
+    const redLines = snapshot.redLines?.windows[window];
     return {
       window,
       year: current.range.year,
@@ -229,7 +239,9 @@ export class KpiService {
       from: toIso(current.range.from),
       to: toIso(current.range.to),
       kpis: KPI_SUMMARIES,
-      scopes: judge(current, previous, snapshot.index),
+      scopes: judge(current, previous, snapshot.index).map((row) =>
+        redLines && snapshot.redLines!.rules.length > 0 ? { ...row, redLines: redLineCount(redLines, row) } : row
+      ),
     };
   }
 

@@ -33,7 +33,7 @@ export const FLAGS_OF = {
   actions: ['open', 'overdue'],
   changes: ['controlled', 'violation'],
   drills: [],
-  freezes: ['active'],
+  freezes: ['active', 'includeEnded'],
 } as const satisfies Record<Collection, readonly string[]>;
 export type Flag = (typeof FLAGS_OF)[Collection][number];
 

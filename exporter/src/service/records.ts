@@ -4,8 +4,8 @@
  * ingestion adapters both write through here. Freeze windows are FreezeService's (freezes.ts).
  */
 import { z } from 'zod';
-import { checkRecord } from '../domain/checks.js';
-import { violatedFreezes } from '../domain/freezes.js';
+import { actorName, SYSTEM, type Actor } from '../domain/actor.js';
+import { appendedStepIssue, checkRecord } from '../domain/checks.js';
 import type { Issue, OrgIndex } from '../domain/org.js';
 import {
   incidentStepSchema,
@@ -27,8 +27,20 @@ import {
 } from '../store/collections.js';
 import type { IncidentStepRow } from '../store/schema.js';
 import type { Condition, Executor, Store } from '../store/store.js';
-import { NotFoundError, prefixed, ValidationError, zodIssues } from './errors.js';
-import { changeMoment, CHANGE_MOMENT_COLUMNS, FreezeService } from './freezes.js';
+import { AuditService, fieldChanges, type AuditWrite } from './audit.js';
+import { ForbiddenError, NotFoundError, prefixed, ValidationError, zodIssues } from './errors.js';
+import {
+  exemptionAuthor,
+  judgeChange,
+  loadEvidence,
+  mayBackdate,
+  rejudgeFrom,
+  unknownGateChecks,
+  violations,
+  type ControlEvidence,
+} from './change-control.js';
+import { insertVersions } from './freeze-versions.js';
+import { changeMoment, FreezeService, prepareFreezeRow, versionEffectiveAt } from './freezes.js';
 import type { OrgService } from './org.js';
 import type { RecordQuery } from './record-query.js';
 
@@ -48,7 +60,22 @@ export type { ApiRecord };
 export type Merge = (incoming: ApiRecord, stored: ApiRecord) => ApiRecord;
 
 /** Fields a client may send back from a GET: accepted and ignored, as they are derived. */
-const readOnly = { id: recordId.optional(), businessLine: z.string().optional(), updatedAt: z.string().optional() };
+const readOnly = {
+  id: recordId.optional(),
+  businessLine: z.string().optional(),
+  updatedAt: z.string().optional(),
+  // Who gave an alert's verdict and when: set by the write that changes the verdict, never taken.
+  verdictBy: z.unknown().optional(),
+  verdictAt: z.unknown().optional(),
+  // A change's control verdict and exemption grantor, a freeze's version: decided here, never taken.
+  controlledClaim: z.unknown().optional(),
+  controlReason: z.unknown().optional(),
+  violatedFreezes: z.unknown().optional(),
+  exemptionBy: z.unknown().optional(),
+  exemptionAt: z.unknown().optional(),
+  version: z.unknown().optional(),
+  endedAt: z.unknown().optional(),
+};
 const writeSchemas = Object.fromEntries(
   Object.entries(recordSchemas).map(([c, schema]) => [c, schema.extend(readOnly).strict()])
 ) as unknown as Record<Collection, z.ZodType<ApiRecord>>;
@@ -76,10 +103,13 @@ const EPISODE_CHUNK = 500;
 interface WriteOptions {
   org?: OrgIndex;
   merge?: Merge;
+  /** Who writes: recorded in each changed record's history (default: the exporter itself). */
+  actor?: Actor;
 }
 
 export class RecordService {
   private readonly freezes: FreezeService;
+  readonly audit: AuditService;
 
   constructor(
     private readonly store: Store,
@@ -87,19 +117,25 @@ export class RecordService {
     freezes?: FreezeService
   ) {
     this.freezes = freezes ?? new FreezeService(store, orgs);
+    this.audit = new AuditService(store);
   }
 
-  async put(collection: Collection, id: string, body: unknown): Promise<{ record: ApiRecord; outcome: WriteOutcome }> {
+  async put(
+    collection: Collection,
+    id: string,
+    body: unknown,
+    actor: Actor = SYSTEM
+  ): Promise<{ record: ApiRecord; outcome: WriteOutcome }> {
     checkId(id);
     const input = parseRecord(collection, body, '');
     if (input.id !== undefined && input.id !== id) {
       throw new ValidationError([{ path: 'id', message: `does not match the id in the URL ("${id}")` }]);
     }
-    const [outcome] = await this.writeAll(collection, [{ id, input }], '');
+    const [outcome] = await this.writeAll(collection, [{ id, input }], '', undefined, { actor });
     return { record: (await this.get(collection, id)) as ApiRecord, outcome: outcome! };
   }
 
-  async batch(collection: Collection, body: unknown): Promise<BatchResult> {
+  async batch(collection: Collection, body: unknown, actor: Actor = SYSTEM): Promise<BatchResult> {
     const records = (body as { records?: unknown } | null)?.records;
     if (!Array.isArray(records))
       throw new ValidationError([{ path: 'records', message: 'must be an array of records' }]);
@@ -133,7 +169,8 @@ export class RecordService {
         collection,
         parsed,
         'records',
-        parsed.map((p) => seen.get(p.id)!)
+        parsed.map((p) => seen.get(p.id)!),
+        { actor }
       )
     );
   }
@@ -144,13 +181,19 @@ export class RecordService {
    * a moment before (a verdict, a result) is merged, never overwritten with a stale copy. `org` is
    * the one the adapter resolved owners with: read once per request. Error paths are `records[i]…`.
    */
-  async mergeBatch(collection: Collection, records: Parsed[], merge: Merge, org: OrgIndex): Promise<BatchResult> {
+  async mergeBatch(
+    collection: Collection,
+    records: Parsed[],
+    merge: Merge,
+    org: OrgIndex,
+    actor: Actor = SYSTEM
+  ): Promise<BatchResult> {
     if (records.length > MAX_BATCH) {
       throw new ValidationError([
         { path: 'records', message: `at most ${MAX_BATCH} records per batch (got ${records.length})` },
       ]);
     }
-    return summary(await this.writeAll(collection, records, 'records', undefined, { merge, org }));
+    return summary(await this.writeAll(collection, records, 'records', undefined, { merge, org, actor }));
   }
 
   /**
@@ -174,6 +217,7 @@ export class RecordService {
     const org = options.org ?? (await this.orgs.index());
     const at = (i: number) => (prefix ? `${prefix}[${positions?.[i] ?? i}]` : '');
     const { merge } = options;
+    const actor = options.actor ?? SYSTEM;
     // An alert storm re-sends what is stored: settled by one read, without a write transaction
     // (nothing changes, not even the data revision, so caches stay warm).
     if (merge && (await this.allUnchanged(spec, records, merge, org))) return records.map(() => 'unchanged');
@@ -195,7 +239,7 @@ export class RecordService {
       for (let round = 1; pending.length > 0; round++) {
         // Each round leaves only records created concurrently after its read; they exist from then on.
         if (round > 3) throw new Error(`${collection}: records kept being created concurrently; try again`);
-        pending = await this.writeRound(trx, spec, pending, outcomes, { org, merge, at, known });
+        pending = await this.writeRound(trx, spec, pending, outcomes, { org, merge, at, known, actor });
         known = undefined;
       }
       return outcomes;
@@ -208,7 +252,7 @@ export class RecordService {
     spec: CollectionSpec,
     batch: Pending[],
     outcomes: WriteOutcome[],
-    ctx: { org: OrgIndex; merge?: Merge; at: (i: number) => string; known?: Known }
+    ctx: { org: OrgIndex; merge?: Merge; at: (i: number) => string; known?: Known; actor: Actor }
   ): Promise<Pending[]> {
     const { collection } = spec;
     const { org } = ctx;
@@ -220,30 +264,91 @@ export class RecordService {
     for (const row of await this.store.rowsById(trx, spec.table, unread, { lock: true })) existing.set(row.id, row);
     const stepsBefore = collection === 'incidents' ? await this.stepsOf(trx, ids) : undefined;
     const records = ctx.merge
-      ? mergeWithStored(spec, batch, existing, ctx.merge, (i) => ctx.at(batch[i]!.index), stepsBefore)
+      ? followReorg(
+          mergeWithStored(spec, batch, existing, ctx.merge, (i) => ctx.at(batch[i]!.index), stepsBefore),
+          existing,
+          org,
+          collection
+        )
       : batch;
     const incidents = collection === 'actions' ? await this.incidentOwners(trx, records) : undefined;
+    const changes = collection === 'incidents' ? await this.citedChanges(trx, records) : undefined;
     const issues: Issue[] = [];
-    for (const { input, index } of records) {
+    for (const { id, input, index } of records) {
+      const before = existing.get(id);
       const found = checkRecord(collection, input as never, {
         org,
         incidentExists: incidents ? (id) => incidents.has(id) : undefined,
+        changeExists: changes ? (id) => changes.has(id) : undefined,
+        stored: before && {
+          service: before.service as string | null,
+          team: before.team as string | null,
+          causedByChange: before.caused_by_change as string | null | undefined,
+          steps: stepsBefore && stepsOut(stepsBefore.get(id)),
+        },
       });
       issues.push(...(ctx.at(index) ? prefixed(found, ctx.at(index)) : found));
+    }
+    // What a change batch is judged by, read once: its cited gate checks, the windows' versions.
+    const evidence =
+      collection === 'changes'
+        ? await loadEvidence(
+            this.store,
+            trx,
+            records.map((r) => r.input),
+            org
+          )
+        : undefined;
+    // A citation of a gate answer this exporter never gave is refused on the API; a receiver's
+    // is kept (uncontrolled, with the reason), as refusing a tool's webhook would lose the change.
+    if (evidence && !ctx.merge) {
+      for (const i of unknownGateChecks(
+        evidence,
+        records.map((r) => r.input)
+      )) {
+        const { input, index } = records[i]!;
+        const issue = {
+          path: 'gateCheck',
+          message: `unknown gate check "${input.gateCheck as string}": cite a checkId this exporter's gate answered`,
+        };
+        issues.push(...(ctx.at(index) ? prefixed([issue], ctx.at(index)) : [issue]));
+      }
     }
     if (issues.length > 0) throw new ValidationError(issues);
 
     const now = Date.now();
+    const rows = records.map(({ id, input }) =>
+      toRow(spec, id, input, { org, incidentOwner: (i) => incidents?.get(i) })
+    );
+    if (evidence) this.judgeChanges(records, rows, existing, evidence, { ...ctx, now });
+    if (collection === 'freezes') {
+      // Saying when a window was announced reaches into the past: an admin's, never an Editor's through Grafana.
+      const backdated = records.flatMap(({ id, input, index }) => {
+        if (typeof input.announcedAt !== 'string' || existing.has(id) || mayBackdate(ctx.actor)) return [];
+        const issue = { path: 'announcedAt', message: 'only an admin may say when a window was announced' };
+        return ctx.at(index) ? prefixed([issue], ctx.at(index)) : [issue];
+      });
+      if (backdated.length > 0) throw new ForbiddenError('this token may not give announcedAt', backdated);
+      const found = records.flatMap(({ id, input, index }, i) => {
+        const issue = prepareFreezeRow(rows[i]!, input, existing.get(id), now);
+        return issue ? (ctx.at(index) ? prefixed([issue], ctx.at(index)) : [issue]) : [];
+      });
+      if (found.length > 0) throw new ValidationError(found);
+    }
     const creates: Row[] = [];
     const updates: Row[] = [];
     // The columns any update changes: the only ones its statement sets (store.upsertRows).
     const changedColumns = new Set<string>(['updated_at']);
-    const decided: { record: Pending; outcome: WriteOutcome; steps?: IncidentStepInput[] }[] = [];
-    for (const record of records) {
+    const decided: { record: Pending; outcome: WriteOutcome; steps?: IncidentStepInput[]; row: Row; before?: Row }[] =
+      [];
+    for (const [i, record] of records.entries()) {
       const { id, input } = record;
-      const row = toRow(spec, id, input, { org, incidentOwner: (i) => incidents?.get(i) });
+      const row = rows[i]!;
       const before = existing.get(id);
+      if (collection === 'alerts') keepVerdictAuthor(row, before, ctx.actor, now);
       let changed = !before || !sameRow(row, before);
+      // Each write that changes a window is a new version of it (the earlier ones are kept).
+      if (collection === 'freezes' && before && changed) row.version = Number(before.version) + 1;
       const steps = input.steps as IncidentStepInput[] | undefined;
       const writeSteps = steps && stepsBefore && !sameSteps(steps, stepsBefore.get(id) ?? []);
       if (writeSteps) changed = true;
@@ -257,17 +362,37 @@ export class RecordService {
         record,
         outcome: !before ? 'created' : changed ? 'updated' : 'unchanged',
         ...(writeSteps ? { steps } : {}),
+        row: { ...row, updated_at: now },
+        before,
       });
     }
     await this.store.upsertRows(trx, spec.table, updates.sort(byId), changedColumns);
     const inserted = await this.store.insertNewRows(trx, spec.table, creates.sort(byId));
     const again: Pending[] = [];
-    for (const { record, outcome, steps } of decided.sort((a, b) => compareIds(a.record.id, b.record.id))) {
+    const history: AuditWrite[] = [];
+    for (const { record, outcome, steps, row, before } of decided.sort((a, b) =>
+      compareIds(a.record.id, b.record.id)
+    )) {
       if (outcome === 'created' && !inserted.has(record.id)) {
         again.push(batch.find((b) => b.index === record.index)!);
         continue;
       }
       outcomes[record.index] = outcome;
+      if (outcome !== 'unchanged') {
+        const was = before && fromRow(spec, before);
+        const after = fromRow(spec, row);
+        if (steps) {
+          if (was) was.steps = stepsOut(stepsBefore?.get(record.id));
+          after.steps = stepsOut(dedupeSteps(steps).map((s) => stepRow(record.id, s)));
+        }
+        history.push({
+          collection,
+          id: record.id,
+          action: outcome,
+          changes: fieldChanges(was, after),
+          ...auditReason(collection, record.input, row, before),
+        });
+      }
       if (steps) {
         await trx.deleteFrom('incident_steps').where('incident_id', '=', record.id).execute();
         await trx
@@ -276,7 +401,72 @@ export class RecordService {
           .execute();
       }
     }
+    await this.audit.append(trx, ctx.actor, history, now);
+    if (collection === 'freezes') await this.versionFreezes(trx, decided, inserted, org, now);
     return again;
+  }
+
+  /**
+   * A change batch's control verdicts (service/change-control.ts): the exemption's grantor (403
+   * when the actor may not grant it), then each change's freeze violation, judged together, and
+   * whether it counts as controlled.
+   */
+  private judgeChanges(
+    records: Pending[],
+    rows: Row[],
+    existing: Map<unknown, Row>,
+    evidence: ControlEvidence,
+    ctx: { org: OrgIndex; merge?: Merge; at: (i: number) => string; actor: Actor; now: number }
+  ) {
+    const denied: Issue[] = [];
+    for (const [i, { id, input, index }] of records.entries()) {
+      const issue = exemptionAuthor(rows[i]!, input, existing.get(id), {
+        actor: ctx.actor,
+        org: ctx.org,
+        now: ctx.now,
+        receiver: ctx.merge !== undefined,
+      });
+      if (issue) denied.push(...(ctx.at(index) ? prefixed([issue], ctx.at(index)) : [issue]));
+    }
+    if (denied.length > 0) throw new ForbiddenError('this token may not grant freeze exemptions', denied);
+    const violated = violations(evidence, rows.map(changeMoment));
+    rows.forEach((row, i) =>
+      Object.assign(
+        row,
+        judgeChange(
+          records[i]!.input,
+          { team: row.team as string | null, businessLine: row.business_line as string | null },
+          evidence,
+          ctx.org,
+          violated[i]!
+        )
+      )
+    );
+  }
+
+  /**
+   * The written windows' new versions, each in force from its announcement (a new window) or from
+   * now (an edit), then the changes those moments can affect judged again: never earlier ones.
+   */
+  private async versionFreezes(
+    trx: Executor,
+    decided: { record: Pending; outcome: WriteOutcome; row: Row }[],
+    inserted: Set<string>,
+    org: OrgIndex,
+    now: number
+  ) {
+    const written = decided.filter(
+      (d) => d.outcome === 'updated' || (d.outcome === 'created' && inserted.has(d.record.id))
+    );
+    if (written.length === 0) return;
+    const effective = written.map((d) => versionEffectiveAt(d.row, d.outcome === 'created', now));
+    await insertVersions(
+      trx,
+      written.map((d) => d.row),
+      effective,
+      now
+    );
+    await rejudgeFrom(this.store, trx, Math.min(...effective), org);
   }
 
   /**
@@ -426,6 +616,23 @@ export class RecordService {
     );
   }
 
+  /** The changes among those the incidents cite (causedByChange) that exist: one read per batch. */
+  private async citedChanges(ex: Executor, records: Parsed[]): Promise<Set<string>> {
+    const cited = [
+      ...new Set(records.flatMap((r) => (r.input.causedByChange ? [r.input.causedByChange as string] : []))),
+    ];
+    const found = new Set<string>();
+    for (let i = 0; i < cited.length; i += 500) {
+      const rows = await ex
+        .selectFrom('changes')
+        .select('id')
+        .where('id', 'in', cited.slice(i, i + 500))
+        .execute();
+      for (const row of rows) found.add(row.id);
+    }
+    return found;
+  }
+
   private async stepsOf(ex: Executor, ids: string[]): Promise<Map<string, IncidentStepRow[]>> {
     const result = new Map<string, IncidentStepRow[]>();
     for (let i = 0; i < ids.length; i += 500) {
@@ -441,21 +648,44 @@ export class RecordService {
     return result;
   }
 
-  async appendStep(incidentId: string, body: unknown): Promise<{ record: ApiRecord; added: boolean }> {
+  async appendStep(
+    incidentId: string,
+    body: unknown,
+    actor: Actor = SYSTEM
+  ): Promise<{ record: ApiRecord; added: boolean }> {
     checkId(incidentId);
     const parsed = incidentStepSchema.strict().safeParse(body);
     if (!parsed.success) throw new ValidationError(zodIssues(parsed.error));
     const added = await this.store.write(async (trx) => {
-      const [incident] = await this.store.rowsById(trx, 'incidents', [incidentId]);
+      const [incident] = await this.store.rowsById(trx, 'incidents', [incidentId], { lock: true });
       if (!incident) throw new NotFoundError(`incident "${incidentId}" not found`);
+      const stored = stepsOut((await this.stepsOf(trx, [incidentId])).get(incidentId));
+      const disorder = appendedStepIssue(stored, parsed.data);
+      if (disorder) throw new ValidationError([{ path: 'at', message: disorder }]);
       const result = await trx
         .insertInto('incident_steps')
         .values(stepRow(incidentId, parsed.data))
         .onConflict((oc) => oc.columns(['incident_id', 'step', 'at']).doNothing())
         .executeTakeFirst();
       const inserted = Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
-      if (inserted)
-        await trx.updateTable('incidents').set({ updated_at: Date.now() }).where('id', '=', incidentId).execute();
+      if (inserted) {
+        const now = Date.now();
+        await trx.updateTable('incidents').set({ updated_at: now }).where('id', '=', incidentId).execute();
+        const step = stepsOut([stepRow(incidentId, parsed.data)])[0]!;
+        await this.audit.append(
+          trx,
+          actor,
+          [
+            {
+              collection: 'incidents',
+              id: incidentId,
+              action: 'updated',
+              changes: [{ field: 'steps', from: null, to: step }],
+            },
+          ],
+          now
+        );
+      }
       return inserted;
     });
     return { record: (await this.get('incidents', incidentId)) as ApiRecord, added };
@@ -482,9 +712,18 @@ export class RecordService {
     return row !== undefined;
   }
 
-  async remove(collection: Collection, id: string): Promise<void> {
+  async remove(collection: Collection, id: string, actor: Actor = SYSTEM): Promise<void> {
     checkId(id);
-    const deleted = await this.store.write((trx) => this.store.deleteRow(trx, SPECS[collection].table, id));
+    // A freeze window is ended, never deleted: its history and the violations it made stay.
+    if (collection === 'freezes') return this.freezes.end(id, actor);
+    const spec = SPECS[collection];
+    const deleted = await this.store.write(async (trx) => {
+      const [row] = await this.store.rowsById(trx, spec.table, [id], { lock: true });
+      if (!row || !(await this.store.deleteRow(trx, spec.table, id))) return false;
+      const changes = fieldChanges(fromRow(spec, row), undefined);
+      await this.audit.append(trx, actor, [{ collection, id, action: 'deleted', changes }]);
+      return true;
+    });
     if (!deleted) throw new NotFoundError(`${collection.replace(/s$/, '')} "${id}" not found`);
   }
 
@@ -492,43 +731,19 @@ export class RecordService {
     collection: Collection,
     query: RecordQuery
   ): Promise<{ items: ApiRecord[]; total: number; limit: number; offset: number }> {
-    if (collection === 'freezes') return this.freezes.list({ ...query, active: query.flags.active });
+    if (collection === 'freezes')
+      return this.freezes.list({ ...query, active: query.flags.active, includeEnded: query.flags.includeEnded });
     const spec = SPECS[collection];
     const { limit, offset } = query;
     const where = conditions(spec, query, await this.orgs.index());
     if (query.from !== undefined) where.push({ column: spec.timeColumn, op: '>=', value: query.from });
     if (query.to !== undefined) where.push({ column: spec.timeColumn, op: '<', value: query.to });
-    const violation = collection === 'changes' ? query.flags.violation : undefined;
-    if (violation !== undefined) {
-      // Freeze occurrences are computed, not stored: every matching change is judged on the few
-      // columns the freeze rule reads, a step at a time, then only the page is read whole.
-      const windows = await this.freezes.windows();
-      const ids: string[] = [];
-      for await (const rows of this.store.scan(spec.table, {
-        where,
-        orderBy: spec.timeColumn,
-        columns: CHANGE_MOMENT_COLUMNS,
-      })) {
-        const violated = violatedFreezes(windows, rows.map(changeMoment));
-        for (const [i, row] of rows.entries()) if (violated[i]!.length > 0 === violation) ids.push(row.id as string);
-      }
-      const pageIds = ids.slice(offset, offset + limit);
-      const byId = new Map<string, Row>(
-        (await this.store.rowsById(this.store.db, spec.table, pageIds)).map((row) => [row.id as string, row])
-      );
-      const page = pageIds.map((id) => byId.get(id)).filter((row): row is Row => row !== undefined); // one deleted meanwhile is left out
-      return { items: await this.present(spec, page), total: ids.length, limit, offset };
-    }
     const { rows, total } = await this.store.list(spec.table, { where, orderBy: spec.timeColumn, limit, offset });
     return { items: await this.present(spec, rows), total, limit, offset };
   }
 
   private async present(spec: CollectionSpec, rows: Row[]): Promise<ApiRecord[]> {
     const records = rows.map((row) => fromRow(spec, row));
-    if (spec.collection === 'changes' && records.length > 0) {
-      const violated = await this.freezes.violatedBy(rows);
-      records.forEach((record, i) => (record.violatedFreezes = violated[i]));
-    }
     if (spec.collection === 'incidents' && records.length > 0) {
       const steps = await this.stepsOf(
         this.store.db,
@@ -538,6 +753,16 @@ export class RecordService {
     }
     return records;
   }
+}
+
+/**
+ * An alert keeps who gave its verdict and when: the write that changes the verdict sets them (to its
+ * actor and time), every other write carries the stored ones over.
+ */
+function keepVerdictAuthor(row: Row, before: Row | undefined, actor: Actor, now: number) {
+  const changed = (row.verdict ?? null) !== (before?.verdict ?? null);
+  row.verdict_by = changed ? (row.verdict === null ? null : actorName(actor)) : (before?.verdict_by ?? null);
+  row.verdict_at = changed ? (row.verdict === null ? null : now) : (before?.verdict_at ?? null);
 }
 
 /** Ids compare by code unit, the same order as the database's `order by id` on our id alphabet. */
@@ -594,6 +819,27 @@ function mergeWithStored<T extends Parsed>(
   return merged;
 }
 
+/**
+ * A tool keeps naming a service or team after a reorg: its new records go to the merged one's
+ * successor, and a retired one's alerts to the unassigned team (kept, as for an unknown owner).
+ * Records already stored keep what they had (checks.ts lets them).
+ */
+function followReorg<T extends Parsed>(
+  records: T[],
+  existing: Map<unknown, Row>,
+  org: OrgIndex,
+  collection: Collection
+): T[] {
+  if (!SPECS[collection].owned) return records;
+  return records.map((record) => {
+    if (existing.has(record.id)) return record;
+    const owner = org.reorgOwner(record.input as { service?: string; team?: string }, {
+      unassigned: collection === 'alerts',
+    });
+    return owner ? { ...record, input: { ...record.input, ...owner } } : record;
+  });
+}
+
 function checkId(id: string) {
   if (!recordId.safeParse(id).success) {
     throw new ValidationError([{ path: 'id', message: 'must be 1-200 characters of letters, digits and . _ : @ -' }]);
@@ -615,11 +861,19 @@ function stepsOut(rows: IncidentStepRow[] = []): IncidentStepInput[] {
     at: toIso(s.at),
     owner: s.owner,
     ...(s.note !== null ? { note: s.note } : {}),
+    ...(s.out_of_order !== null ? { outOfOrder: s.out_of_order } : {}),
   }));
 }
 
 function stepRow(incidentId: string, s: IncidentStepInput): IncidentStepRow {
-  return { incident_id: incidentId, step: s.step, at: toMs(s.at), owner: s.owner, note: s.note ?? null };
+  return {
+    incident_id: incidentId,
+    step: s.step,
+    at: toMs(s.at),
+    owner: s.owner,
+    note: s.note ?? null,
+    out_of_order: s.outOfOrder ?? null,
+  };
 }
 
 function dedupeSteps(steps: IncidentStepInput[]): IncidentStepInput[] {
@@ -628,8 +882,8 @@ function dedupeSteps(steps: IncidentStepInput[]): IncidentStepInput[] {
 }
 
 function sameSteps(next: IncidentStepInput[], stored: IncidentStepRow[]): boolean {
-  const key = (s: { step: string; at: number; owner: string; note: string | null }) =>
-    `${s.at}|${s.step}|${s.owner}|${s.note ?? ''}`;
+  const key = (s: { step: string; at: number; owner: string; note: string | null; out_of_order: string | null }) =>
+    JSON.stringify([s.at, s.step, s.owner, s.note, s.out_of_order]);
   const a = dedupeSteps(next)
     .map((s) => key(stepRow('', s)))
     .sort();
@@ -676,7 +930,18 @@ function conditions(spec: CollectionSpec, query: RecordQuery, org: OrgIndex): Co
     }
     case 'changes':
       if (flags.controlled !== undefined) inList('controlled', [flags.controlled ? 1 : 0]);
+      // Decided and stored when the change or a window was written: an indexed filter.
+      if (flags.violation !== undefined) inList('freeze_violation', [flags.violation ? 1 : 0]);
       break;
   }
   return where;
+}
+
+/** Why a write was made, where the write carries one: an exemption granted, an explicit announcedAt. */
+function auditReason(collection: Collection, input: ApiRecord, row: Row, before: Row | undefined): { reason?: string } {
+  if (collection === 'changes' && row.exemption !== null && row.exemption !== (before?.exemption ?? null))
+    return { reason: `exemption granted: ${row.exemption as string}` };
+  if (collection === 'freezes' && !before && typeof input.announcedAt === 'string')
+    return { reason: `announcedAt given explicitly (${toIso(row.announced_at as number)}), e.g. importing history` };
+  return {};
 }

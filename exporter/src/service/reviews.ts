@@ -10,15 +10,20 @@ import { randomUUID } from 'node:crypto';
 import { REVIEW_PERIODS, type ReviewDecision, type ReviewPeriod, type ReviewScope } from '@ballast/contract';
 import { sql } from 'kysely';
 import { z } from 'zod';
+import { actorName, ANONYMOUS, SYSTEM, type Actor } from '../domain/actor.js';
 import type { OrgIndex } from '../domain/org.js';
 import { recordId, timestamp } from '../domain/records.js';
-import { DEFAULT_CHANGE_THRESHOLD, reviewRanges, whatChanged } from '../domain/reviews.js';
+import { bestDrillTeams, DEFAULT_CHANGE_THRESHOLD, reviewRanges, whatChanged } from '../domain/reviews.js';
+import { enabledRules } from '../domain/red-lines-config.js';
+import { cleanTeams, RED_LINE_RULES } from '../domain/red-lines.js';
 import { toIso } from '../domain/time.js';
 import type { Store } from '../store/store.js';
+import { AuditService } from './audit.js';
 import { NotFoundError, ValidationError, zodIssues } from './errors.js';
 import type { KpiService } from './kpis.js';
 import type { OrgService } from './org.js';
 import type { RecordService } from './records.js';
+import { present as presentViolation, RedLineService, type RedLineFilter } from './red-lines.js';
 
 /** How many of the period's high-priority incidents of the scope a review lists (longest first). */
 export const TOP_INCIDENTS = 10;
@@ -27,6 +32,8 @@ export const OVERDUE_ACTIONS = 50;
 /** At most this many decisions and attendees per review. */
 export const MAX_DECISIONS = 100;
 export const MAX_ATTENDEES = 200;
+/** How many of the period's red-line violations a review lists (latest first); the total is given beside. */
+export const REVIEW_RED_LINES = 50;
 
 /** The query parameters that narrow a review to one scope (at most one of them). */
 export const SCOPE_PARAMS = ['business_line', 'team', 'service'] as const;
@@ -73,7 +80,9 @@ export const reviewSaveSchema = z
       .max(MAX_DECISIONS, `must be at most ${MAX_DECISIONS} decisions`)
       .optional()
       .describe('Each is recorded as an improvement action with id `<review id>-decision-<n>`.'),
-    savedBy: attendee.optional().describe('Who saves the review (recorded on it).'),
+    savedBy: attendee
+      .optional()
+      .describe('Believed only when no tokens are configured: the review records the actor that saved it.'),
   })
   .strict()
   .superRefine(oneScope);
@@ -107,8 +116,13 @@ export class ReviewService {
     private readonly store: Store,
     private readonly orgs: OrgService,
     private readonly kpis: KpiService,
-    private readonly records: RecordService
-  ) {}
+    private readonly records: RecordService,
+    redLines?: RedLineService
+  ) {
+    this.redLines = redLines ?? new RedLineService(store, orgs, { now: kpis.now });
+  }
+
+  private readonly redLines: RedLineService;
 
   /** The review of the period containing `at` for one scope, computed from the records as they are now. */
   async draft(input: ReviewDraftInput) {
@@ -118,10 +132,11 @@ export class ReviewService {
     const index = await this.orgs.index();
     const scope = resolveScope(input, index);
     const { current, previous } = reviewRanges(input.period, at, now, index.org.policy.timezone);
-    const [judged, topIncidents, overdue] = await Promise.all([
+    const [judged, topIncidents, overdue, { redLines, recognition }] = await Promise.all([
       this.kpis.compare(current, previous, scope.level === 'service' ? scope.id : undefined),
       this.topIncidents(current.from, current.to, index.org.policy.highPriorities, scope),
       this.overdueActions(current.to, scope),
+      this.redLinesAndRecognition(current.from, current.to, scope, index, now),
     ]);
     const scopes = shownScopes(judged.scopes, scope, index);
     const changeThreshold = index.org.review?.changeThreshold ?? DEFAULT_CHANGE_THRESHOLD;
@@ -141,6 +156,8 @@ export class ReviewService {
       topIncidents,
       overdueActions: overdue.items,
       overdueActionsTotal: overdue.total,
+      redLines,
+      recognition,
     };
   }
 
@@ -148,7 +165,7 @@ export class ReviewService {
    * Saves a draft as it is now, and records its decisions as improvement actions. Saving again
    * with the same id returns the stored review unchanged and writes nothing.
    */
-  async save(body: unknown): Promise<{ review: SavedReview; created: boolean }> {
+  async save(body: unknown, actor: Actor = SYSTEM): Promise<{ review: SavedReview; created: boolean }> {
     const parsed = reviewSaveSchema.safeParse(body);
     if (!parsed.success) throw new ValidationError(zodIssues(parsed.error));
     const { id = `rv-${randomUUID()}`, title, notes, attendees, decisions, savedBy, ...draftInput } = parsed.data;
@@ -162,24 +179,36 @@ export class ReviewService {
       ...(notes !== undefined ? { notes } : {}),
       attendees: attendees ?? [],
       decisions: recorded,
-      ...(savedBy !== undefined ? { savedBy } : {}),
+      // Who saved it is the actor; a name in the body is believed only when no tokens are configured.
+      ...(actor === ANONYMOUS || actor === SYSTEM
+        ? savedBy !== undefined
+          ? { savedBy }
+          : {}
+        : { savedBy: actorName(actor) }),
       savedAt: toIso(this.kpis.now()),
       ...draft,
     };
-    if (recorded.length > 0) await this.recordDecisions(recorded);
-    const inserted = await this.store.db
-      .insertInto('reviews')
-      .values({
-        id,
-        title,
-        period: review.period,
-        from_at: Date.parse(review.from),
-        to_at: Date.parse(review.to),
-        saved_at: Date.parse(review.savedAt),
-        document: JSON.stringify(review),
-      })
-      .onConflict((oc) => oc.column('id').doNothing())
-      .executeTakeFirst();
+    if (recorded.length > 0) await this.recordDecisions(recorded, actor);
+    const inserted = await this.store.write(async (trx) => {
+      const result = await trx
+        .insertInto('reviews')
+        .values({
+          id,
+          title,
+          period: review.period,
+          from_at: Date.parse(review.from),
+          to_at: Date.parse(review.to),
+          saved_at: Date.parse(review.savedAt),
+          document: JSON.stringify(review),
+        })
+        .onConflict((oc) => oc.column('id').doNothing())
+        .executeTakeFirst();
+      if (Number(result.numInsertedOrUpdatedRows ?? 0) > 0)
+        await new AuditService(this.store).append(trx, actor, [
+          { collection: 'reviews', id, action: 'created', changes: [{ field: 'title', from: null, to: title }] },
+        ]);
+      return result;
+    });
     // A concurrent save of the same id won the race: answer with what it stored.
     if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) return { review: (await this.find(id))!, created: false };
     return { review, created: true };
@@ -190,17 +219,21 @@ export class ReviewService {
    * same actions again (unchanged). The record service checks them (the incident must exist);
    * its issues are named by the decision's field.
    */
-  private async recordDecisions(decisions: Decision[]) {
+  private async recordDecisions(decisions: Decision[], actor: Actor) {
     try {
-      await this.records.batch('actions', {
-        records: decisions.map((d) => ({
-          id: d.actionId,
-          incident: d.incident,
-          title: d.title,
-          owner: d.owner,
-          dueAt: d.dueAt,
-        })),
-      });
+      await this.records.batch(
+        'actions',
+        {
+          records: decisions.map((d) => ({
+            id: d.actionId,
+            incident: d.incident,
+            title: d.title,
+            owner: d.owner,
+            dueAt: d.dueAt,
+          })),
+        },
+        actor
+      );
     } catch (e) {
       if (!(e instanceof ValidationError)) throw e;
       throw new ValidationError(
@@ -239,6 +272,84 @@ export class ReviewService {
   private async find(id: string): Promise<SavedReview | undefined> {
     const row = await this.store.db.selectFrom('reviews').select('document').where('id', '=', id).executeTakeFirst();
     return row ? (JSON.parse(row.document) as SavedReview) : undefined;
+  }
+
+  /**
+   * The period's red-line violations of the scope (unwaived, in force at some moment of it) and
+   * what earns recognition: the scope's teams without one (only while some rule is on), and the
+   * teams with the best drill scores of the period.
+   */
+  private async redLinesAndRecognition(from: number, to: number, scope: ReviewScope, index: OrgIndex, now: number) {
+    const rules = enabledRules(index.org.redLines);
+    const filter: RedLineFilter =
+      scope.level === 'business_line'
+        ? { businessLines: [scope.id] }
+        : scope.level === 'team'
+          ? { teams: [scope.id] }
+          : scope.level === 'service'
+            ? { service: scope.id }
+            : {};
+    const teams =
+      scope.level === 'org'
+        ? index.org.teams
+        : scope.level === 'business_line'
+          ? index.org.teams.filter((t) => t.businessLine === scope.id)
+          : scope.level === 'team'
+            ? index.org.teams.filter((t) => t.id === scope.id)
+            : index.org.teams.filter((t) => t.id === index.services.get(scope.id)?.team);
+    let drills = this.store.db
+      .selectFrom('drills')
+      .select([
+        'team',
+        (eb) => eb.fn.countAll<number>().as('drills'),
+        (eb) => eb.fn.sum<number>('score').as('scoreSum'),
+        (eb) => eb.fn.max<number>('score').as('bestScore'),
+      ])
+      .where('started_at', '>=', from)
+      .where('started_at', '<', to)
+      .groupBy('team');
+    if (scope.level === 'service') drills = drills.where('service', '=', scope.id);
+    else if (scope.level !== 'org')
+      drills = drills.where('team', 'in', teams.length > 0 ? teams.map((t) => t.id) : ['']);
+    const [breaches, drillRows] = await Promise.all([
+      rules.length > 0 ? this.redLines.unwaived(index, from, to, filter, now) : [],
+      drills.execute(),
+    ]);
+    breaches.sort(
+      (a, b) =>
+        b.since - a.since ||
+        RED_LINE_RULES.indexOf(a.rule) - RED_LINE_RULES.indexOf(b.rule) ||
+        a.record.localeCompare(b.record)
+    );
+    const clean = new Set(
+      cleanTeams(
+        breaches,
+        teams.map((t) => t.id),
+        from,
+        to
+      )
+    );
+    return {
+      redLines: {
+        rules,
+        total: breaches.length,
+        byRule: Object.fromEntries(rules.map((r) => [r, breaches.filter((b) => b.rule === r).length])),
+        items: breaches.slice(0, REVIEW_RED_LINES).map((b) => presentViolation(b)),
+      },
+      recognition: {
+        cleanTeams:
+          rules.length > 0 ? teams.filter((t) => clean.has(t.id)).map((t) => ({ id: t.id, name: t.name })) : [],
+        bestDrills: bestDrillTeams(
+          drillRows.map((r) => ({
+            team: r.team,
+            drills: Number(r.drills),
+            scoreSum: Number(r.scoreSum),
+            bestScore: Number(r.bestScore),
+          })),
+          (id) => index.teams.get(id)?.name
+        ),
+      },
+    };
   }
 
   /** The scope's high-priority production incidents started in [from, to), longest first (open ones until `to`). */

@@ -83,7 +83,10 @@ export const SPECS: Record<Collection, CollectionSpec> = {
     timeColumn: 'starts_at',
     owned: true,
     fields: [...texts('name', 'severity', 'incident', 'fingerprint'), ...times('startsAt', 'endsAt'), field('verdict')],
-    present: (row) => ({ verdict: row.verdict ?? null }),
+    present: (row) => ({
+      verdict: row.verdict ?? null,
+      ...(row.verdict_by != null ? { verdictBy: row.verdict_by, verdictAt: toIso(row.verdict_at as number) } : {}),
+    }),
     filters: { name: 'name', severity: 'severity', incident: 'incident' },
     episode: { field: 'fingerprint', column: 'fingerprint', start: field('startsAt', 'time'), end: 'ends_at' },
   },
@@ -110,8 +113,19 @@ export const SPECS: Record<Collection, CollectionSpec> = {
       ...times('startedAt', 'finishedAt', 'committedAt'),
       field('controlled', 'flag', 'controlled_given'),
     ],
-    derive: (input, ctx) => ({ controlled: effectiveControlled(input, ctx.org) ? 1 : 0 }),
-    present: (row) => ({ controlled: row.controlled === 1 }),
+    // `controlled`, the freeze verdict and the exemption's grantor are decided by the record
+    // service when the change is written (service/change-control.ts), not from the input alone.
+    present: (row) => ({
+      controlled: row.controlled === 1,
+      ...(row.controlled_given !== null && row.controlled_given !== undefined
+        ? { controlledClaim: row.controlled_given === 1 }
+        : {}),
+      controlReason: controlReason(row),
+      violatedFreezes: row.violated_freezes ? (JSON.parse(row.violated_freezes as string) as string[]) : [],
+      ...(row.exemption_by != null
+        ? { exemptionBy: row.exemption_by, exemptionAt: toIso(row.exemption_at as number) }
+        : {}),
+    }),
     filters: { system: 'system', kind: 'kind', result: 'result' },
   },
   freezes: {
@@ -137,6 +151,10 @@ export const SPECS: Record<Collection, CollectionSpec> = {
       ...(row.cron !== null
         ? { schedule: { cron: row.cron, durationMinutes: row.duration_minutes, timezone: row.timezone } }
         : {}),
+      // Set by the record service (service/freezes.ts prepareFreezeRow), kept by every version.
+      ...(row.announced_at !== undefined ? { announcedAt: toIso(Number(row.announced_at)) } : {}),
+      ...(row.version !== undefined ? { version: Number(row.version) } : {}),
+      ...(row.ended_at != null ? { endedAt: toIso(Number(row.ended_at)) } : {}),
     }),
     filters: {},
   },
@@ -163,11 +181,25 @@ export const SPECS: Record<Collection, CollectionSpec> = {
   },
 };
 
-/** A change is controlled when it says so, cites a gate check, or comes from an integrated system. */
-export function effectiveControlled(input: ApiRecord, org: OrgIndex): boolean {
-  if (typeof input.controlled === 'boolean') return input.controlled;
-  if (input.gateCheck) return true;
-  return org.changeSystems.get(input.system as string)?.integrated ?? false;
+/**
+ * Why a stored change counts as controlled or not (`controlReason`), from its columns: the order
+ * of the rule in service/change-control.ts (the sender's false, a freeze violation, the cited gate
+ * check, the integrated system).
+ */
+export function controlReason(row: Row): string {
+  if (row.controlled_given === 0) return 'the sender marked it uncontrolled (controlled: false)';
+  if (row.freeze_violation === 1) {
+    const ids = (JSON.parse((row.violated_freezes as string | null) ?? '[]') as string[]).map((id) => `"${id}"`);
+    return `started inside freeze window ${ids.join(', ')} without an exemption`;
+  }
+  const claim =
+    row.controlled_given === 1 && row.controlled !== 1
+      ? '; its controlled: true is kept as a claim and not counted'
+      : '';
+  if (row.gate_check !== null && row.gate_check !== undefined)
+    return `${(row.gate_note as string | null) ?? `cites gate check "${row.gate_check}"`}${claim}`;
+  if (row.controlled === 1) return `change system "${row.system}" is integrated`;
+  return `no evidence: change system "${row.system}" is not integrated and no gate check is cited${claim}`;
 }
 
 function dropNulls(o: Record<string, unknown>): ApiRecord {

@@ -82,6 +82,14 @@ function incidentWhere(q: TallyQuery) {
   return sql`drill = 0 and priority in (${list(q.highPriorities)}) and started_at >= ${q.from} and started_at < ${q.to}${ofService(q)}`;
 }
 
+/** An incident acknowledged before the window's end (MTTA). */
+function acknowledgedBy(q: TallyQuery) {
+  return sql`acknowledged_at is not null and acknowledged_at < ${q.to}`;
+}
+
+/** acknowledgedAt − detectedAt; an acknowledgement stamped before the detection counts 0, never less. */
+const acknowledgementMs = sql`case when acknowledged_at > detected_at then acknowledged_at - detected_at else 0 end`;
+
 /** Deploys started in the window (DORA keys). */
 function deployWhere(q: TallyQuery) {
   return sql`kind = 'deploy' and started_at >= ${q.from} and started_at < ${q.to}${ofService(q)}`;
@@ -95,6 +103,7 @@ function leadTimeKnown(q: TallyQuery) {
 const QUERIES: Record<Source, (db: Db, q: TallyQuery, out: Tallies) => Promise<void>> = {
   async incidents(db, q, out) {
     const recovered = sql`recovered_at is not null and recovered_at < ${q.to}`;
+    const acknowledged = acknowledgedBy(q);
     const result = await rows(
       db,
       sql`select team,
@@ -102,6 +111,8 @@ const QUERIES: Record<Source, (db: Db, q: TallyQuery, out: Tallies) => Promise<v
         sum(case when ${recovered} then 1 else 0 end) as "recovered",
         sum(case when ${recovered} then recovered_at - started_at else 0 end) as "recoveryMs",
         sum(detected_at - started_at) as "detectionMs",
+        sum(case when ${acknowledged} then 1 else 0 end) as "acknowledged",
+        sum(case when ${acknowledged} then ${acknowledgementMs} else 0 end) as "acknowledgementMs",
         sum(case when detection_source in ('monitoring', 'inspection') then 1 else 0 end) as "detectedInternally",
         sum(case when acknowledged_at is not null and recovered_at is not null and started_at <= detected_at
           and detected_at <= acknowledged_at and acknowledged_at <= recovered_at then 1 else 0 end) as "completeTimestamps",
@@ -119,6 +130,14 @@ const QUERIES: Record<Source, (db: Db, q: TallyQuery, out: Tallies) => Promise<v
         where ${incidentWhere(q)} and recovered_at is not null and recovered_at < ${q.to}`
     );
     for (const row of result) out.of(row.team).samples.recoveries.push(num(row.ms));
+  },
+
+  async acknowledgements(db, q, out) {
+    const result = await rows(
+      db,
+      sql`select team, ${acknowledgementMs} as ms from incidents where ${incidentWhere(q)} and ${acknowledgedBy(q)}`
+    );
+    for (const row of result) out.of(row.team).samples.acknowledgements.push(num(row.ms));
   },
 
   async stages(db, q, out) {

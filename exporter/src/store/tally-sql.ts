@@ -6,7 +6,7 @@
  * KPI's own number, split another way.
  */
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import { occurrencesBetween, type FreezeWindowSpec } from '../domain/freezes.js';
+import type { FreezeWindowSpec } from '../domain/freezes.js';
 import type { Database } from './schema.js';
 
 type Db = Kysely<Database>;
@@ -40,8 +40,9 @@ export function countedAlerts(q: { highSeverities: readonly string[]; from: numb
 }
 
 /**
- * The change columns: `changes`, `controlled` (flagged, citing a gate check, or from an integrated
- * system: stored resolved), `withResult` and `failed` (failed or rolled back).
+ * The change columns: `changes`, `controlled` (decided on evidence when written: an integrated
+ * system or a valid cited gate check, not marked false, no freeze violation; service/change-control.ts),
+ * `withResult` and `failed` (failed or rolled back).
  */
 export function changeColumns(): Fragment {
   return sql`count(*) as "changes",
@@ -58,32 +59,16 @@ export function countedChanges(q: { from: number; to: number }): Fragment {
 export interface ViolationQuery {
   from: number;
   to: number;
-  freezes: readonly FreezeWindowSpec[];
-}
-
-const CLAUSES_PER_STATEMENT = 400;
-
-/** One clause per freeze occurrence, clipped to the window, with the freeze's scope. */
-function violationClauses(q: ViolationQuery): Fragment[] {
-  const clauses: Fragment[] = [];
-  for (const freeze of q.freezes) {
-    const scope: Fragment[] = [];
-    if (freeze.scope.service !== undefined) scope.push(sql`service = ${freeze.scope.service}`);
-    if (freeze.scope.team !== undefined) scope.push(sql`team = ${freeze.scope.team}`);
-    if (freeze.scope.businessLine !== undefined) scope.push(sql`business_line = ${freeze.scope.businessLine}`);
-    for (const o of occurrencesBetween(freeze, q.from, q.to, 100_000)) {
-      const from = Math.max(o.startsAt, q.from);
-      const to = Math.min(o.endsAt, q.to);
-      clauses.push(sql.join([sql`started_at >= ${from}`, sql`started_at < ${to}`, ...scope], sql` and `));
-    }
-  }
-  return clauses;
+  /** Unused: violations are decided and stored when a change or a window is written (migration 012). */
+  freezes?: readonly FreezeWindowSpec[];
 }
 
 /**
- * Changes without exemption started in [from, to) inside a freeze occurrence covering them,
- * counted per value of `groupBy` (a change inside two freezes counts once). `where` narrows the
- * changes further (e.g. owner filters).
+ * Changes started in [from, to) whose stored verdict is a freeze violation (started inside an
+ * occurrence of a window version in force and announced at or before its start, covering it, without
+ * an exemption: service/change-control.ts), counted per value of `groupBy`; a change inside two
+ * freezes counts once. `where` narrows the changes further (e.g. owner filters). One indexed query
+ * (changes_freeze_violation_idx): editing or deleting a window later never moves these counts.
  */
 export async function freezeViolationCounts(
   db: Db,
@@ -91,34 +76,9 @@ export async function freezeViolationCounts(
   groupBy: 'team' | 'system',
   where: Fragment = sql`1 = 1`
 ): Promise<Map<string | null, number>> {
-  const clauses = violationClauses(q);
-  const counts = new Map<string | null, number>();
-  if (clauses.length === 0) return counts;
-  const base = sql`from changes where exemption is null and started_at >= ${q.from} and started_at < ${q.to} and (${where})`;
-  const any = (part: Fragment[]) =>
-    sql.join(
-      part.map((c) => sql`(${c})`),
-      sql` or `
-    );
   const key = sql.ref(groupBy);
-  if (clauses.length <= CLAUSES_PER_STATEMENT) {
-    const { rows } = await sql<{
-      key: string | null;
-      n: unknown;
-    }>`select ${key} as "key", count(*) as "n" ${base} and (${any(clauses)}) group by ${key}`.execute(db);
-    for (const row of rows) counts.set(row.key, Number(row.n));
-    return counts;
-  }
-  // Too many occurrences for one statement: collect ids so a change inside two freezes counts once.
-  const groups = new Map<string, string | null>();
-  for (let i = 0; i < clauses.length; i += CLAUSES_PER_STATEMENT) {
-    const part = clauses.slice(i, i + CLAUSES_PER_STATEMENT);
-    const { rows } = await sql<{
-      id: string;
-      key: string | null;
-    }>`select id, ${key} as "key" ${base} and (${any(part)})`.execute(db);
-    for (const row of rows) groups.set(row.id, row.key);
-  }
-  for (const group of groups.values()) counts.set(group, (counts.get(group) ?? 0) + 1);
-  return counts;
+  const { rows } = await sql<{ key: string | null; n: unknown }>`select ${key} as "key", count(*) as "n" from changes
+    where freeze_violation = 1 and started_at >= ${q.from} and started_at < ${q.to} and (${where})
+    group by ${key}`.execute(db);
+  return new Map(rows.map((row) => [row.key, Number(row.n)]));
 }

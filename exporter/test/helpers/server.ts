@@ -42,7 +42,7 @@ export function caller(url: string): Call {
 }
 
 export async function startTestServer(store: StoreConfig, overrides: Partial<Config> = {}): Promise<TestServer> {
-  const logger = pino({ level: 'silent' });
+  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const config = configFromEnv(
     {
       BALLAST_TOKENS: Object.entries(TOKENS)

@@ -4,6 +4,9 @@
  * transport (Grafana's backendSrv through `grafanaTransport`), so the core is tested without Grafana.
  */
 
+import type { AuditEntry, AuditListResponse } from '../audit.js';
+import type { RedLineRule, RedLineViolation, RedLineViolationsResponse } from '../red-lines.js';
+
 export type Params = Record<string, string | number | boolean | undefined | null>;
 export type Method = 'GET' | 'PUT' | 'POST' | 'DELETE';
 
@@ -120,6 +123,48 @@ export class BallastApi {
     }
     return { items, total };
   }
+
+  /** A record's history, oldest first: who, when, which fields from what to what (`GET /{collection}/{id}/history`). */
+  history(collection: string, id: string): Promise<{ items: AuditEntry[] }> {
+    return this.get(`/${encodeURIComponent(collection)}/${encodeURIComponent(id)}/history`);
+  }
+
+  /** The audit list across records, newest first (`GET /audit`). */
+  audit(query: AuditQuery = {}): Promise<AuditListResponse> {
+    return this.get('/audit', { ...query });
+  }
+
+  /** The red-line ledger (`GET /red-lines/violations`). */
+  redLineViolations(query: RedLineQuery = {}): Promise<RedLineViolationsResponse> {
+    return this.get('/red-lines/violations', { ...query });
+  }
+
+  /** Waives one violation with a reason (admin; audited): `POST /red-lines/violations/{id}/waiver`. */
+  waive(id: string, reason: string): Promise<RedLineViolation> {
+    return this.post(`/red-lines/violations/${encodeURIComponent(id)}/waiver`, { reason });
+  }
+}
+
+/** `GET /audit` parameters. */
+export interface AuditQuery {
+  from?: string;
+  to?: string;
+  actor?: string;
+  collection?: string;
+  limit?: number;
+  offset?: number;
+}
+
+/** `GET /red-lines/violations` parameters. */
+export interface RedLineQuery {
+  from?: string;
+  to?: string;
+  rule?: RedLineRule;
+  businessLine?: string;
+  team?: string;
+  waived?: boolean;
+  limit?: number;
+  offset?: number;
 }
 
 /** The part of Grafana's `getBackendSrv().fetch` options the client sets. */

@@ -6,6 +6,7 @@
 import type { KpiSummary, KpiKey } from '../kpis/index.js';
 import type { Status } from '../kpis/status.js';
 import type { KpiWindow, Level } from '../enums.js';
+import type { RedLineCount } from '../red-lines.js';
 import type {
   ActionInput,
   AlertInput,
@@ -25,10 +26,31 @@ export interface HealthResponse {
 
 export interface Org {
   businessLines: Array<{ id: string; name: string; owner: string }>;
-  teams: Array<{ id: string; name: string; businessLine: string; manager: string }>;
-  services: Array<{ id: string; name: string; team: string; owner: string }>;
+  /** `retired` / `mergedInto`: kept for history after a reorg; new records may not name them. */
+  teams: Array<{
+    id: string;
+    name: string;
+    businessLine: string;
+    manager: string;
+    retired?: true;
+    mergedInto?: string;
+  }>;
+  services: Array<{ id: string; name: string; team: string; owner: string; retired?: true; mergedInto?: string }>;
   changeSystems: Array<{ id: string; name: string; integrated: boolean }>;
+  /** The yearly goals (targets) per KPI, for the org or a business line or team (the scorecard's targets). */
+  goals?: OrgGoal[];
+  /** Change control (docs/metrics.md, Controlled changes): how old a gate check may be; whether Grafana Editors grant exemptions. */
+  changeControl?: { gateCheckMaxAgeMinutes: number; grafanaEditorsGrantExemptions: boolean };
   revision?: number | string;
+}
+
+/** One goal of the org config (`goals[]`): a KPI's target for a year, org-wide or for one business line or team. */
+export interface OrgGoal {
+  year: number;
+  kpi: KpiKey;
+  target: number;
+  businessLine?: string;
+  team?: string;
 }
 
 export interface ListResponse<T> {
@@ -89,6 +111,8 @@ export interface ScorecardScope {
   businessLine?: string | null;
   cells: Record<string, ScorecardCell>;
   score: number | null;
+  /** Red-line violations in force in the window (absent while no red line is enabled). */
+  redLines?: RedLineCount;
 }
 
 export interface ScorecardResponse {
@@ -121,12 +145,25 @@ export type Incident = Stored & Owned<IncidentInput>;
 export type IncidentStepRecord = NonNullable<Incident['steps']>[number];
 export type Change = Stored &
   Omit<Owned<ChangeInput>, 'controlled'> & {
-    /** Resolved by the exporter: given, citing a gate check, or from an integrated change system. */
+    /** Counted by the KPIs: decided on evidence when written (docs/metrics.md, "Controlled changes"). */
     controlled: boolean;
-    /** Ids of the freeze windows the change started inside without an exemption (the freeze_violations rule). */
+    /** What the sender said (`controlled` as sent), when it said anything: a claim, never evidence. */
+    controlledClaim?: boolean;
+    /** Why the change counts as controlled or not. */
+    controlReason?: string;
+    /** Ids of the freeze windows the change started inside without an exemption (the freeze_violations rule), as stored. */
     violatedFreezes?: string[];
+    /** Who granted the exemption (actor name) and when. */
+    exemptionBy?: string;
+    exemptionAt?: string;
   };
-export type Freeze = Stored & Answered<FreezeInput>;
+export type Freeze = Stored &
+  Answered<FreezeInput> & {
+    /** Current version (each write that changes the window adds one; GET /freezes/{id}/versions lists them). */
+    version?: number;
+    /** When the window was ended or deleted: kept for history, in force for nobody from then on. */
+    endedAt?: string | null;
+  };
 export type FreezeScope = FreezeInput['scope'];
 export type Alert = Stored & Owned<AlertInput>;
 export type Finding = Stored & Owned<FindingInput>;

@@ -111,6 +111,55 @@ export const KPI_REGISTRY = [
     orgOnly: false,
     windowScaled: false,
   },
+  // Acknowledgement follows MTTR's conventions: counted once it happened before the window end.
+  {
+    key: 'mtta_seconds',
+    title: 'MTTA',
+    unit: 'seconds',
+    direction: 'lower',
+    description:
+      'Mean acknowledgedAt − detectedAt over high-priority incidents acknowledged before the window end (an acknowledgement given before the detection counts 0; incident_data_quality_ratio shows those).',
+    windowBy: 'incident.startedAt',
+    sources: ['incidents'],
+    tally: {
+      acknowledged: {
+        source: 'incidents',
+        family: 'stability_high_priority_incidents_acknowledged',
+        help: 'High-priority production incidents (by startedAt) acknowledged before the window end; denominator of stability_mtta_seconds.',
+      },
+      acknowledgementMs: {
+        source: 'incidents',
+        family: 'stability_high_priority_incidents_acknowledgement_seconds',
+        scale: 1e-3,
+        help: 'Summed acknowledgedAt - detectedAt (0 when acknowledged before detected) of the acknowledged high-priority incidents; numerator of stability_mtta_seconds.',
+      },
+    },
+    formula: (t) => ratio(t.count('acknowledgementMs') / 1000, t.count('acknowledged')),
+    weight: 1,
+    orgOnly: false,
+    windowScaled: false,
+  },
+  {
+    key: 'mtta_p50_seconds',
+    title: 'MTTA p50',
+    unit: 'seconds',
+    direction: 'lower',
+    description: 'Median acknowledgement time of the same incidents (linear interpolation between ranks).',
+    windowBy: 'incident.startedAt',
+    sources: ['incidents', 'acknowledgements'],
+    tally: {
+      acknowledgements: {
+        source: 'acknowledgements',
+        kind: 'samples',
+        family: null,
+        help: 'acknowledgedAt − detectedAt (ms, 0 when negative) of each acknowledged high-priority incident.',
+      },
+    },
+    formula: (t) => percentileSeconds(t.samples('acknowledgements'), 0.5, t.count('acknowledged')),
+    weight: 0,
+    orgOnly: false,
+    windowScaled: false,
+  },
   {
     key: 'detection_ratio',
     title: 'Detected by us',

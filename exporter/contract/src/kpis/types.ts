@@ -17,6 +17,7 @@ export type Direction = (typeof DIRECTIONS)[number];
 export const TALLY_SOURCES = [
   'incidents',
   'recoveries',
+  'acknowledgements',
   'stages',
   'alerts',
   'findings',

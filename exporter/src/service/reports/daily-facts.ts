@@ -14,6 +14,8 @@ import type { Store } from '../../store/store.js';
 import type { FreezeService } from '../freezes.js';
 import type { KpiService } from '../kpis.js';
 import type { RecordService } from '../records.js';
+import type { RedLineService } from '../red-lines.js';
+import { enabledRules } from '../../domain/red-lines-config.js';
 import { queryVolume } from './business-volume.js';
 
 export interface FactSources {
@@ -21,6 +23,8 @@ export interface FactSources {
   records: RecordService;
   freezes: FreezeService;
   kpis: KpiService;
+  /** The daily report's red-line item (left out without it, or while no rule is enabled). */
+  redLines?: RedLineService;
 }
 
 const ownerName = (index: OrgIndex, row: { service: string | null; team: string | null }) =>
@@ -148,6 +152,7 @@ export async function dailyFacts(
     ),
   ]);
 
+  const redLines = await redLineFacts(sources, index, reported, now);
   const year = Number(key.slice(0, 4));
   return {
     key,
@@ -210,6 +215,34 @@ export async function dailyFacts(
     },
     missedKpis,
     businessVolume,
+    ...(redLines ? { redLines } : {}),
+  };
+}
+
+/** Unwaived violations that began on the reported day, latest first, and the count in force at `now`. */
+async function redLineFacts(
+  sources: FactSources,
+  index: OrgIndex,
+  reported: { from: number; to: number },
+  now: number
+): Promise<DailyFacts['redLines']> {
+  if (!sources.redLines || enabledRules(index.org.redLines).length === 0) return undefined;
+  const breaches = await sources.redLines.unwaived(index, Math.min(reported.from, now), now + 1, {}, now);
+  const fresh = breaches
+    .filter((b) => b.since >= reported.from && b.since < reported.to)
+    .sort((a, b) => b.since - a.since || a.record.localeCompare(b.record));
+  return {
+    inForce: breaches.filter((b) => b.since <= now && (b.until === null || b.until > now)).length,
+    new: {
+      total: fresh.length,
+      items: fresh.slice(0, SECTION_ITEMS).map((b) => ({
+        id: `${b.rule}:${b.record}`,
+        rule: b.rule,
+        title: b.title,
+        owner: b.owner,
+        since: b.since,
+      })),
+    },
   };
 }
 

@@ -16,10 +16,15 @@ import * as incidentSource from './007-incident-source.js';
 import * as findingFingerprint from './008-finding-fingerprint.js';
 import * as alertFingerprint from './009-alert-fingerprint.js';
 import * as reports from './010-reports.js';
+import * as audit from './011-audit.js';
+import * as changeControl from './012-change-control.js';
+import * as stepOutOfOrder from './013-step-out-of-order.js';
+import * as redLineWaivers from './014-red-line-waivers.js';
 
 export interface Migration {
   name: string;
-  up(db: Kysely<unknown>): Promise<void>;
+  /** `kind` for the little DDL the dialects spell differently (an auto-incrementing key). */
+  up(db: Kysely<unknown>, kind: StoreKind): Promise<void>;
 }
 
 export const MIGRATIONS: Migration[] = [
@@ -33,6 +38,10 @@ export const MIGRATIONS: Migration[] = [
   { name: '008-finding-fingerprint', up: findingFingerprint.up },
   { name: '009-alert-fingerprint', up: alertFingerprint.up },
   { name: '010-reports', up: reports.up },
+  { name: '011-audit', up: audit.up },
+  { name: '012-change-control', up: changeControl.up },
+  { name: '013-step-out-of-order', up: stepOutOfOrder.up },
+  { name: '014-red-line-waivers', up: redLineWaivers.up },
 ];
 
 const LOCK_KEY = 0x62616c6c; // "ball"
@@ -59,7 +68,7 @@ export async function migrate(db: Kysely<Database>, kind: StoreKind, migrations 
         .where('name', '=', migration.name)
         .executeTakeFirst();
       if (done) return;
-      await migration.up(trx as unknown as Kysely<unknown>);
+      await migration.up(trx as unknown as Kysely<unknown>, kind);
       await trx.insertInto('ballast_migrations').values({ name: migration.name, applied_at: Date.now() }).execute();
       applied.push(migration.name);
     });
