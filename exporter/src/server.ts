@@ -100,7 +100,7 @@ export async function startServer(config: Config, logger: Logger, services: Serv
     version: VERSION,
     ...services,
     kpis,
-    aggregates: new AggregateService(store, orgs, freezes, { reader: kpiReader.db }),
+    aggregates: new AggregateService(store, orgs, { reader: kpiReader.db }),
     gate: new GateService(store, orgs),
     reviews,
     redLines,

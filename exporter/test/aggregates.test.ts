@@ -244,8 +244,7 @@ describe.each(STORE_TARGETS)('aggregates on $kind', (target) => {
       const index = await server.services.orgs.index();
       const window = await kpis.computeWindow(
         { window: '30d', from: Date.parse(FROM), to: Date.parse(TO), days: 1, year: 2026 },
-        index,
-        []
+        index
       );
       const orgValue = window.scopes.find((s) => s.level === 'org')!.values.alert_accuracy_ratio;
       const { items } = (await get(`alerts-by-name?${range}`)).body as { items: (typeof highErrorRate)[] };
@@ -353,8 +352,7 @@ describe.each(STORE_TARGETS)('aggregates on $kind', (target) => {
       const kpis = new KpiService(server.services.store, server.services.orgs);
       const window = await kpis.computeWindow(
         { window: '30d', from: Date.parse(FROM), to: Date.parse(TO), days: 1, year: 2026 },
-        await server.services.orgs.index(),
-        await server.services.freezes.windows()
+        await server.services.orgs.index()
       );
       const values = window.scopes.find((s) => s.level === 'org')!.values;
       expect(values.freeze_violations.value).toBe(

@@ -231,6 +231,35 @@ describe.each(STORE_TARGETS)('freeze history on $kind', (target) => {
     expect((await server.call('DELETE', '/api/v1/freezes/holiday')).status).toBe(204);
     expect(await violationIds()).toEqual([]);
     expect((await json('/api/v1/changes/tomorrow')).controlled).toBe(true);
+    // Each move is in the change's history, under whoever wrote the window, saying which one.
+    const history = (await json('/api/v1/changes/tomorrow/history')).items as unknown as {
+      action: string;
+      actor: { name: string };
+      changes: unknown[];
+      reason?: string;
+    }[];
+    const reason = 'judged again after freeze window "holiday" changed';
+    expect(history.map(({ action, actor, changes, reason }) => ({ action, by: actor.name, changes, reason }))).toEqual([
+      { action: 'created', by: 'ingest-1', changes: expect.any(Array), reason: undefined },
+      {
+        action: 'updated',
+        by: 'admin-1',
+        changes: [
+          { field: 'violatedFreezes', from: [], to: ['holiday'] },
+          { field: 'controlled', from: true, to: false },
+        ],
+        reason,
+      },
+      {
+        action: 'updated',
+        by: 'admin-1',
+        changes: [
+          { field: 'violatedFreezes', from: ['holiday'], to: [] },
+          { field: 'controlled', from: false, to: true },
+        ],
+        reason,
+      },
+    ]);
   });
 });
 

@@ -8,7 +8,6 @@ import { fieldsOf, KPI_KEYS, TALLY_FIELD_SPECS, TALLY_SOURCES } from '@ballast/c
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openServices, type Services } from '../src/server.js';
-import { loadFreezeWindows } from '../src/service/freezes.js';
 import { teamTallies } from '../src/store/kpi-queries.js';
 import { smallOrg } from './helpers/org.js';
 import { STORE_TARGETS } from './helpers/stores.js';
@@ -106,7 +105,6 @@ describe.each(STORE_TARGETS)('registry fields in the SQL on $kind', (target) => 
       highPriorities: ['P0'],
       highSeverities: ['critical'],
       transientMs: null,
-      freezes: await loadFreezeWindows(services.store.db),
     };
     // A field the SQL does not select makes the query throw (kpi-queries.ts) instead of counting 0.
     const byTeam = await teamTallies(services.store.db, q, [source]);

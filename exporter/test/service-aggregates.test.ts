@@ -50,7 +50,7 @@ describe.each(STORE_TARGETS)('aggregates on $kind', (target) => {
     await orgs.replace(org);
     const freezes = new FreezeService(store, orgs);
     const records = new RecordService(store, orgs, freezes);
-    aggregates = new AggregateService(store, orgs, freezes);
+    aggregates = new AggregateService(store, orgs);
     const alert = (id: string, name: string, extra: object) => ({
       id,
       name,

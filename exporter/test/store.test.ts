@@ -1,7 +1,7 @@
 /** The store's behaviour, run identically against SQLite and a real PostgreSQL. */
 import { sql } from 'kysely';
 import { pino } from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { migrate, MIGRATIONS } from '../src/store/migrations/index.js';
 import { openServices, type Services } from '../src/server.js';
 import { ConflictError, ValidationError } from '../src/service/errors.js';
@@ -197,6 +197,24 @@ describe.each(STORE_TARGETS)('store on $kind', (target) => {
     expect((await orgs.current()).org.services).toHaveLength(3);
   });
 
+  it('settles a re-sent batch that changes nothing without a write: the data revision stays', async () => {
+    const { records, orgs, store } = await open();
+    const org = await orgs.index();
+    const merge = (incoming: Record<string, unknown>, stored: Record<string, unknown>) => ({ ...stored, ...incoming });
+    const batch = [0, 1, 2].map((i) => ({ id: `a-${i}`, input: alert(i) }));
+    expect((await records.mergeBatch('alerts', batch, merge, org)).created).toBe(3);
+    const written = await store.revision();
+    const again = await records.mergeBatch('alerts', batch, merge, org);
+    expect(again).toMatchObject({ created: 0, updated: 0, unchanged: 3 });
+    expect(await store.revision()).toBe(written);
+    const resolved = batch.map((r, i) => (i === 1 ? { ...r, input: alert(1, { endsAt: '2026-03-01T01:00:00Z' }) } : r));
+    expect(await records.mergeBatch('alerts', resolved, merge, org)).toMatchObject({
+      updated: 1,
+      unchanged: 2,
+    });
+    expect(await store.revision()).toBe(written + 1);
+  });
+
   it('treats changes from integrated systems, or cleared by the gate, as controlled unless they say otherwise', async () => {
     const services = await open();
     const { records } = services;
@@ -240,5 +258,26 @@ describe.each(STORE_TARGETS)('store on $kind', (target) => {
     );
     await records.remove('freezes', 'f-now');
     expect((await records.list('freezes', recordQuery('freezes', {}))).total).toBe(1);
+  });
+});
+
+// PostgreSQL only (a statement's plan), wherever the store targets include it.
+describe.each(STORE_TARGETS.filter((t) => t.kind === 'postgres'))('store on $kind only', (target) => {
+  // PostgreSQL's plan cache (src/backend/utils/cache/plancache.c, choose_custom_plan) switches a
+  // named statement to a generic plan after five runs; chosen on a young table, an id lookup's
+  // generic plan scans every row against every id, and ingest slowed as the table grew.
+  it('plans named statements with their values, never generically', async () => {
+    const services = await openServices(await target.fresh(), logger);
+    const { store } = services;
+    onTestFinished(() => store.close());
+    const plans = await store.db.transaction().execute(async (trx) => {
+      for (let i = 0; i < 12; i++) await store.rowsById(trx, 'changes', [`c-${i}`, `c-${i + 1}`], { lock: true });
+      const { rows } = await sql<{ generic: number; custom: number }>`
+        select coalesce(sum(generic_plans), 0)::int as generic, coalesce(sum(custom_plans), 0)::int as custom
+        from pg_prepared_statements where statement like '%from "changes" where "id" in%'`.execute(trx);
+      return rows[0]!;
+    });
+    expect(plans.generic).toBe(0);
+    expect(plans.custom).toBeGreaterThanOrEqual(6); // named from the second run on
   });
 });

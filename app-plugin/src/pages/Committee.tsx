@@ -17,7 +17,7 @@ import {
   TextLink,
   useStyles2,
 } from '@grafana/ui';
-import { api, ApiError } from '../api/client';
+import { api } from '../api/client';
 import { useAsync } from '../api/useAsync';
 import { ROUTES } from '../constants';
 import { FiltersBar } from '../components/FiltersBar';
@@ -28,6 +28,7 @@ import { Loadable } from '../components/Loadable';
 import { ModalSaveRow } from '../components/ModalSaveRow';
 import { nameOf, useOrg } from '../components/OrgContext';
 import { canEdit } from '../components/roles';
+import { useSave } from '../components/useSave';
 import { ScorecardTable } from '../components/ScorecardTable';
 import { Section } from '../components/Section';
 import { Table } from '../components/Table';
@@ -389,41 +390,29 @@ function SaveReview({
   const [notes, setNotes] = useState('');
   const [attendees, setAttendees] = useState('');
   const [decisions, setDecisions] = useState<DecisionDraft[]>([]);
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
   const update = (i: number, patch: Partial<DecisionDraft>) =>
     setDecisions((list) => list.map((d, j) => (j === i ? { ...d, ...patch } : d)));
   const complete = decisions.every((d) => d.title.trim() && d.owner.trim() && d.due && d.incident.trim());
-  const save = async () => {
-    setBusy(true);
-    setError(undefined);
+  const { save, saving, error } = useSave(() => {
     const names = parseNames(attendees);
-    try {
-      onSaved(
-        await api.post<Review>('/reviews', {
-          ...request,
-          title,
-          ...(notes ? { notes } : {}),
-          ...(names.length > 0 ? { attendees: names } : {}),
-          ...(decisions.length > 0
-            ? {
-                decisions: decisions.map((d) => ({
-                  title: d.title.trim(),
-                  owner: d.owner.trim(),
-                  // Due at the end of the chosen day, in the browser's timezone.
-                  dueAt: new Date(`${d.due}T23:59:59`).toISOString(),
-                  incident: d.incident.trim(),
-                })),
-              }
-            : {}),
-        })
-      );
-    } catch (e) {
-      setError((e as ApiError).message);
-    } finally {
-      setBusy(false);
-    }
-  };
+    return api.post<Review>('/reviews', {
+      ...request,
+      title,
+      ...(notes ? { notes } : {}),
+      ...(names.length > 0 ? { attendees: names } : {}),
+      ...(decisions.length > 0
+        ? {
+            decisions: decisions.map((d) => ({
+              title: d.title.trim(),
+              owner: d.owner.trim(),
+              // Due at the end of the chosen day, in the browser's timezone.
+              dueAt: new Date(`${d.due}T23:59:59`).toISOString(),
+              incident: d.incident.trim(),
+            })),
+          }
+        : {}),
+    });
+  }, onSaved);
   return (
     <Modal title="Save the review as a snapshot" isOpen onDismiss={onClose}>
       <p>
@@ -498,7 +487,7 @@ function SaveReview({
         error={error}
         errorTitle="The exporter refused to save the review"
         saveLabel="Save snapshot"
-        saveDisabled={busy || !title.trim() || !complete}
+        saveDisabled={saving || !title.trim() || !complete}
         onSave={save}
         onCancel={onClose}
       />

@@ -2,8 +2,9 @@ import React, { useState } from 'react';
 import { dateTimeFormat } from '@grafana/data';
 import { Field, Input, Modal, Select } from '@grafana/ui';
 import { DETECTION_SOURCES, INCIDENT_CAUSES, type DetectionSource, type IncidentCause } from '@ballast/contract';
-import { api, ApiError } from '../api/client';
+import { api } from '../api/client';
 import { ModalSaveRow } from '../components/ModalSaveRow';
+import { useSave } from '../components/useSave';
 import { ownerOptions, useOrg } from '../components/OrgContext';
 import { Incident } from '../types';
 
@@ -33,17 +34,13 @@ export function DeclareIncident({ onClose, onSaved }: { onClose: () => void; onS
   const [detectedAt, setDetectedAt] = useState(now);
   const [detectionSource, setDetectionSource] = useState<DetectionSource>('monitoring');
   const [cause, setCause] = useState<IncidentCause>('unknown');
-  const [error, setError] = useState<string>();
-  const [saving, setSaving] = useState(false);
   const owners = ownerOptions(org);
   const [kind, ownerId] = owner.split(/:(.*)/s);
   const started = toIso(startedAt);
   const detected = toIso(detectedAt);
 
-  const save = async () => {
-    setSaving(true);
-    setError(undefined);
-    try {
+  const { save, saving, error } = useSave(
+    () => {
       const input: Partial<Incident> = {
         title: title.trim(),
         priority: priority.trim(),
@@ -53,14 +50,10 @@ export function DeclareIncident({ onClose, onSaved }: { onClose: () => void; onS
         detectionSource,
         cause,
       };
-      await api.put(`/incidents/${encodeURIComponent(id)}`, input);
-      onSaved(id);
-    } catch (e) {
-      setError((e as ApiError).message);
-    } finally {
-      setSaving(false);
-    }
-  };
+      return api.put(`/incidents/${encodeURIComponent(id)}`, input);
+    },
+    () => onSaved(id)
+  );
 
   return (
     <Modal title="Declare an incident" isOpen onDismiss={onClose}>

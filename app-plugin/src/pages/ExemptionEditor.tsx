@@ -1,7 +1,8 @@
 import React, { useState } from 'react';
 import { Alert as Notice, Field, Modal, TextArea } from '@grafana/ui';
-import { ApiError, recordInput, writerApi } from '../api/client';
+import { recordInput, writerApi } from '../api/client';
 import { ModalSaveRow } from '../components/ModalSaveRow';
+import { useSave } from '../components/useSave';
 import { isAdmin } from '../components/roles';
 import { Change } from '../types';
 
@@ -32,23 +33,14 @@ export function ExemptionEditor({
   onSaved: () => void;
 }) {
   const [reason, setReason] = useState('');
-  const [error, setError] = useState<string>();
-  const [saving, setSaving] = useState(false);
-  const save = async () => {
-    setSaving(true);
-    setError(undefined);
-    try {
-      await writerApi().put(`/changes/${encodeURIComponent(change.id)}`, {
+  const { save, saving, error } = useSave(
+    () =>
+      writerApi().put(`/changes/${encodeURIComponent(change.id)}`, {
         ...changeInput(change),
         exemption: reason.trim(),
-      });
-      onSaved();
-    } catch (e) {
-      setError((e as ApiError).message);
-    } finally {
-      setSaving(false);
-    }
-  };
+      }),
+    onSaved
+  );
   return (
     <Modal title={`Grant an exemption: ${change.title ?? change.id}`} isOpen onDismiss={onClose}>
       {!isAdmin() && (

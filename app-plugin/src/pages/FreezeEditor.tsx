@@ -1,9 +1,10 @@
 import React, { useState } from 'react';
 import { dateTimeFormat } from '@grafana/data';
 import { Alert, Field, Input, Modal, Select, Stack, TextArea } from '@grafana/ui';
-import { api, ApiError } from '../api/client';
+import { api } from '../api/client';
 import { ModalSaveRow } from '../components/ModalSaveRow';
 import { useOrg } from '../components/OrgContext';
+import { useSave } from '../components/useSave';
 import { Freeze } from '../types';
 
 const local = (iso?: string | null) => (iso ? dateTimeFormat(iso, { format: 'YYYY-MM-DDTHH:mm' }) : '');
@@ -44,8 +45,6 @@ export function FreezeEditor({
   const [scope, setScope] = useState(freeze?.scope ?? {});
   const [startsAt, setStartsAt] = useState(() => local(freeze?.startsAt ?? new Date().toISOString()));
   const [endsAt, setEndsAt] = useState(() => local(freeze?.endsAt ?? new Date(Date.now() + 86_400_000).toISOString()));
-  const [error, setError] = useState<string>();
-  const [saving, setSaving] = useState(false);
   const scopeValue = scope.service
     ? `service:${scope.service}`
     : scope.team
@@ -60,22 +59,13 @@ export function FreezeEditor({
     ...org.services.map((s) => ({ label: `Service: ${s.name}`, value: `service:${s.id}` })),
   ];
 
-  const save = async () => {
-    setSaving(true);
-    setError(undefined);
-    try {
-      const times = freeze?.schedule
-        ? { startsAt: freeze.startsAt, endsAt: freeze.endsAt }
-        : { startsAt: toIso(startsAt), endsAt: toIso(endsAt) };
-      const body = freezeInput({ ...freeze, name, reason, scope, ...times });
-      await api.put(`/freezes/${encodeURIComponent(id)}`, body);
-      onSaved();
-    } catch (e) {
-      setError((e as ApiError).message);
-    } finally {
-      setSaving(false);
-    }
-  };
+  const { save, saving, error } = useSave(() => {
+    const times = freeze?.schedule
+      ? { startsAt: freeze.startsAt, endsAt: freeze.endsAt }
+      : { startsAt: toIso(startsAt), endsAt: toIso(endsAt) };
+    const body = freezeInput({ ...freeze, name, reason, scope, ...times });
+    return api.put(`/freezes/${encodeURIComponent(id)}`, body);
+  }, onSaved);
 
   return (
     <Modal title={freeze ? `Edit freeze ${freeze.name}` : 'New freeze window'} isOpen onDismiss={onClose}>

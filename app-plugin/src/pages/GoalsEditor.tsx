@@ -3,9 +3,10 @@ import { css } from '@emotion/css';
 import { GrafanaTheme2 } from '@grafana/data';
 import { Button, Input, LoadingPlaceholder, Modal, Select, useStyles2 } from '@grafana/ui';
 import { KPI_DEFINITIONS, type KpiKey, type OrgGoal } from '@ballast/contract';
-import { adminApi, api, ApiError } from '../api/client';
+import { adminApi, api } from '../api/client';
 import { useAsync } from '../api/useAsync';
 import { ModalSaveRow } from '../components/ModalSaveRow';
+import { useSave } from '../components/useSave';
 import { Org } from '../types';
 
 /** A goal row being edited: the target as typed (validated on save). */
@@ -79,8 +80,12 @@ function GoalsForm({
     (org.goals ?? []).map((g, key) => ({ key, year: g.year, kpi: g.kpi, scope: scopeOf(g), target: String(g.target) }))
   );
   const [next, setNext] = useState(rows.length);
-  const [error, setError] = useState<string>();
-  const [saving, setSaving] = useState(false);
+  const {
+    save: put,
+    saving,
+    error,
+    setError,
+  } = useSave((goals: OrgGoal[]) => adminApi.put('/org', { ...org, goals }), onSaved);
   const scopes = [
     { label: 'Org', value: '' },
     ...org.businessLines.map((b) => ({ label: `Business line: ${b.name}`, value: `businessLine:${b.id}` })),
@@ -96,16 +101,7 @@ function GoalsForm({
       setError(goals);
       return;
     }
-    setSaving(true);
-    setError(undefined);
-    try {
-      await adminApi.put('/org', { ...org, goals });
-      onSaved();
-    } catch (e) {
-      setError((e as ApiError).message);
-    } finally {
-      setSaving(false);
-    }
+    await put(goals);
   };
 
   return (

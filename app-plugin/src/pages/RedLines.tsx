@@ -16,7 +16,7 @@ import {
   useStyles2,
 } from '@grafana/ui';
 import { RED_LINE_RULES, type RedLineRule, type RedLineViolation } from '@ballast/contract';
-import { adminApi, api, ApiError } from '../api/client';
+import { adminApi, api } from '../api/client';
 import { useAsync } from '../api/useAsync';
 import { ROUTES } from '../constants';
 import { FiltersBar } from '../components/FiltersBar';
@@ -24,6 +24,7 @@ import { fmtTime } from '../components/format';
 import { pageUrl } from '../components/links';
 import { Loadable } from '../components/Loadable';
 import { ModalSaveRow } from '../components/ModalSaveRow';
+import { useSave } from '../components/useSave';
 import { nameOf, useOrg } from '../components/OrgContext';
 import { isAdmin } from '../components/roles';
 import { Section } from '../components/Section';
@@ -220,20 +221,7 @@ function WaiveModal({
   onSaved: () => void;
 }) {
   const [reason, setReason] = useState('');
-  const [error, setError] = useState<string>();
-  const [saving, setSaving] = useState(false);
-  const save = async () => {
-    setSaving(true);
-    setError(undefined);
-    try {
-      await adminApi.waive(violation.id, reason.trim());
-      onSaved();
-    } catch (e) {
-      setError((e as ApiError).message);
-    } finally {
-      setSaving(false);
-    }
-  };
+  const { save, saving, error } = useSave(() => adminApi.waive(violation.id, reason.trim()), onSaved);
   return (
     <Modal title={`Waive: ${violation.title || violation.record}`} isOpen onDismiss={onClose}>
       <Notice severity="info" title={RULE_TITLES[violation.rule]}>

@@ -1,10 +1,11 @@
 import React, { useState } from 'react';
 import { Alert as Notice, Field, Input, Modal, Select, TextArea } from '@grafana/ui';
 import { config } from '@grafana/runtime';
-import { api, ApiError } from '../api/client';
+import { api } from '../api/client';
 import { INCIDENT_STEPS, type IncidentStep } from '../constants';
 import { fmtTime } from '../components/format';
 import { ModalSaveRow } from '../components/ModalSaveRow';
+import { useSave } from '../components/useSave';
 import { Incident, IncidentStepRecord } from '../types';
 import { STEP_TITLES } from './IncidentDetail';
 import { localInput, toIso } from './DeclareIncident';
@@ -64,29 +65,20 @@ export function StepEditor({
   const [owner, setOwner] = useState(currentUserName);
   const [note, setNote] = useState('');
   const [reason, setReason] = useState('');
-  const [error, setError] = useState<string>();
-  const [saving, setSaving] = useState(false);
   const atIso = toIso(at);
   const problem = atIso ? orderProblem(incident, step, atIso) : null;
 
-  const save = async () => {
-    setSaving(true);
-    setError(undefined);
-    try {
-      await api.post(`/incidents/${encodeURIComponent(incident.id)}/steps`, {
+  const { save, saving, error } = useSave(
+    () =>
+      api.post(`/incidents/${encodeURIComponent(incident.id)}/steps`, {
         step,
         at: atIso,
         owner: owner.trim(),
         ...(note.trim() ? { note: note.trim() } : {}),
         ...(problem && reason.trim() ? { outOfOrder: reason.trim() } : {}),
-      });
-      onSaved();
-    } catch (e) {
-      setError((e as ApiError).message);
-    } finally {
-      setSaving(false);
-    }
-  };
+      }),
+    onSaved
+  );
 
   return (
     <Modal title={`Record a step: ${incident.title}`} isOpen onDismiss={onClose}>

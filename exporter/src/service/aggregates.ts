@@ -20,7 +20,6 @@ import { alertsByName, changesBySystem } from '../store/aggregate-queries.js';
 import type { Database } from '../store/schema.js';
 import type { Store } from '../store/store.js';
 import { ValidationError } from './errors.js';
-import type { FreezeService } from './freezes.js';
 import type { OrgService } from './org.js';
 import type { OwnerFilter, Page } from './record-query.js';
 
@@ -44,7 +43,6 @@ export class AggregateService {
   constructor(
     store: Store,
     private readonly orgs: OrgService,
-    private readonly freezes: FreezeService,
     options: AggregateOptions = {}
   ) {
     this.reader = options.reader ?? store.db;
@@ -80,11 +78,7 @@ export class AggregateService {
   async changesBySystem(query: AggregateQuery): Promise<ChangesBySystemResponse> {
     const org = await this.orgs.index();
     const range = checkQuery(query, org);
-    const counted = new Map(
-      (
-        await changesBySystem(this.reader, { ...query, ...range, freezes: await this.freezes.windows(this.reader) })
-      ).map((c) => [c.system, c])
-    );
+    const counted = new Map((await changesBySystem(this.reader, { ...query, ...range })).map((c) => [c.system, c]));
     const systems = org.org.changeSystems;
     const stray = [...counted.keys()].filter((id) => !org.changeSystems.has(id)).sort();
     const items = [

@@ -14,6 +14,7 @@
  * What a batch is judged by (its cited gate checks, every window's versions) is read once per
  * batch, never per change.
  */
+import type { FieldChange } from '@ballast/contract';
 import { sql } from 'kysely';
 import { actorName, isAdmin, type Actor } from '../domain/actor.js';
 import { violatedFreezeHistories, type ChangeMoment, type FreezeHistory } from '../domain/freezes.js';
@@ -22,6 +23,7 @@ import { toIso, toMs } from '../domain/time.js';
 import type { ApiRecord, Row } from '../store/collections.js';
 import type { GateCheckRow } from '../store/schema.js';
 import type { Executor, Store } from '../store/store.js';
+import { AuditService, type AuditWrite } from './audit.js';
 import { loadFreezeHistories } from './freeze-versions.js';
 
 /** How long after a change's start its gate check may have been asked (clocks of CI runners drift). */
@@ -208,17 +210,33 @@ export function exemptionAuthor(
   return null;
 }
 
+/** Who wrote the windows a rejudging follows, so each change it moves has that in its history. */
+export interface Rejudging {
+  actor: Actor;
+  at: number;
+  /** The windows written, by id. */
+  freezes: string[];
+}
+
 /**
  * After a window write: every change started at or after `from` (the earliest moment the written
  * versions can affect) judged again on the windows' versions, its stored violation and
- * controlled flag updated where they moved. Changes started before `from` are left as they are:
- * no later edit of a window can move a past violation.
+ * controlled flag updated where they moved, each move in the change's history under the actor
+ * who wrote the windows. Changes started before `from` are left as they are: no later edit of a
+ * window can move a past violation.
  */
-export async function rejudgeFrom(store: Store, trx: Executor, from: number, org: OrgIndex): Promise<number> {
+export async function rejudgeFrom(
+  store: Store,
+  trx: Executor,
+  from: number,
+  org: OrgIndex,
+  by?: Rejudging
+): Promise<number> {
   await lockJudging(store, trx, 'exclusive');
   const histories = await loadFreezeHistories(trx);
   const evidence: ControlEvidence = { checks: new Map(), histories, maxAgeMinutes: 0 };
   let moved = 0;
+  const moves: AuditWrite[] = [];
   let last: { at: number; id: string } | undefined;
   for (;;) {
     let query = trx
@@ -271,9 +289,32 @@ export async function rejudgeFrom(store: Store, trx: Executor, from: number, org
         .set({ freeze_violation: ids.length > 0 ? 1 : 0, violated_freezes: violatedFreezes, controlled })
         .where('id', '=', row.id)
         .execute();
+      moves.push(verdictMove(row, ids, controlled, by));
       moved++;
     }
+    if (by) await new AuditService(store).append(trx, by.actor, moves.splice(0), by.at);
     const tail = rows[rows.length - 1]!;
     last = { at: Number(tail.started_at), id: tail.id };
   }
+}
+
+/** A change's history entry for a verdict a window write moved (fields as the API shows them). */
+function verdictMove(
+  row: { id: string; controlled: number | null; violated_freezes: string | null },
+  violated: string[],
+  controlled: number,
+  by: Rejudging | undefined
+): AuditWrite {
+  const before = row.violated_freezes ? (JSON.parse(row.violated_freezes) as string[]) : [];
+  const changes: FieldChange[] = [{ field: 'violatedFreezes', from: before, to: violated }];
+  if ((row.controlled === 1) !== (controlled === 1))
+    changes.push({ field: 'controlled', from: row.controlled === 1, to: controlled === 1 });
+  const windows = (by?.freezes ?? []).map((id) => `"${id}"`);
+  return {
+    collection: 'changes',
+    id: row.id,
+    action: 'updated',
+    changes,
+    reason: `judged again after freeze window${windows.length === 1 ? '' : 's'} ${windows.join(', ')} changed`,
+  };
 }

@@ -12,7 +12,7 @@ import { toIso, toMs } from '../domain/time.js';
 import { fromRow, SPECS, type ApiRecord, type Row } from '../store/collections.js';
 import type { Database } from '../store/schema.js';
 import type { Store } from '../store/store.js';
-import { AuditService } from './audit.js';
+import { AuditService, fieldChanges } from './audit.js';
 import { rejudgeFrom } from './change-control.js';
 import { NotFoundError, ValidationError } from './errors.js';
 import { freezeWindow, insertVersions, loadFreezeHistories } from './freeze-versions.js';
@@ -120,13 +120,11 @@ export class FreezeService {
       const version = Number(row.version) + 1;
       await trx.updateTable('freezes').set({ ended_at: now, version, updated_at: now }).where('id', '=', id).execute();
       await insertVersions(trx, [{ ...row, version }], [now], now, true);
-      await rejudgeFrom(this.store, trx, now, org);
       const before = fromRow(SPECS.freezes, row);
       const after = fromRow(SPECS.freezes, { ...row, ended_at: now, version, updated_at: now });
-      const changes = Object.keys(after)
-        .filter((f) => f !== 'updatedAt' && JSON.stringify(before[f]) !== JSON.stringify(after[f]))
-        .map((field) => ({ field, from: before[field] ?? null, to: after[field] ?? null }));
+      const changes = fieldChanges(before, after);
       await audit.append(trx, actor, [{ collection: 'freezes', id, action: 'ended', changes }], now);
+      await rejudgeFrom(this.store, trx, now, org, { actor, at: now, freezes: [id] });
       return true;
     });
     if (!ended) throw new NotFoundError(`freeze "${id}" not found`);

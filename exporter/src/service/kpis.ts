@@ -105,10 +105,11 @@ export class KpiService {
   private async compute(revision: number): Promise<Snapshot> {
     const now = this.now();
     const index = await this.orgs.index();
-    const freezes = await this.freezes();
+    // For stability_freeze_active only: the freeze KPI reads the verdict stored on each change.
+    const freezes = await loadFreezeWindows(this.reader);
     const ranges = KPI_WINDOWS.map((w) => windowRange(w, now, index.org.policy.timezone));
     const [results, overdueByTeam, redLines] = await Promise.all([
-      Promise.all(ranges.map((r) => this.computeWindow(r, index, freezes))),
+      Promise.all(ranges.map((r) => this.computeWindow(r, index))),
       overdueFindings(this.reader, now),
       this.redLines?.windowCounts(ranges, index, now),
     ]);
@@ -136,10 +137,6 @@ export class KpiService {
     return snapshot;
   }
 
-  private freezes(): Promise<FreezeWindowSpec[]> {
-    return loadFreezeWindows(this.reader);
-  }
-
   /**
    * Every scope's values for one window; `sources` limits the queries (series of one KPI);
    * `service` counts only that service's records (they roll up into its team's scope).
@@ -147,7 +144,6 @@ export class KpiService {
   async computeWindow(
     range: WindowRange,
     index: OrgIndex,
-    freezes: FreezeWindowSpec[],
     sources?: Source[],
     service?: string
   ): Promise<WindowResult> {
@@ -160,7 +156,6 @@ export class KpiService {
         highPriorities: policy.highPriorities,
         highSeverities: policy.highSeverities,
         transientMs: policy.transientAlertMinutes === null ? null : policy.transientAlertMinutes * 60_000,
-        freezes,
         ...(service !== undefined ? { service } : {}),
       },
       sources
@@ -177,7 +172,7 @@ export class KpiService {
     let result = snapshot.previous.get(window);
     if (!result) {
       const range = previousRange(snapshot.windows[window].range, snapshot.index.org.policy.timezone);
-      result = this.computeWindow(range, snapshot.index, snapshot.freezes);
+      result = this.computeWindow(range, snapshot.index);
       snapshot.previous.set(window, result);
       result.catch(() => snapshot.previous.delete(window));
     }
@@ -203,14 +198,13 @@ export class KpiService {
   async series(kpi: KpiKey, window: KpiWindow, from: number, to: number, stepMs: number, filter: ScopeFilter) {
     const index = await this.orgs.index();
     const sources = sourcesOf(kpi);
-    const freezes = sources.includes('freezes') ? await this.freezes() : [];
     const series = new Map<
       string,
       { level: Level; businessLine: string | null; team: string | null; points: { at: string; value: number | null }[] }
     >();
     for (let at = from; at <= to; at += stepMs) {
       const range = windowRange(window, at, index.org.policy.timezone);
-      const result = await this.computeWindow(range, index, freezes, [...sources]);
+      const result = await this.computeWindow(range, index, [...sources]);
       for (const scope of result.scopes.filter((s) => matches(s, filter, index) && present(kpi, s))) {
         const key = `${scope.level}|${scope.businessLine}|${scope.team}`;
         let entry = series.get(key);
@@ -249,10 +243,9 @@ export class KpiService {
   async compare(current: WindowRange, previous: WindowRange, service?: string) {
     const revision = await this.store.revision();
     const index = await this.orgs.index();
-    const freezes = await this.freezes();
     const [now, before] = await Promise.all([
-      this.computeWindow(current, index, freezes, undefined, service),
-      this.computeWindow(previous, index, freezes, undefined, service),
+      this.computeWindow(current, index, undefined, service),
+      this.computeWindow(previous, index, undefined, service),
     ]);
     return { revision, index, kpis: KPI_SUMMARIES, scopes: judge(now, before, index) };
   }

@@ -26,7 +26,7 @@ import {
   type Row,
 } from '../store/collections.js';
 import type { IncidentStepRow } from '../store/schema.js';
-import type { Condition, Executor, Store } from '../store/store.js';
+import { NothingWritten, type Condition, type Executor, type Store } from '../store/store.js';
 import { AuditService, fieldChanges, type AuditWrite } from './audit.js';
 import { ForbiddenError, NotFoundError, prefixed, ValidationError, zodIssues } from './errors.js';
 import {
@@ -218,10 +218,16 @@ export class RecordService {
     const at = (i: number) => (prefix ? `${prefix}[${positions?.[i] ?? i}]` : '');
     const { merge } = options;
     const actor = options.actor ?? SYSTEM;
-    // An alert storm re-sends what is stored: settled by one read, without a write transaction
-    // (nothing changes, not even the data revision, so caches stay warm).
-    if (merge && (await this.allUnchanged(spec, records, merge, org))) return records.map(() => 'unchanged');
+    // An alert storm re-sends what is stored: settled by one read, without a write (nothing
+    // changes, not even the data revision, so caches stay warm). PostgreSQL reads from the pool,
+    // before any lock. SQLite's one connection serves the requests in turn: there the read is the
+    // transaction's first statement, so a notification queues for the connection once, not twice.
+    const unchanged = (ex: Executor) => merge !== undefined && this.allUnchanged(ex, spec, records, merge, org);
+    if (this.store.kind === 'postgres' && (await unchanged(this.store.db))) return records.map(() => 'unchanged');
     return this.store.write(async (trx) => {
+      if (this.store.kind === 'sqlite' && (await unchanged(trx))) {
+        return new NothingWritten(records.map((): WriteOutcome => 'unchanged'));
+      }
       const outcomes: WriteOutcome[] = new Array<WriteOutcome>(records.length);
       let pending: Pending[] = records.map((r, index) => ({ ...r, index }));
       let known: Known | undefined;
@@ -402,7 +408,7 @@ export class RecordService {
       }
     }
     await this.audit.append(trx, ctx.actor, history, now);
-    if (collection === 'freezes') await this.versionFreezes(trx, decided, inserted, org, now);
+    if (collection === 'freezes') await this.versionFreezes(trx, decided, inserted, org, now, ctx.actor);
     return again;
   }
 
@@ -453,7 +459,8 @@ export class RecordService {
     decided: { record: Pending; outcome: WriteOutcome; row: Row }[],
     inserted: Set<string>,
     org: OrgIndex,
-    now: number
+    now: number,
+    actor: Actor
   ) {
     const written = decided.filter(
       (d) => d.outcome === 'updated' || (d.outcome === 'created' && inserted.has(d.record.id))
@@ -466,20 +473,31 @@ export class RecordService {
       effective,
       now
     );
-    await rejudgeFrom(this.store, trx, Math.min(...effective), org);
+    await rejudgeFrom(this.store, trx, Math.min(...effective), org, {
+      actor,
+      at: now,
+      freezes: written.map((d) => d.record.id),
+    });
   }
 
   /**
    * Whether every record, merged with its stored row, is what is stored already: read without a
-   * lock, which is safe as nothing is written (a write committed meanwhile simply came after).
+   * lock, which is safe as nothing is written (a write committed meanwhile simply came after);
+   * `ex` is the store or, on SQLite, the write transaction.
    * Not for incidents (steps) and actions (owner from the incident): they take the full path.
    */
-  private async allUnchanged(spec: CollectionSpec, records: Parsed[], merge: Merge, org: OrgIndex): Promise<boolean> {
+  private async allUnchanged(
+    ex: Executor,
+    spec: CollectionSpec,
+    records: Parsed[],
+    merge: Merge,
+    org: OrgIndex
+  ): Promise<boolean> {
     if (spec.collection === 'incidents' || spec.collection === 'actions' || records.length === 0) return false;
     const stored = new Map(
       (
         await this.store.rowsById(
-          this.store.db,
+          ex,
           spec.table,
           records.map((r) => r.id)
         )

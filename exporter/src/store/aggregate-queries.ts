@@ -5,7 +5,6 @@
  */
 import type { AlertNameCounts, AlertNameSort, ChangeSystemCounts } from '@ballast/contract';
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import type { FreezeWindowSpec } from '../domain/freezes.js';
 import type { Database } from './schema.js';
 import {
   alertVerdictColumns,
@@ -70,9 +69,7 @@ export async function alertsByName(db: Db, q: AlertNameQuery): Promise<{ items: 
   return { items, total: num(count.rows[0]?.n) };
 }
 
-export interface ChangeSystemQuery extends AggregateRange, OwnerColumns {
-  freezes: readonly FreezeWindowSpec[];
-}
+export type ChangeSystemQuery = AggregateRange & OwnerColumns;
 
 const CHANGE_FIELDS = ['changes', 'controlled', 'withResult', 'failed'] as const;
 

@@ -8,7 +8,6 @@
  */
 import { fieldsOf, TALLY_SOURCES, type TallySource } from '@ballast/contract';
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import type { FreezeWindowSpec } from '../domain/freezes.js';
 import { emptyTally, type Stage, type Tally } from '../domain/kpis.js';
 import type { Database } from './schema.js';
 import {
@@ -26,7 +25,6 @@ export interface TallyQuery {
   highSeverities: readonly string[];
   /** policy.transientAlertMinutes in ms, or null when off. */
   transientMs: number | null;
-  freezes: readonly FreezeWindowSpec[];
   /** Only the records of this service (a committee review of one service); all when absent. */
   service?: string;
 }

@@ -47,6 +47,14 @@ const WRITE_FAILURE_HOLD_MS = 60_000;
 /** Every write transaction's last statement: any process's caches see the change. */
 const BUMP_REVISION = 'update data_revision set revision = revision + 1 where id = 1';
 
+/**
+ * What a write transaction's `fn` returns when it found nothing to write: the transaction ends
+ * without bumping the data revision (caches stay warm), and `write` answers `value`.
+ */
+export class NothingWritten<T> {
+  constructor(readonly value: T) {}
+}
+
 export class Store {
   /** When a write last failed as the SQLite file could not be written; null after a write succeeds. */
   private writeFailedAt: number | null = null;
@@ -92,8 +100,9 @@ export class Store {
    * serialization failure (PostgreSQL 40P01/40001, SQLite busy) runs the whole of `fn` again (up
    * to WRITE_ATTEMPTS times in all, after a short random wait), so `fn` must act only through
    * `trx`; a conflict that persists, or an unavailable database, is classified (errors.ts) for a 503.
+   * `fn` returns NothingWritten when it only read.
    */
-  async write<T>(fn: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+  async write<T>(fn: (trx: Transaction<Database>) => Promise<T | NothingWritten<T>>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
         const result = await (this.kind === 'postgres' ? this.pgTransaction(fn) : this.transaction(fn));
@@ -120,13 +129,13 @@ export class Store {
    * what went wrong; and the rollback must run even after a failed commit, as it is what hands
    * the connection back (SQLite has one: kept, every later query would wait for it).
    */
-  private async transaction<T>(fn: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+  private async transaction<T>(fn: (trx: Transaction<Database>) => Promise<T | NothingWritten<T>>): Promise<T> {
     const trx = await this.db.startTransaction().execute();
     try {
       const result = await fn(trx);
-      await sql.raw(BUMP_REVISION).execute(trx);
+      if (!(result instanceof NothingWritten)) await sql.raw(BUMP_REVISION).execute(trx);
       await trx.commit().execute();
-      return result;
+      return result instanceof NothingWritten ? result.value : result;
     } catch (error) {
       if (!trx.isCommitted && !trx.isRolledBack) {
         await trx
@@ -144,12 +153,16 @@ export class Store {
    * leaves the transaction aborted, for the rollback). The transaction runs on one pooled
    * connection, handed back after the commit or the rollback, whichever way they end.
    */
-  private pgTransaction<T>(fn: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+  private pgTransaction<T>(fn: (trx: Transaction<Database>) => Promise<T | NothingWritten<T>>): Promise<T> {
     return this.db.connection().execute(async (connection) => {
       await sql.raw('begin').execute(connection);
       try {
         // Bound to the one connection, it is the transaction: fn acts through it only.
         const result = await fn(connection as unknown as Transaction<Database>);
+        if (result instanceof NothingWritten) {
+          await sql.raw('commit').execute(connection);
+          return result.value;
+        }
         await sql.raw(`${BUMP_REVISION}; commit`).execute(connection);
         return result;
       } catch (error) {

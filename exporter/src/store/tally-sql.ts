@@ -6,7 +6,6 @@
  * KPI's own number, split another way.
  */
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import type { FreezeWindowSpec } from '../domain/freezes.js';
 import type { Database } from './schema.js';
 
 type Db = Kysely<Database>;
@@ -59,8 +58,6 @@ export function countedChanges(q: { from: number; to: number }): Fragment {
 export interface ViolationQuery {
   from: number;
   to: number;
-  /** Unused: violations are decided and stored when a change or a window is written (migration 012). */
-  freezes?: readonly FreezeWindowSpec[];
 }
 
 /**
