@@ -11,7 +11,7 @@ import { Registry } from 'prom-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_RED_LINE_DAYS, redLinesSchema, ruleSettings } from '../src/domain/red-lines-config.js';
 import { countByScope, crossed, inForce, parseViolationId, RED_LINE_RULES } from '../src/domain/red-lines.js';
-import { OrgIndex, orgSchema, type Org } from '../src/domain/org.js';
+import { OrgIndex, orgSchema } from '../src/domain/org.js';
 import { redLineCount } from '../src/domain/scorecard.js';
 import { startKpiExport } from '../src/metrics/kpi-metrics.js';
 import { FreezeService } from '../src/service/freezes.js';
@@ -26,11 +26,18 @@ import { Store } from '../src/store/store.js';
 import { parseMetrics } from './helpers/metrics.js';
 import { smallOrg } from './helpers/org.js';
 import { STORE_TARGETS } from './helpers/stores.js';
-
-const DAY = 86_400_000;
-const NOW = Date.parse('2026-03-10T00:00:00Z');
-const iso = (ms: number) => new Date(ms).toISOString();
-const ago = (days: number) => NOW - days * DAY;
+import {
+  action,
+  ago,
+  alert,
+  change,
+  finding,
+  incident,
+  iso,
+  NOW,
+  postmortemStep,
+  redLineOrg,
+} from './helpers/red-lines.js';
 
 describe('red-line rules (pure)', () => {
   it('a record crosses its line once reached unmended; mended at or before it, never', () => {
@@ -121,34 +128,6 @@ describe('red-line rules (pure)', () => {
   });
 });
 
-/** Every rule on; grace: post-mortem 5 days, actions 7, findings 7 (default), alerts 3. */
-function redLineOrg(): Org {
-  return {
-    ...smallOrg(),
-    redLines: {
-      change_in_freeze: { enabled: true },
-      incident_without_postmortem: { enabled: true, days: 5 },
-      action_overdue: { enabled: true, days: 7 },
-      finding_overdue: { enabled: true, days: 7 },
-      alert_without_verdict: { enabled: true, days: 3 },
-    },
-  };
-}
-
-const incident = (service: string, recoveredDaysAgo: number, extra: Record<string, unknown> = {}) => ({
-  title: `Outage of ${service}`,
-  priority: 'P1',
-  service,
-  startedAt: iso(ago(recoveredDaysAgo) - 3_600_000),
-  detectedAt: iso(ago(recoveredDaysAgo) - 3_000_000),
-  recoveredAt: iso(ago(recoveredDaysAgo)),
-  detectionSource: 'monitoring',
-  ...extra,
-});
-const postmortemStep = (daysAgo: number) => ({
-  steps: [{ step: 'postmortem', at: iso(ago(daysAgo)), owner: 'Dennis' }],
-});
-
 describe.each(STORE_TARGETS)('red lines on $kind', (target) => {
   let store: Store;
   let orgs: OrgService;
@@ -180,37 +159,14 @@ describe.each(STORE_TARGETS)('red lines on $kind', (target) => {
     await records.put('incidents', 'i-e', incident('checkout-api', 20, { priority: 'P3' }));
     await records.put('incidents', 'i-f', incident('checkout-api', 20, { drill: true }));
     // Actions (of i-a: team checkout; a5 of i-b: catalog).
-    const action = (incidentId: string, owner: string, dueDaysAgo: number, completedDaysAgo?: number) => ({
-      incident: incidentId,
-      title: `Fix for ${incidentId}`,
-      owner,
-      dueAt: iso(ago(dueDaysAgo)),
-      ...(completedDaysAgo !== undefined ? { completedAt: iso(ago(completedDaysAgo)) } : {}),
-    });
     await records.put('actions', 'a1', action('i-a', 'Kim', 10));
     await records.put('actions', 'a2', action('i-a', 'Lee', 40, 20));
     await records.put('actions', 'a3', action('i-a', 'Lee', 40, 35));
     await records.put('actions', 'a4', action('i-a', 'Kim', 5));
     await records.put('actions', 'a5', action('i-b', 'Ann', 100));
-    const finding = (service: string, dueDaysAgo?: number, closedDaysAgo?: number) => ({
-      check: 'tls-expiry',
-      targetType: 'server',
-      severity: 'high',
-      service,
-      foundAt: iso(ago(120)),
-      ...(dueDaysAgo !== undefined ? { dueAt: iso(ago(dueDaysAgo)) } : {}),
-      ...(closedDaysAgo !== undefined ? { closedAt: iso(ago(closedDaysAgo)) } : {}),
-    });
     await records.put('findings', 'f1', finding('catalog-web', 8));
     await records.put('findings', 'f2', finding('ledger-db', 30, 20));
     await records.put('findings', 'f3', finding('ledger-db'));
-    const alert = (service: string, startDaysAgo: number, extra: Record<string, unknown> = {}) => ({
-      name: 'HighErrorRate',
-      severity: 'critical',
-      service,
-      startsAt: iso(ago(startDaysAgo)),
-      ...extra,
-    });
     await records.put('alerts', 'al1', alert('checkout-api', 4));
     await records.put('alerts', 'al2', alert('ledger-db', 10));
     await records.put('alerts', 'al3', alert('ledger-db', 10));
@@ -227,14 +183,6 @@ describe.each(STORE_TARGETS)('red lines on $kind', (target) => {
       scope: { team: 'catalog' },
       startsAt: iso(ago(3)),
       endsAt: iso(ago(2)),
-    });
-    const change = (service: string, extra: Record<string, unknown> = {}) => ({
-      title: `Deploy ${service}`,
-      system: 'manual',
-      kind: 'deploy',
-      service,
-      startedAt: iso(ago(2.5)),
-      ...extra,
     });
     await records.put('changes', 'c1', change('catalog-web'));
     await records.put('changes', 'c2', change('catalog-web', { exemption: 'Hotfix for the sale' }));

@@ -6,15 +6,13 @@
  * change, who may backdate a window, and a window write judging the changes again with its
  * history entry. Gate answers are kept with fixed ids and times, so every note is written by hand.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Actor } from '../src/domain/actor.js';
 import type { Org } from '../src/domain/org.js';
 import { ForbiddenError, ValidationError } from '../src/service/errors.js';
 import { GateService } from '../src/service/gate.js';
-import { OrgService } from '../src/service/org.js';
-import { RecordService } from '../src/service/records.js';
-import { Store } from '../src/store/store.js';
 import { smallOrg } from './helpers/org.js';
+import { openRecords } from './helpers/services.js';
 import { STORE_TARGETS } from './helpers/stores.js';
 
 const MIN = 60_000;
@@ -50,18 +48,8 @@ const change = (extra: object = {}) => ({
 });
 
 describe.each(STORE_TARGETS)('change control on $kind', (target) => {
-  const opened: Store[] = [];
-  // Each test's store is closed after it (PostgreSQL would run out of connections otherwise).
-  afterEach(async () => {
-    for (const s of opened.splice(0)) await s.close();
-  });
-
   async function open(org: Org = smallOrg()) {
-    const store = await Store.open(await target.fresh());
-    opened.push(store);
-    const orgs = new OrgService(store);
-    await orgs.replace(org);
-    const records = new RecordService(store, orgs);
+    const { store, orgs, records } = await openRecords(target, org);
     const gate = new GateService(store, orgs);
     const keep = (
       id: string,

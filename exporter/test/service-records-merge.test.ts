@@ -7,14 +7,13 @@
  * moved / deleted), incident steps in the history, and a window's versions. Each test seeds its
  * own store inside it; the expected records are written by hand.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Actor } from '../src/domain/actor.js';
 import type { Org } from '../src/domain/org.js';
 import { ValidationError } from '../src/service/errors.js';
-import { OrgService } from '../src/service/org.js';
-import { MAX_BATCH, RecordService, type ApiRecord } from '../src/service/records.js';
-import { Store } from '../src/store/store.js';
+import { MAX_BATCH, type ApiRecord } from '../src/service/records.js';
 import { smallOrg } from './helpers/org.js';
+import { openRecords } from './helpers/services.js';
 import { STORE_TARGETS } from './helpers/stores.js';
 
 const T = (hh: string) => `2026-03-01T${hh}:00.000Z`;
@@ -39,18 +38,8 @@ const alert = (extra: object = {}) => ({
 });
 
 describe.each(STORE_TARGETS)('record merges and history on $kind', (target) => {
-  const opened: Store[] = [];
-  // Each test's store is closed after it (PostgreSQL would run out of connections otherwise).
-  afterEach(async () => {
-    for (const s of opened.splice(0)) await s.close();
-  });
-
   async function open(org: Org = smallOrg()) {
-    const store = await Store.open(await target.fresh());
-    opened.push(store);
-    const orgs = new OrgService(store);
-    await orgs.replace(org);
-    const records = new RecordService(store, orgs);
+    const { store, orgs, records } = await openRecords(target, org);
     const merge = async (
       collection: 'alerts' | 'findings' | 'incidents' | 'changes',
       list: ApiRecord[],

@@ -9,76 +9,24 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Org } from '../src/domain/org.js';
 import { ConflictError, NotFoundError, ValidationError } from '../src/service/errors.js';
-import { OrgService } from '../src/service/org.js';
 import { RecordService } from '../src/service/records.js';
 import { RedLineService } from '../src/service/red-lines.js';
-import { Store } from '../src/store/store.js';
 import { smallOrg } from './helpers/org.js';
+import { openRecords } from './helpers/services.js';
 import { STORE_TARGETS } from './helpers/stores.js';
-
-const DAY = 86_400_000;
-const NOW = Date.parse('2026-03-10T00:00:00Z');
-const iso = (ms: number) => new Date(ms).toISOString();
-const ago = (days: number) => NOW - days * DAY;
-
-/** Every rule on; grace: post-mortem 5 days, actions 7, findings 7, alerts 3. */
-function redLineOrg(): Org {
-  return {
-    ...smallOrg(),
-    redLines: {
-      change_in_freeze: { enabled: true },
-      incident_without_postmortem: { enabled: true, days: 5 },
-      action_overdue: { enabled: true, days: 7 },
-      finding_overdue: { enabled: true, days: 7 },
-      alert_without_verdict: { enabled: true, days: 3 },
-    },
-  };
-}
-
-const incident = (service: string, recoveredDaysAgo: number, extra: Record<string, unknown> = {}) => ({
-  title: `Outage of ${service}`,
-  priority: 'P1',
-  service,
-  startedAt: iso(ago(recoveredDaysAgo) - 3_600_000),
-  detectedAt: iso(ago(recoveredDaysAgo) - 3_000_000),
-  recoveredAt: iso(ago(recoveredDaysAgo)),
-  detectionSource: 'monitoring',
-  ...extra,
-});
-const postmortemStep = (daysAgo: number) => ({
-  steps: [{ step: 'postmortem', at: iso(ago(daysAgo)), owner: 'Dennis' }],
-});
-const action = (incidentId: string, owner: string, dueDaysAgo: number, completedDaysAgo?: number) => ({
-  incident: incidentId,
-  title: `Fix for ${incidentId}`,
-  owner,
-  dueAt: iso(ago(dueDaysAgo)),
-  ...(completedDaysAgo !== undefined ? { completedAt: iso(ago(completedDaysAgo)) } : {}),
-});
-const finding = (service: string, dueDaysAgo?: number, closedDaysAgo?: number) => ({
-  check: 'tls-expiry',
-  targetType: 'server',
-  severity: 'high',
-  service,
-  foundAt: iso(ago(120)),
-  ...(dueDaysAgo !== undefined ? { dueAt: iso(ago(dueDaysAgo)) } : {}),
-  ...(closedDaysAgo !== undefined ? { closedAt: iso(ago(closedDaysAgo)) } : {}),
-});
-const alert = (service: string, startDaysAgo: number, extra: Record<string, unknown> = {}) => ({
-  name: 'HighErrorRate',
-  severity: 'critical',
-  service,
-  startsAt: iso(ago(startDaysAgo)),
-  ...extra,
-});
-const change = (service: string, extra: Record<string, unknown> = {}) => ({
-  title: `Deploy ${service}`,
-  system: 'manual',
-  kind: 'deploy',
-  service,
-  startedAt: iso(ago(2.5)),
-  ...extra,
-});
+import {
+  action,
+  ago,
+  alert,
+  change,
+  DAY,
+  finding,
+  incident,
+  iso,
+  NOW,
+  postmortemStep,
+  redLineOrg,
+} from './helpers/red-lines.js';
 
 const ADMIN = { token: 'admin-1', role: 'admin' as const, grafana: false, user: 'grace' };
 
@@ -90,24 +38,15 @@ async function failure(call: Promise<unknown>): Promise<unknown> {
 }
 
 describe.each(STORE_TARGETS)('red-line service on $kind', (target) => {
-  const opened: Store[] = [];
   const at = (ms: number) => vi.setSystemTime(ms);
   afterEach(() => {
     vi.useRealTimers();
-  });
-  // Each test's store is closed after it (PostgreSQL would run out of connections otherwise).
-  afterEach(async () => {
-    for (const s of opened.splice(0)) await s.close();
   });
 
   async function open(org: Org = redLineOrg(), now = NOW) {
     vi.useFakeTimers({ toFake: ['Date'] });
     at(ago(60));
-    const store = await Store.open(await target.fresh());
-    opened.push(store);
-    const orgs = new OrgService(store);
-    await orgs.replace(org);
-    const records = new RecordService(store, orgs);
+    const { store, orgs, records } = await openRecords(target, org);
     const redLines = new RedLineService(store, orgs, { now: () => now });
     const ledger = async (query: Record<string, unknown> = {}) =>
       (await redLines.list({ limit: 100, offset: 0, ...query })).items.map(

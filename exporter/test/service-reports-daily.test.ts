@@ -5,17 +5,15 @@
  * freeze violations, today's freezes and the red-line item. Every count is picked by hand from the
  * records below (reported day: 2026-03-09 UTC; now: 2026-03-10 09:00 UTC).
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Org } from '../src/domain/org.js';
 import type { ReportsConfig } from '../src/domain/reports-config.js';
 import { FreezeService } from '../src/service/freezes.js';
 import { KpiService } from '../src/service/kpis.js';
-import { OrgService } from '../src/service/org.js';
-import { RecordService } from '../src/service/records.js';
 import { RedLineService } from '../src/service/red-lines.js';
 import { dailyFacts } from '../src/service/reports/daily-facts.js';
-import { Store } from '../src/store/store.js';
 import { smallOrg } from './helpers/org.js';
+import { openRecords } from './helpers/services.js';
 import { STORE_TARGETS } from './helpers/stores.js';
 
 const NOW = Date.parse('2026-03-10T09:00:00.000Z');
@@ -44,18 +42,8 @@ function factsOrg(): Org {
 }
 
 describe.each(STORE_TARGETS)('daily report facts on $kind', (target) => {
-  const opened: Store[] = [];
-  // Each test's store is closed after it (PostgreSQL would run out of connections otherwise).
-  afterEach(async () => {
-    for (const s of opened.splice(0)) await s.close();
-  });
-
   async function seeded(org: Org = factsOrg()) {
-    const store = await Store.open(await target.fresh());
-    opened.push(store);
-    const orgs = new OrgService(store);
-    await orgs.replace(org);
-    const records = new RecordService(store, orgs);
+    const { store, orgs, records } = await openRecords(target, org);
     const freezes = new FreezeService(store, orgs);
     const kpis = new KpiService(store, orgs, { now: () => NOW });
     const redLines = new RedLineService(store, orgs, { now: () => NOW });

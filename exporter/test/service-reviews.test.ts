@@ -6,16 +6,15 @@
  * recorded as actions, who saved it, idempotent retries, list and get). Expected lists are picked
  * by hand from the records below.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ANONYMOUS, SYSTEM, type Actor } from '../src/domain/actor.js';
 import type { Org } from '../src/domain/org.js';
 import { NotFoundError, ValidationError } from '../src/service/errors.js';
 import { KpiService } from '../src/service/kpis.js';
-import { OrgService } from '../src/service/org.js';
 import { RecordService } from '../src/service/records.js';
 import { ReviewService } from '../src/service/reviews.js';
-import { Store } from '../src/store/store.js';
 import { smallOrg } from './helpers/org.js';
+import { openRecords } from './helpers/services.js';
 import { STORE_TARGETS } from './helpers/stores.js';
 
 /** Wednesday noon: the running week began on Monday 2026-03-09. */
@@ -45,18 +44,8 @@ const incident = (service: string, startedAt: string, recoveredAt?: string, extr
 });
 
 describe.each(STORE_TARGETS)('review service on $kind', (target) => {
-  const opened: Store[] = [];
-  // Each test's store is closed after it (PostgreSQL would run out of connections otherwise).
-  afterEach(async () => {
-    for (const s of opened.splice(0)) await s.close();
-  });
-
   async function open(org: Org = reviewOrg()) {
-    const store = await Store.open(await target.fresh());
-    opened.push(store);
-    const orgs = new OrgService(store);
-    await orgs.replace(org);
-    const records = new RecordService(store, orgs);
+    const { store, orgs, records } = await openRecords(target, org);
     const kpis = new KpiService(store, orgs, { now: () => NOW });
     const reviews = new ReviewService(store, orgs, kpis, records);
     return { store, orgs, records, reviews };
