@@ -230,13 +230,12 @@ export async function rejudgeFrom(
   trx: Executor,
   from: number,
   org: OrgIndex,
-  by?: Rejudging
-): Promise<number> {
+  by: Rejudging
+): Promise<void> {
   await lockJudging(store, trx, 'exclusive');
   const histories = await loadFreezeHistories(trx);
   const evidence: ControlEvidence = { checks: new Map(), histories, maxAgeMinutes: 0 };
-  let moved = 0;
-  const moves: AuditWrite[] = [];
+  const audit = new AuditService(store);
   let last: { at: number; id: string } | undefined;
   for (;;) {
     let query = trx
@@ -267,7 +266,7 @@ export async function rejudgeFrom(
       );
     }
     const rows = await query.execute();
-    if (rows.length === 0) return moved;
+    if (rows.length === 0) return;
     const violated = violations(
       evidence,
       rows.map((r) => ({
@@ -278,6 +277,7 @@ export async function rejudgeFrom(
         exemption: r.exemption,
       }))
     );
+    const moves: AuditWrite[] = [];
     for (const [i, row] of rows.entries()) {
       const ids = violated[i]!;
       const violatedFreezes = ids.length > 0 ? JSON.stringify(ids) : null;
@@ -290,9 +290,8 @@ export async function rejudgeFrom(
         .where('id', '=', row.id)
         .execute();
       moves.push(verdictMove(row, ids, controlled, by));
-      moved++;
     }
-    if (by) await new AuditService(store).append(trx, by.actor, moves.splice(0), by.at);
+    await audit.append(trx, by.actor, moves, by.at);
     const tail = rows[rows.length - 1]!;
     last = { at: Number(tail.started_at), id: tail.id };
   }
@@ -303,13 +302,13 @@ function verdictMove(
   row: { id: string; controlled: number | null; violated_freezes: string | null },
   violated: string[],
   controlled: number,
-  by: Rejudging | undefined
+  by: Rejudging
 ): AuditWrite {
   const before = row.violated_freezes ? (JSON.parse(row.violated_freezes) as string[]) : [];
   const changes: FieldChange[] = [{ field: 'violatedFreezes', from: before, to: violated }];
   if ((row.controlled === 1) !== (controlled === 1))
     changes.push({ field: 'controlled', from: row.controlled === 1, to: controlled === 1 });
-  const windows = (by?.freezes ?? []).map((id) => `"${id}"`);
+  const windows = by.freezes.map((id) => `"${id}"`);
   return {
     collection: 'changes',
     id: row.id,
